@@ -1,0 +1,75 @@
+package io.mcst.replication.stack;
+
+import io.mcst.stores.CloseGuard;
+import io.mcst.stores.ForwardingKeyValueStore;
+import io.mcst.stores.KeyValueStore;
+import io.mcst.stores.memory.MemoryStore;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+
+/**
+ * {@code type=memory}: a store that lives as long as the JVM, shared by every stack in it that names the
+ * same store, so a sink and a source in one Connect worker (or one test) see the same data. Closing a
+ * stack closes its view, not the shared data.
+ */
+final class MemoryStoreType implements StoreType {
+    private static final ConcurrentMap<String, MemoryStore> SHARED = new ConcurrentHashMap<>();
+
+    @Override
+    public String type() {
+        return "memory";
+    }
+
+    @Override
+    public ConfigDef configDef() {
+        return new ConfigDef();
+    }
+
+    @Override
+    public KeyValueStore open(String storeName, AbstractConfig config) {
+        return new View(SHARED.computeIfAbsent(storeName, MemoryStore::new));
+    }
+
+    /** A closable view of a shared store. */
+    private static final class View extends ForwardingKeyValueStore {
+        private final CloseGuard guard;
+
+        View(MemoryStore shared) {
+            super(shared);
+            this.guard = new CloseGuard(shared.name());
+        }
+
+        @Override
+        public void put(String key, byte[] value) {
+            guard.ensureOpen();
+            super.put(key, value);
+        }
+
+        @Override
+        public Optional<byte[]> get(String key) {
+            guard.ensureOpen();
+            return super.get(key);
+        }
+
+        @Override
+        public void remove(String key) {
+            guard.ensureOpen();
+            super.remove(key);
+        }
+
+        @Override
+        public List<String> list(String prefix) {
+            guard.ensureOpen();
+            return super.list(prefix);
+        }
+
+        @Override
+        public void close() {
+            guard.close();
+        }
+    }
+}

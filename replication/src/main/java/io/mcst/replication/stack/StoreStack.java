@@ -1,0 +1,61 @@
+package io.mcst.replication.stack;
+
+import io.mcst.stores.KeyValueStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigException;
+
+/** Builds the whole store stack from one configuration: base stores, replication, layers in order. */
+public final class StoreStack {
+    private static final Map<String, StoreType> TYPES = Stream.of(new MemoryStoreType(), new FilesystemStoreType())
+            .collect(Collectors.toUnmodifiableMap(StoreType::type, Function.identity()));
+
+    private StoreStack() {}
+
+    /** Opens the stack {@code props} describes; the caller closes it, which closes every store in it. */
+    public static KeyValueStore open(Map<?, ?> props) {
+        StackConfig config = new StackConfig(props);
+        List<KeyValueStore> stores = new ArrayList<>();
+        try {
+            for (String name : config.storeNames()) {
+                stores.add(openStore(config, name));
+            }
+        } catch (RuntimeException e) {
+            stores.forEach(KeyValueStore::close);
+            throw e;
+        }
+        if (stores.size() != 1) {
+            stores.forEach(KeyValueStore::close);
+            throw new ConfigException(StackConfig.STORES_CONFIG, config.storeNames(),
+                    "replication over several stores is not built yet; name one store");
+        }
+        return stores.get(0);
+    }
+
+    private static KeyValueStore openStore(StackConfig config, String name) {
+        Map<String, Object> props = config.storeProperties(name);
+        String typeKey = StackConfig.STORE_PREFIX + name + "." + StackConfig.STORE_TYPE_SUFFIX;
+        Object typeName = props.get(StackConfig.STORE_TYPE_SUFFIX);
+        if (typeName == null) {
+            throw new ConfigException(typeKey, null, "set the type of store '" + name + "', one of " + TYPES.keySet());
+        }
+        StoreType type = TYPES.get(typeName.toString().trim());
+        if (type == null) {
+            throw new ConfigException(typeKey, typeName, "unknown store type; use one of " + TYPES.keySet());
+        }
+        props.remove(StackConfig.STORE_TYPE_SUFFIX);
+        AbstractConfig storeConfig;
+        try {
+            storeConfig = new AbstractConfig(type.configDef(), props, false);
+        } catch (ConfigException e) {
+            throw new ConfigException("store '" + name + "' (keys below " + StackConfig.STORE_PREFIX + name + "."
+                    + "): " + e.getMessage());
+        }
+        return type.open(name, storeConfig);
+    }
+}
