@@ -7,7 +7,7 @@ import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 
 /** {@code type=filesystem}: one local directory (a disk, a NAS mount). */
-final class FilesystemStoreType implements StoreType {
+public final class FilesystemStoreType implements StoreType {
     static final String PATH_CONFIG = "path";
 
     @Override

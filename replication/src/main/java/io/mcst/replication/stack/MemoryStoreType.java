@@ -16,7 +16,7 @@ import org.apache.kafka.common.config.ConfigDef;
  * same store, so a sink and a source in one Connect worker (or one test) see the same data. Closing a
  * stack closes its view, not the shared data.
  */
-final class MemoryStoreType implements StoreType {
+public final class MemoryStoreType implements StoreType {
     private static final ConcurrentMap<String, MemoryStore> SHARED = new ConcurrentHashMap<>();
 
     @Override

@@ -4,15 +4,18 @@ import io.mcst.stores.KeyValueStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigException;
 
 /** Builds the whole store stack from one configuration: base stores, replication, layers in order. */
 public final class StoreStack {
-    private static final Map<String, StoreType> TYPES = Stream.of(new MemoryStoreType(), new FilesystemStoreType())
+    /** Every {@link StoreType} registered in {@code META-INF/services}: ours, and any a deployment adds. */
+    private static final Map<String, StoreType> TYPES = ServiceLoader.load(StoreType.class, StoreType.class.getClassLoader())
+            .stream()
+            .map(ServiceLoader.Provider::get)
             .collect(Collectors.toUnmodifiableMap(StoreType::type, Function.identity()));
 
     private StoreStack() {}
