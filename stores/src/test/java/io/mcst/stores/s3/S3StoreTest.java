@@ -21,7 +21,9 @@ class S3StoreTest extends AbstractKeyValueStoreTest {
 
     @AfterAll
     static void stopServer() throws Exception {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 
     @Override
