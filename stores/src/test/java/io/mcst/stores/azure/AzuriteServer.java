@@ -48,7 +48,10 @@ public final class AzuriteServer implements AutoCloseable {
     /** Installs Azurite if needed and starts it on a free port. */
     public static AzuriteServer started() throws IOException, InterruptedException {
         AzuriteServer server = new AzuriteServer(installed(), Files.createTempDirectory("azurite-"));
+        long begin = System.nanoTime();
         server.start();
+        // Reported in the test output: how long each kind of test server takes to come up on this machine.
+        System.out.printf("Azurite started at %s in %d ms%n", server.blobEndpoint(), (System.nanoTime() - begin) / 1_000_000);
         return server;
     }
 

@@ -1,12 +1,10 @@
 package io.mcst.stores.s3;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.mcst.stores.AbstractKeyValueStoreTest;
 import io.mcst.stores.KeyValueStore;
 import java.net.URI;
 import java.util.Optional;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 /**
  * The contract against real S3 (or any S3-compatible service), skipped unless MCST_LIVE_S3_BUCKET names an
@@ -14,14 +12,9 @@ import org.junit.jupiter.api.BeforeAll;
  * AWS_PROFILE, a role); MCST_LIVE_S3_REGION and MCST_LIVE_S3_ENDPOINT (path-style) are optional. Each test
  * works below a random prefix and removes what it wrote.
  */
+@EnabledIfEnvironmentVariable(named = "MCST_LIVE_S3_BUCKET", matches = ".*\\S.*", disabledReason = "MCST_LIVE_S3_BUCKET is not set")
 class S3LiveTest extends AbstractKeyValueStoreTest {
-    private static String bucket;
-
-    @BeforeAll
-    static void requireBucket() {
-        bucket = System.getenv("MCST_LIVE_S3_BUCKET");
-        assumeTrue(bucket != null && !bucket.isBlank(), "MCST_LIVE_S3_BUCKET is not set");
-    }
+    private final String bucket = System.getenv("MCST_LIVE_S3_BUCKET");
 
     @Override
     protected KeyValueStore createStore() {
