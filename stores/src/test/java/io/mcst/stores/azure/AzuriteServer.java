@@ -81,14 +81,19 @@ public final class AzuriteServer implements AutoCloseable {
     }
 
     /** Stops the process (connections are refused); its data stays for {@link #start()}. */
-    public synchronized void stop() throws InterruptedException {
+    public synchronized void stop() {
         if (process == null) {
             return;
         }
         List<ProcessHandle> children = process.descendants().toList();
-        process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
+        process.destroy(); // SIGTERM: Azurite saves its metadata and exits
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
         children.forEach(ProcessHandle::destroyForcibly);
         process = null;
@@ -116,7 +121,7 @@ public final class AzuriteServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         stop();
         try (Stream<Path> files = Files.walk(location)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -130,9 +135,14 @@ public final class AzuriteServer implements AutoCloseable {
         Files.createDirectories(prefix);
         // Two test JVMs (stores, replication) may both find it missing: one installs, the other waits.
         try (FileChannel channel = FileChannel.open(prefix.resolve("install.lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock ignored = channel.lock()) {
-            if (!Files.isExecutable(executable)) {
-                npmInstall(prefix);
+                StandardOpenOption.WRITE)) {
+            FileLock lock = channel.lock();
+            try {
+                if (!Files.isExecutable(executable)) {
+                    npmInstall(prefix);
+                }
+            } finally {
+                lock.release();
             }
         }
         if (!Files.isExecutable(executable)) {
