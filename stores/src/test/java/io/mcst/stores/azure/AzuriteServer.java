@@ -19,7 +19,9 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -86,17 +88,36 @@ public final class AzuriteServer implements AutoCloseable {
             return;
         }
         List<ProcessHandle> children = process.descendants().toList();
-        process.destroy(); // SIGTERM: Azurite saves its metadata and exits
         try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+            long closedBefore = closedMessages();
+            // SIGTERM makes Azurite save its metadata and say so; the process itself then lingers for many
+            // seconds, so it is killed once that message is out.
+            process.destroy();
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+            while (process.isAlive() && closedMessages() == closedBefore && Instant.now().isBefore(deadline)) {
+                Thread.sleep(50);
             }
         } catch (InterruptedException e) {
-            process.destroyForcibly();
             Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // No log to read: fall through to the kill.
         }
+        process.destroyForcibly();
         children.forEach(ProcessHandle::destroyForcibly);
+        try {
+            process.onExit().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Azurite (pid " + process.pid() + ") did not exit", e);
+        }
         process = null;
+    }
+
+    private long closedMessages() throws IOException {
+        try (Stream<String> lines = Files.lines(location.resolve("azurite.log"))) {
+            return lines.filter(line -> line.contains("successfully closed")).count();
+        }
     }
 
     public URI blobEndpoint() {
