@@ -85,7 +85,10 @@ public final class MultiCloudSinkTask extends SinkTask {
     public void open(Collection<TopicPartition> partitions) {
         for (TopicPartition partition : partitions) {
             long archived = readArchivedOffset(partition);
-            buffers.put(partition, new PartitionBuffer(partition, format, archived));
+            PartitionBuffer previous = buffers.put(partition, new PartitionBuffer(partition, format, archived));
+            if (previous != null) { // reopened without a close: its buffer is stale, the archive is not
+                bufferedBytes -= previous.bufferedBytes();
+            }
             // The archive, not the consumer group, says where to resume. Without an index the partition was
             // never archived under this prefix: start from its earliest retained record.
             context.offset(partition, archived + 1);
