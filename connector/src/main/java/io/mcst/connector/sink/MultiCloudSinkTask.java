@@ -218,15 +218,36 @@ public final class MultiCloudSinkTask extends SinkTask {
         }
     }
 
-    /** Writes the sealed segment, then the index register; only both acknowledged make it archived. */
+    /**
+     * Writes the sealed segment, then the index register; only both acknowledged make it archived. First
+     * checks that the register still says what this task last wrote (or read at open): if it moved, another
+     * task archives the partition (this one is a zombie after a rebalance, or two connectors share an
+     * archive prefix), and writing on would overwrite its segments.
+     */
     private void upload(PartitionBuffer buffer) {
         PartitionBuffer.SealedSegment segment = buffer.sealed();
+        String indexKey = layout.indexKey(buffer.partition());
+        checkStillOwner(buffer, segment, indexKey);
         store.put(segment.key(), segment.blob());
-        store.put(layout.indexKey(buffer.partition()), new PartitionIndex(segment.lastOffset(), segment.key()).toBytes());
+        store.put(indexKey, new PartitionIndex(segment.lastOffset(), segment.key()).toBytes());
         bufferedBytes -= segment.blob().length;
         buffer.archived();
         log.debug("Archived {} records of {} as {} ({} bytes)", segment.recordCount(), buffer.partition(),
                 segment.key(), segment.blob().length);
+    }
+
+    private void checkStillOwner(PartitionBuffer buffer, PartitionBuffer.SealedSegment segment, String indexKey) {
+        Optional<PartitionIndex> index = store.get(indexKey).map(bytes -> PartitionIndex.parse(indexKey, bytes));
+        long registered = index.map(PartitionIndex::lastOffset).orElse(-1L);
+        // The second case: this very upload wrote the register before, but the put was reported failed.
+        boolean ours = registered == buffer.archivedOffset() || (registered == segment.lastOffset()
+                && index.map(PartitionIndex::segmentKey).filter(segment.key()::equals).isPresent());
+        if (!ours) {
+            throw new ConnectException("index register '" + indexKey + "' says offset " + registered + " is archived, "
+                    + "but this task last archived " + buffer.archivedOffset() + ": another task is archiving "
+                    + buffer.partition() + " (after a rebalance, or another connector with the same archive.prefix); "
+                    + "stopping so as not to overwrite its segments");
+        }
     }
 
     @Override
