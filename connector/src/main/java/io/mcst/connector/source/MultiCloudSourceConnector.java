@@ -1,7 +1,5 @@
 package io.mcst.connector.source;
 
-import static java.util.Objects.requireNonNull;
-
 import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.replication.stack.StoreStack;
 import io.mcst.stores.KeyValueStore;
@@ -14,11 +12,9 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.ConnectorTransactionBoundaries;
@@ -39,7 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class MultiCloudSourceConnector extends SourceConnector {
     private static final Logger log = LoggerFactory.getLogger(MultiCloudSourceConnector.class);
 
-    private final Function<Map<String, String>, KeyValueStore> storeOpener;
     private Map<String, String> props;
     private KeyValueStore store;
     private ArchiveLayout layout;
@@ -47,15 +42,6 @@ public final class MultiCloudSourceConnector extends SourceConnector {
     private ScheduledExecutorService watcher;
     /** The partitions the current task configurations cover. */
     private volatile Set<TopicPartition> assigned = Set.of();
-
-    public MultiCloudSourceConnector() {
-        this(StoreStack::open);
-    }
-
-    /** For tests: the store stack comes from the caller. */
-    MultiCloudSourceConnector(Function<Map<String, String>, KeyValueStore> storeOpener) {
-        this.storeOpener = requireNonNull(storeOpener, "storeOpener");
-    }
 
     @Override
     public String version() {
@@ -67,20 +53,16 @@ public final class MultiCloudSourceConnector extends SourceConnector {
         return SourceConfig.CONFIG_DEF;
     }
 
+    /** Adds the problems no single key's validator sees (e.g. both topic selections set) to the worker's checks. */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config config = super.validate(connectorConfigs);
-        boolean clean = config.configValues().stream().allMatch(value -> value.errorMessages().isEmpty());
-        if (clean) {
-            new SourceConfig(connectorConfigs).topicSelectionProblem().ifPresent(problem -> {
-                for (ConfigValue value : config.configValues()) {
-                    if (value.name().equals(SourceConfig.ARCHIVE_TOPICS_CONFIG)
-                            || value.name().equals(SourceConfig.ARCHIVE_TOPICS_REGEX_CONFIG)) {
-                        value.addErrorMessage(problem);
-                    }
-                }
-            });
-        }
+        Map<String, Object> parsed = new HashMap<>();
+        config.configValues().forEach(value -> parsed.put(value.name(), value.value()));
+        Map<String, String> problems = SourceConfig.crossKeyProblems(parsed);
+        config.configValues().stream()
+                .filter(value -> problems.containsKey(value.name()))
+                .forEach(value -> value.addErrorMessage(problems.get(value.name())));
         return config;
     }
 
@@ -90,7 +72,7 @@ public final class MultiCloudSourceConnector extends SourceConnector {
         this.props = Map.copyOf(props);
         this.layout = new ArchiveLayout(config.archivePrefix());
         this.topics = config.topicSelection();
-        this.store = storeOpener.apply(props);
+        this.store = StoreStack.open(props);
         try {
             assigned = listArchive();
         } catch (StoreException e) {

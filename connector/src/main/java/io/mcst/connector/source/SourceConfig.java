@@ -5,6 +5,7 @@ import io.mcst.replication.stack.StackConfig;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,13 +57,35 @@ public final class SourceConfig extends AbstractConfig {
 
     public SourceConfig(Map<?, ?> props) {
         super(CONFIG_DEF, props);
-        topicSelectionProblem().ifPresent(problem -> {
-            throw new ConfigException(problem);
+        crossKeyProblems(values()).forEach((key, problem) -> {
+            throw new ConfigException(key, get(key), problem);
         });
-        if (startTime().isPresent() && endTime().isPresent() && !startTime().get().isBefore(endTime().get())) {
-            throw new ConfigException(END_TIME_CONFIG, getString(END_TIME_CONFIG),
-                    "end.time must be after start.time (" + getString(START_TIME_CONFIG) + ")");
+    }
+
+    /**
+     * Problems that involve two keys, each reported on the key to change, given the parsed values of every key
+     * (what {@link ConfigDef#parse} or the worker's validation yields).
+     */
+    static Map<String, String> crossKeyProblems(Map<String, ?> parsed) {
+        Map<String, String> problems = new LinkedHashMap<>();
+        boolean list = parsed.get(ARCHIVE_TOPICS_CONFIG) instanceof List<?> topics && !topics.isEmpty();
+        boolean regex = parsed.get(ARCHIVE_TOPICS_REGEX_CONFIG) != null;
+        if (list == regex) {
+            String problem = "set exactly one of " + ARCHIVE_TOPICS_CONFIG + " (a list of archived topics) and "
+                    + ARCHIVE_TOPICS_REGEX_CONFIG + " (a regular expression over archived topic names)";
+            problems.put(ARCHIVE_TOPICS_CONFIG, problem);
+            problems.put(ARCHIVE_TOPICS_REGEX_CONFIG, problem);
         }
+        try {
+            Optional<Instant> start = parseInstant((String) parsed.get(START_TIME_CONFIG));
+            Optional<Instant> end = parseInstant((String) parsed.get(END_TIME_CONFIG));
+            if (start.isPresent() && end.isPresent() && !start.get().isBefore(end.get())) {
+                problems.put(END_TIME_CONFIG, "end.time must be after start.time (" + start.get() + ")");
+            }
+        } catch (DateTimeException | NumberFormatException e) {
+            // Reported on the key itself by its validator.
+        }
+        return problems;
     }
 
     private static ConfigDef define() {
@@ -128,17 +151,6 @@ public final class SourceConfig extends AbstractConfig {
                         "Most records one poll hands to the worker.",
                         REPLAY_GROUP, ++order, Width.SHORT, "Batch size");
         return StackConfig.define(def);
-    }
-
-    /** Why the topic selection is wrong (neither or both of the two keys set), if it is. */
-    Optional<String> topicSelectionProblem() {
-        boolean list = !getList(ARCHIVE_TOPICS_CONFIG).isEmpty();
-        boolean regex = getString(ARCHIVE_TOPICS_REGEX_CONFIG) != null;
-        if (list == regex) {
-            return Optional.of("set exactly one of " + ARCHIVE_TOPICS_CONFIG + " (a list of archived topics) and "
-                    + ARCHIVE_TOPICS_REGEX_CONFIG + " (a regular expression over archived topic names)");
-        }
-        return Optional.empty();
     }
 
     public TopicSelection topicSelection() {
