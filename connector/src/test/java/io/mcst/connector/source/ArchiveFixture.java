@@ -9,12 +9,8 @@ import io.mcst.connector.format.RecordFormats;
 import io.mcst.connector.format.SegmentWriter;
 import io.mcst.stores.KeyValueStore;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.LongStream;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.data.Schema;
@@ -49,23 +45,6 @@ final class ArchiveFixture {
         String key = layout.segmentKey(partition, first.kafkaOffset(), recordFormat.extension());
         store.put(key, writer.finish());
         return layout.parseSegmentKey(key).orElseThrow();
-    }
-
-    /** Archives consumed {@code records} of {@code topic} in segments of {@code segmentSize} records per partition. */
-    void archive(String topic, List<ConsumerRecord<byte[], byte[]>> records, int segmentSize) {
-        Map<Integer, List<SinkRecord>> byPartition = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            ConnectHeaders headers = new ConnectHeaders();
-            record.headers().forEach(header -> headers.addBytes(header.key(), header.value()));
-            byPartition.computeIfAbsent(record.partition(), p -> new ArrayList<>()).add(new SinkRecord(topic,
-                    record.partition(), Schema.OPTIONAL_BYTES_SCHEMA, record.key(), Schema.OPTIONAL_BYTES_SCHEMA,
-                    record.value(), record.offset(), record.timestamp(), record.timestampType(), headers));
-        }
-        byPartition.values().forEach(partition -> {
-            for (int from = 0; from < partition.size(); from += segmentSize) {
-                append(RecordFormats.ENVELOPE, partition.subList(from, Math.min(partition.size(), from + segmentSize)));
-            }
-        });
     }
 
     /** A record with key {@code k<offset>}, value {@code v<offset>}, timestamp 1000 + offset and one header. */
