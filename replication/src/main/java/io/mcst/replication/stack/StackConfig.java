@@ -24,6 +24,9 @@ public final class StackConfig extends AbstractConfig {
     /** -1 stands for the largest tolerance n stores allow, floor((n-1)/2). */
     public static final int DEFAULT_REPLICATION_FAULT_TOLERANCE = -1;
 
+    public static final String REPLICATION_INLINE_MAX_BYTES_CONFIG = "replication.inline.max.bytes";
+    public static final int DEFAULT_REPLICATION_INLINE_MAX_BYTES = 64 * 1024;
+
     public static final String LAYERS_CONFIG = "layers";
 
     private static final String GROUP = "Storage";
@@ -53,6 +56,12 @@ public final class StackConfig extends AbstractConfig {
                         "t: how many stores may fail while every operation still completes; operations wait for "
                                 + "n - t answers. Must be below n/2. -1 means floor((n-1)/2).",
                         GROUP, ++order, ConfigDef.Width.SHORT, "Fault tolerance")
+                .define(REPLICATION_INLINE_MAX_BYTES_CONFIG, Type.INT, DEFAULT_REPLICATION_INLINE_MAX_BYTES,
+                        ConfigDef.Range.atLeast(0), Importance.LOW,
+                        "Values up to this size are stored twice per store (a temporary and an eternal copy), so "
+                                + "most reads take one round; larger values once, with a small timestamp record "
+                                + "as the eternal copy, halving upload bandwidth and storage for segments.",
+                        GROUP, ++order, ConfigDef.Width.SHORT, "Inline value limit")
                 .define(LAYERS_CONFIG, Type.LIST, List.of(), Importance.MEDIUM,
                         "Layers above replication, in the order they apply on write.",
                         GROUP, ++order, ConfigDef.Width.LONG, "Layers");

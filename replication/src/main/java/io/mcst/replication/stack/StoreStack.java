@@ -1,8 +1,12 @@
 package io.mcst.replication.stack;
 
+import io.mcst.replication.ReplicatedStore;
+import io.mcst.replication.ReplicationOptions;
+import io.mcst.replication.Semantics;
 import io.mcst.stores.KeyValueStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.function.Function;
@@ -20,7 +24,11 @@ public final class StoreStack {
 
     private StoreStack() {}
 
-    /** Opens the stack {@code props} describes; the caller closes it, which closes every store in it. */
+    /**
+     * Opens the stack {@code props} describes: the base stores, replicated over by a {@link ReplicatedStore}
+     * (also for one store, so the data layout does not change when stores are added). The caller closes
+     * it, which closes every store in it.
+     */
     public static KeyValueStore open(Map<?, ?> props) {
         StackConfig config = new StackConfig(props);
         List<KeyValueStore> stores = new ArrayList<>();
@@ -32,12 +40,28 @@ public final class StoreStack {
             stores.forEach(KeyValueStore::close);
             throw e;
         }
-        if (stores.size() != 1) {
+        try {
+            return new ReplicatedStore(stores, replicationOptions(config, stores.size()));
+        } catch (RuntimeException e) {
             stores.forEach(KeyValueStore::close);
-            throw new ConfigException(StackConfig.STORES_CONFIG, config.storeNames(),
-                    "replication over several stores is not built yet; name one store");
+            throw e;
         }
-        return stores.get(0);
+    }
+
+    private static ReplicationOptions replicationOptions(StackConfig config, int n) {
+        int t = config.getInt(StackConfig.REPLICATION_FAULT_TOLERANCE_CONFIG);
+        int maxT = (n - 1) / 2;
+        if (t > maxT) {
+            throw new ConfigException(StackConfig.REPLICATION_FAULT_TOLERANCE_CONFIG, t, "with " + n
+                    + " stores, t must be in 0.." + maxT + " (t < n/2, so any two quorums of n - t stores "
+                    + "intersect), or -1 for " + maxT + "; add stores or lower t");
+        }
+        Semantics semantics = Semantics.valueOf(
+                config.getString(StackConfig.REPLICATION_SEMANTICS_CONFIG).toUpperCase(Locale.ROOT));
+        return ReplicationOptions.defaults()
+                .withSemantics(semantics)
+                .withFaultTolerance(t)
+                .withInlineMaxBytes(config.getInt(StackConfig.REPLICATION_INLINE_MAX_BYTES_CONFIG));
     }
 
     private static KeyValueStore openStore(StackConfig config, String name) {
