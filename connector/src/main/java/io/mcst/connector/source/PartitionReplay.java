@@ -77,20 +77,26 @@ final class PartitionReplay {
         return archived;
     }
 
+    /** Whether a segment is read but not yet replayed to its end: the task keeps polling this partition first. */
+    boolean holdsSegment() {
+        return records != null && next < records.size();
+    }
+
     /** When this partition can next make progress, if its last {@link #poll} added nothing. */
     long notBeforeMs() {
         return notBeforeMs;
     }
 
     /**
-     * Adds up to {@code max} records to {@code out}; adds none when the partition is caught up with the archive
-     * or waiting to retry a read.
+     * Adds up to {@code max} records to {@code out}, from one segment at most unless it adds none from the first;
+     * adds none when the partition is caught up with the archive or waiting to retry a read.
      *
      * @throws ConnectException naming the blob when a segment or the index register is corrupt or vanished,
      *     or a store fails in a way retrying cannot fix
      */
     void poll(List<SourceRecord> out, int max, long nowMs) {
-        int limit = out.size() + max;
+        int start = out.size();
+        int limit = start + max;
         while (out.size() < limit) {
             if (records != null && next < records.size()) {
                 emit(out, records.get(next), next);
@@ -101,6 +107,9 @@ final class PartitionReplay {
                 finishedSegment = current.firstOffset();
                 current = null;
                 records = null;
+            }
+            if (out.size() > start) {
+                return; // a segment boundary: let the next partition fill the batch
             }
             if (nowMs < notBeforeMs) {
                 return;
