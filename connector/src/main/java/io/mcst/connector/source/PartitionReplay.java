@@ -88,8 +88,8 @@ final class PartitionReplay {
     }
 
     /**
-     * Adds up to {@code max} records to {@code out}, from one segment at most unless it adds none from the first;
-     * adds none when the partition is caught up with the archive or waiting to retry a read.
+     * Adds up to {@code max} records to {@code out}, reading at most one segment; adds none when the partition is
+     * caught up with the archive, waiting to retry a read, or its segment held no record within the bounds.
      *
      * @throws ConnectException naming the blob when a segment or the index register is corrupt or vanished,
      *     or a store fails in a way retrying cannot fix
@@ -97,6 +97,7 @@ final class PartitionReplay {
     void poll(List<SourceRecord> out, int max, long nowMs) {
         int start = out.size();
         int limit = start + max;
+        boolean loaded = false;
         while (out.size() < limit) {
             if (records != null && next < records.size()) {
                 emit(out, records.get(next), next);
@@ -108,8 +109,10 @@ final class PartitionReplay {
                 current = null;
                 records = null;
             }
-            if (out.size() > start) {
-                return; // a segment boundary: let the next partition fill the batch
+            if (out.size() > start || loaded) {
+                // A segment boundary: let the next partition fill the batch. One segment a call also bounds a
+                // poll whose bounds filter out segment after segment.
+                return;
             }
             if (nowMs < notBeforeMs) {
                 return;
@@ -120,6 +123,7 @@ final class PartitionReplay {
             if (!load(pending.peekFirst(), nowMs)) {
                 return;
             }
+            loaded = true;
         }
     }
 
