@@ -77,7 +77,7 @@ public final class MultiCloudSinkTask extends SinkTask {
         format = config.format();
         layout = config.layout();
         store = storeOpener.apply(props);
-        reporter = context == null ? null : context.errantRecordReporter();
+        reporter = context.errantRecordReporter(); // null unless a dead letter queue or error log is configured
         log.info("Archiving with format {} under '{}' into {}", format.name(), layout.prefix(), store.name());
     }
 

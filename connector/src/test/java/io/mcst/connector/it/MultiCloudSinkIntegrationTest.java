@@ -175,7 +175,7 @@ class MultiCloudSinkIntegrationTest {
         String topic = "bad-records";
         createTopic(topic);
         int total = 1_000;
-        try (var producer = connect.kafka().createProducer(Map.of())) {
+        try (var producer = connect.kafka().createProducer(TopicData.producerConfig())) {
             for (int i = 0; i < total; i++) {
                 // Every tenth record is a tombstone, which the avro format cannot hold.
                 String json = i % 10 == 0 ? null : "{\"schema\":{\"type\":\"struct\",\"name\":\"Order\",\"optional\":false,"
