@@ -1,0 +1,90 @@
+package io.mcst.demo;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A local Azure Blob cloud: Azurite from npm ({@code azurite-blob}), installed once under the demo's state
+ * directory, blobs kept under {@code <dir>/data}. Uses the public development account devstoreaccount1.
+ */
+final class AzuriteServer implements AutoCloseable {
+    static final String ACCOUNT = "devstoreaccount1";
+    /** Azurite's well-known development key: public, not a secret. */
+    static final String ACCOUNT_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private final LocalProcess process;
+    private final int port;
+    private final Path data;
+
+    private AzuriteServer(LocalProcess process, int port, Path data) {
+        this.process = process;
+        this.port = port;
+        this.data = data;
+    }
+
+    /** Installs {@code azurite@version} under {@code installDir} with npm unless it is there already. */
+    static Path install(Path installDir, String version, Path log) throws InterruptedException {
+        Path bin = installDir.resolve("node_modules/.bin/azurite-blob");
+        Path marker = installDir.resolve("node_modules/azurite/package.json");
+        try {
+            if (Files.isRegularFile(marker) && Files.readString(marker).contains("\"version\": \"" + version + "\"")) {
+                return bin;
+            }
+            Files.createDirectories(installDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + installDir, e);
+        }
+        LocalProcess npm = LocalProcess.start("npm install azurite",
+                List.of("npm", "install", "--no-audit", "--no-fund", "--prefix", installDir.toAbsolutePath().toString(), "azurite@" + version),
+                installDir, log);
+        int exit = npm.waitFor(Duration.ofMinutes(5));
+        if (exit != 0 || !Files.isExecutable(bin)) {
+            throw new IllegalStateException("npm install azurite@" + version + " failed (exit " + exit + "); see " + log);
+        }
+        return bin;
+    }
+
+    static AzuriteServer start(Path dir, Path azuriteBlob) throws InterruptedException {
+        int port = Net.freePort();
+        Path data = dir.resolve("data").toAbsolutePath();
+        try {
+            Files.createDirectories(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + data, e);
+        }
+        LocalProcess process = LocalProcess.start("azurite",
+                List.of(azuriteBlob.toAbsolutePath().toString(), "--blobHost", Net.HOST, "--blobPort", Integer.toString(port),
+                        "--location", data.toString(), "--skipApiVersionCheck", "--loose", "--silent"),
+                dir, dir.resolve("azurite.log"));
+        try {
+            Net.awaitListening(port, process, Duration.ofMinutes(1));
+        } catch (RuntimeException | InterruptedException e) {
+            process.close();
+            throw e;
+        }
+        return new AzuriteServer(process, port, data);
+    }
+
+    /** The connection string of the development account on this server (a secret in real deployments). */
+    String connectionString() {
+        return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + ACCOUNT_KEY
+                + ";BlobEndpoint=http://" + Net.HOST + ":" + port + "/" + ACCOUNT + ";";
+    }
+
+    Path data() {
+        return data;
+    }
+
+    boolean isRunning() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}

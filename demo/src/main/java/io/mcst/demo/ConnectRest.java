@@ -1,0 +1,77 @@
+package io.mcst.demo;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The few calls of Connect's REST API the demo and the tests make. */
+final class ConnectRest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+    private final URI base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    ConnectRest(URI base) {
+        this.base = requireNonNull(base, "base");
+    }
+
+    URI base() {
+        return base;
+    }
+
+    /** Creates or updates connector {@code name} ({@code PUT /connectors/<name>/config}). */
+    void putConnector(String name, Map<String, String> config) throws IOException, InterruptedException {
+        send("PUT", "/connectors/" + name + "/config", JSON.writeValueAsString(config));
+    }
+
+    void deleteConnector(String name) throws IOException, InterruptedException {
+        send("DELETE", "/connectors/" + name, null);
+    }
+
+    /** {@code GET /connectors/<name>/status}. */
+    JsonNode status(String name) throws IOException, InterruptedException {
+        return JSON.readTree(send("GET", "/connectors/" + name + "/status", null));
+    }
+
+    /** The classes of every connector plugin the worker found ({@code GET /connector-plugins}). */
+    List<String> connectorPlugins() throws IOException, InterruptedException {
+        List<String> classes = new ArrayList<>();
+        JSON.readTree(send("GET", "/connector-plugins", null)).forEach(plugin -> classes.add(plugin.get("class").asText()));
+        return classes;
+    }
+
+    /** Whether the worker answers at all ({@code GET /}). */
+    boolean isUp() throws InterruptedException {
+        try {
+            send("GET", "/", null);
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    private String send(String method, String path, String body) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
+                .timeout(TIMEOUT)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException(method + " " + request.uri() + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+}
