@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The few calls of Connect's REST API the demo and the tests make. */
 final class ConnectRest {
@@ -30,18 +31,33 @@ final class ConnectRest {
         return base;
     }
 
-    /** Creates or updates connector {@code name} ({@code PUT /connectors/<name>/config}). */
+    /**
+     * Creates or updates connector {@code name} ({@code PUT /connectors/<name>/config}), retrying while the
+     * worker answers 409 (a rebalance is in progress, common right after start).
+     */
     void putConnector(String name, Map<String, String> config) throws IOException, InterruptedException {
-        send("PUT", "/connectors/" + name + "/config", JSON.writeValueAsString(config));
+        String body = JSON.writeValueAsString(config);
+        for (int attempt = 1; ; attempt++) {
+            HttpResponse<String> response = exchange("PUT", "/connectors/" + name + "/config", body);
+            if (response.statusCode() != 409 || attempt == 30) {
+                checked(response);
+                return;
+            }
+            Thread.sleep(1_000);
+        }
     }
 
     void deleteConnector(String name) throws IOException, InterruptedException {
         send("DELETE", "/connectors/" + name, null);
     }
 
-    /** {@code GET /connectors/<name>/status}. */
-    JsonNode status(String name) throws IOException, InterruptedException {
-        return JSON.readTree(send("GET", "/connectors/" + name + "/status", null));
+    /** {@code GET /connectors/<name>/status}, or empty while the worker does not know the connector yet. */
+    Optional<JsonNode> status(String name) throws IOException, InterruptedException {
+        HttpResponse<String> response = exchange("GET", "/connectors/" + name + "/status", null);
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        return Optional.of(JSON.readTree(checked(response)));
     }
 
     /** The classes of every connector plugin the worker found ({@code GET /connector-plugins}). */
@@ -62,16 +78,24 @@ final class ConnectRest {
     }
 
     private String send(String method, String path, String body) throws IOException, InterruptedException {
+        return checked(exchange(method, path, body));
+    }
+
+    private static String checked(HttpResponse<String> response) throws IOException {
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException(response.request().method() + " " + response.uri() + " answered "
+                    + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    private HttpResponse<String> exchange(String method, String path, String body) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
                 .timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() / 100 != 2) {
-            throw new IOException(method + " " + request.uri() + " answered " + response.statusCode() + ": " + response.body());
-        }
-        return response.body();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 }
