@@ -112,7 +112,7 @@ public final class Demo {
         awaitArchived(kafka, connect, FIRST_BATCH + SECOND_BATCH);
 
         step("Deploying the source: replay the archive into '" + RESTORED + "' (azure still down)");
-        connect.rest().putConnector(SOURCE, sourceConfig(storage));
+        connect.rest().putConnector(SOURCE, sourceConfig(storage, kafka.bootstrapServers()));
         awaitRestored(kafka, connect, FIRST_BATCH + SECOND_BATCH);
 
         step("Comparing '" + TOPIC + "' and '" + RESTORED + "' partition by partition (key, value, headers, timestamp)");
@@ -159,16 +159,16 @@ public final class Demo {
         return config;
     }
 
-    private static Map<String, String> sourceConfig(Map<String, String> storage) {
+    private static Map<String, String> sourceConfig(Map<String, String> storage, String bootstrapServers) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("connector.class", "io.mcst.connector.source.MultiCloudSourceConnector");
         config.put("tasks.max", "2");
         config.put("archive.topics", TOPIC);
+        config.put("target.cluster.bootstrap.servers", bootstrapServers);
         config.put("topic.rename.format", "${topic}-restored");
         config.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         config.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         config.put("header.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-        config.put("format", "envelope");
         config.putAll(storage);
         return config;
     }
