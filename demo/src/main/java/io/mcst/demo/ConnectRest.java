@@ -60,6 +60,24 @@ final class ConnectRest {
         return Optional.of(JSON.readTree(checked(response)));
     }
 
+    /** Throws, with the worker's stack trace, if connector {@code name} or one of its tasks has failed. */
+    void ensureNotFailed(String name, String hint) throws IOException, InterruptedException {
+        Optional<JsonNode> found = status(name);
+        if (found.isEmpty()) {
+            return; // just created: the worker has not published a status yet
+        }
+        JsonNode status = found.get();
+        if ("FAILED".equals(status.path("connector").path("state").asText())) {
+            throw new IllegalStateException(name + " failed: " + status.path("connector").path("trace").asText() + "\n(" + hint + ")");
+        }
+        for (JsonNode task : status.path("tasks")) {
+            if ("FAILED".equals(task.path("state").asText())) {
+                throw new IllegalStateException(name + " task " + task.path("id").asText() + " failed: "
+                        + task.path("trace").asText() + "\n(" + hint + ")");
+            }
+        }
+    }
+
     /** The classes of every connector plugin the worker found ({@code GET /connector-plugins}). */
     List<String> connectorPlugins() throws IOException, InterruptedException {
         List<String> classes = new ArrayList<>();

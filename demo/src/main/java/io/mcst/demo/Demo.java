@@ -14,9 +14,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * The demo: a local Kafka, a Connect worker with the plugin archive on its plugin.path, three local clouds
@@ -146,7 +143,7 @@ public final class Demo {
 
     private static Map<String, String> sinkConfig(Map<String, String> storage) {
         Map<String, String> config = new LinkedHashMap<>();
-        config.put("connector.class", "io.mcst.connector.sink.MultiCloudSinkConnector");
+        config.put("connector.class", Connectors.SINK);
         config.put("tasks.max", "2");
         config.put("topics", TOPIC);
         config.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
@@ -161,7 +158,7 @@ public final class Demo {
 
     private static Map<String, String> sourceConfig(Map<String, String> storage, String bootstrapServers) {
         Map<String, String> config = new LinkedHashMap<>();
-        config.put("connector.class", "io.mcst.connector.source.MultiCloudSourceConnector");
+        config.put("connector.class", Connectors.SOURCE);
         config.put("tasks.max", "2");
         config.put("archive.topics", TOPIC);
         config.put("target.cluster.bootstrap.servers", bootstrapServers);
@@ -176,68 +173,25 @@ public final class Demo {
     /** Waits until the sink's committed offsets reach {@code total}: those records are in a quorum of clouds. */
     private void awaitArchived(LocalKafka kafka, LocalConnect connect, long total) throws Exception {
         try (Admin admin = kafka.admin()) {
-            awaitProgress("archived", total, () -> {
+            Progress.await("archived", total, STEP_TIMEOUT, () -> {
                 ensureRunning(connect, SINK);
-                Map<TopicPartition, OffsetAndMetadata> committed =
-                        admin.listConsumerGroupOffsets("connect-" + SINK).partitionsToOffsetAndMetadata().get();
-                return committed.values().stream().filter(o -> o != null).mapToLong(OffsetAndMetadata::offset).sum();
-            });
+                return Progress.archived(admin, SINK);
+            }, Demo::say);
         }
     }
 
     private void awaitRestored(LocalKafka kafka, LocalConnect connect, long total) throws Exception {
         try (Admin admin = kafka.admin()) {
-            Map<TopicPartition, OffsetSpec> ends = new LinkedHashMap<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                ends.put(new TopicPartition(RESTORED, p), OffsetSpec.latest());
-            }
-            awaitProgress("restored", total, () -> {
+            Progress.await("restored", total, STEP_TIMEOUT, () -> {
                 ensureRunning(connect, SOURCE);
-                return admin.listOffsets(ends).all().get().values().stream().mapToLong(o -> o.offset()).sum();
-            });
-        }
-    }
-
-    private interface Progress {
-        long count() throws Exception;
-    }
-
-    private void awaitProgress(String what, long total, Progress progress) throws Exception {
-        Instant deadline = Instant.now().plus(STEP_TIMEOUT);
-        long last = -1;
-        while (true) {
-            long now = progress.count();
-            if (now != last) {
-                say("  " + what + " " + now + " / " + total + " records");
-                last = now;
-            }
-            if (now >= total) {
-                return;
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("only " + now + " of " + total + " records " + what + " after " + STEP_TIMEOUT);
-            }
-            Thread.sleep(1_000);
+                return Progress.records(admin, RESTORED);
+            }, Demo::say);
         }
     }
 
     /** Fails fast, with the worker's trace, when a connector or one of its tasks has failed. */
     private static void ensureRunning(LocalConnect connect, String connector) throws Exception {
-        var found = connect.rest().status(connector);
-        if (found.isEmpty()) {
-            return; // just created: the worker has not published a status yet
-        }
-        var status = found.get();
-        if ("FAILED".equals(status.path("connector").path("state").asText())) {
-            throw new IllegalStateException(connector + " failed: " + status.path("connector").path("trace").asText()
-                    + "\n(worker log: " + connect.log() + ")");
-        }
-        for (var task : status.path("tasks")) {
-            if ("FAILED".equals(task.path("state").asText())) {
-                throw new IllegalStateException(connector + " task " + task.path("id").asText() + " failed: "
-                        + task.path("trace").asText() + "\n(worker log: " + connect.log() + ")");
-            }
-        }
+        connect.rest().ensureNotFailed(connector, "worker log: " + connect.log());
     }
 
     private void summary(TopicComparison.Result result, S3ProxyServer s3, AzuriteServer azure, Path local) throws IOException {
