@@ -1,6 +1,18 @@
 package io.mcst.demo;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +79,37 @@ final class AzuriteServer implements AutoCloseable {
             throw e;
         }
         return new AzuriteServer(process, port, data);
+    }
+
+    /**
+     * Creates blob container {@code name}: the azure-blob store, like a real deployment, expects it to exist.
+     * One REST call signed with the account key (Shared Key), so the demo needs no Azure SDK of its own.
+     */
+    void createContainer(String name) throws IOException, InterruptedException {
+        String version = "2021-12-02";
+        String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC));
+        String stringToSign = String.join("\n", "PUT", "", "", "", "", "", "", "", "", "", "", "",
+                "x-ms-date:" + date, "x-ms-version:" + version,
+                "/" + ACCOUNT + "/" + ACCOUNT + "/" + name + "\nrestype:container");
+        String signature;
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(Base64.getDecoder().decode(ACCOUNT_KEY), "HmacSHA256"));
+            signature = Base64.getEncoder().encodeToString(mac.doFinal(stringToSign.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + Net.HOST + ":" + port + "/" + ACCOUNT + "/" + name + "?restype=container"))
+                .timeout(Duration.ofSeconds(30))
+                .header("x-ms-date", date)
+                .header("x-ms-version", version)
+                .header("Authorization", "SharedKey " + ACCOUNT + ":" + signature)
+                .PUT(HttpRequest.BodyPublishers.noBody())
+                .build();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new IOException("Azurite did not create container " + name + ": " + response.statusCode() + " " + response.body());
+        }
     }
 
     /** The connection string of the development account on this server (a secret in real deployments). */

@@ -76,7 +76,9 @@ public final class Demo {
         say("  s3     S3Proxy at " + s3.endpoint() + ", bucket " + BUCKET);
         Path azuriteBin = AzuriteServer.install(state.resolve("azurite"), required("mcst.azurite.version"), state.resolve("logs/npm.log"));
         AzuriteServer azure = track(AzuriteServer.start(state.resolve("clouds/azure"), azuriteBin));
-        say("  azure  Azurite (Azure Blob) at " + azure.connectionString().replaceAll("AccountKey=[^;]*", "AccountKey=…"));
+        azure.createContainer(BUCKET);
+        say("  azure  Azurite (Azure Blob) at " + azure.connectionString().replaceAll("AccountKey=[^;]*", "AccountKey=…")
+                + ", container " + BUCKET);
         Path local = state.resolve("clouds/local");
         Files.createDirectories(local);
         say("  local  directory " + local);
