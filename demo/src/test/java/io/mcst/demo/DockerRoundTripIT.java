@@ -2,6 +2,7 @@ package io.mcst.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -75,6 +76,13 @@ class DockerRoundTripIT {
                 .withExposedPorts(4443)
                 .waitingFor(Wait.forListeningPort());
         Startables.deepStart(kafka, minio, azurite, gcs).join();
+        // The azure-blob store expects its container, as docker-compose.yml's azurite-container service makes it.
+        new BlobServiceClientBuilder()
+                .connectionString("DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey="
+                        + AzuriteServer.ACCOUNT_KEY + ";BlobEndpoint=http://" + azurite.getHost() + ":"
+                        + azurite.getMappedPort(10000) + "/devstoreaccount1;")
+                .buildClient()
+                .createBlobContainerIfNotExists("mcst-archive");
 
         connect = new GenericContainer<>(images.image(DockerImages.KAFKA))
                 .withNetwork(network).withNetworkAliases("connect")
