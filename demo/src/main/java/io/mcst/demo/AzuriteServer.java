@@ -28,6 +28,12 @@ final class AzuriteServer implements AutoCloseable {
     /** Azurite's well-known development key: public, not a secret. */
     static final String ACCOUNT_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
+    /**
+     * Azurite answers SIGTERM by waiting for open connections to drain, which can take half a minute; its data
+     * is the demo's scratch state, so it gets little time before a hard stop (an outage, as far as clients see).
+     */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(3);
+
     private final LocalProcess process;
     private final int port;
     private final Path data;
@@ -71,7 +77,7 @@ final class AzuriteServer implements AutoCloseable {
         LocalProcess process = LocalProcess.start("azurite",
                 List.of(azuriteBlob.toAbsolutePath().toString(), "--blobHost", Net.HOST, "--blobPort", Integer.toString(port),
                         "--location", data.toString(), "--skipApiVersionCheck", "--loose", "--silent"),
-                dir, dir.resolve("azurite.log"));
+                dir, dir.resolve("azurite.log"), STOP_GRACE);
         try {
             Net.awaitListening(port, process, Duration.ofMinutes(1));
         } catch (RuntimeException | InterruptedException e) {

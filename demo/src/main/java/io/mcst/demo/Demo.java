@@ -11,6 +11,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -249,6 +250,10 @@ public final class Demo {
         return resource;
     }
 
+    /**
+     * Stops what the demo started, newest first (the worker before Kafka, Kafka before the clouds), then any
+     * child process still starting when the demo was interrupted.
+     */
     private void stopAll() {
         synchronized (running) {
             while (!running.isEmpty()) {
@@ -259,6 +264,12 @@ public final class Demo {
                 }
             }
         }
+        ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
+        ProcessHandle.current().descendants().forEach(child -> child.onExit().orTimeout(30, TimeUnit.SECONDS)
+                .exceptionally(timeout -> {
+                    child.destroyForcibly();
+                    return child;
+                }).join());
     }
 
     private void step(String what) {

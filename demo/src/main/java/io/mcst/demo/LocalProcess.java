@@ -12,19 +12,26 @@ import java.util.concurrent.TimeUnit;
 
 /** A child process of the demo (a broker, a worker, a cloud), its output kept in one log file. */
 final class LocalProcess implements AutoCloseable {
-    private static final Duration GRACE = Duration.ofSeconds(30);
+    /** How long a JVM child (broker, worker) gets to shut down cleanly before it is killed. */
+    static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
 
     private final String name;
     private final Process process;
     private final Path log;
+    private final Duration grace;
 
-    private LocalProcess(String name, Process process, Path log) {
+    private LocalProcess(String name, Process process, Path log, Duration grace) {
         this.name = name;
         this.process = process;
         this.log = log;
+        this.grace = grace;
     }
 
     static LocalProcess start(String name, List<String> command, Path workDir, Path log) {
+        return start(name, command, workDir, log, DEFAULT_GRACE);
+    }
+
+    static LocalProcess start(String name, List<String> command, Path workDir, Path log, Duration grace) {
         requireNonNull(name, "name");
         try {
             Files.createDirectories(log.getParent());
@@ -33,7 +40,7 @@ final class LocalProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
-            return new LocalProcess(name, process, log);
+            return new LocalProcess(name, process, log, requireNonNull(grace, "grace"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + ": " + command, e);
         }
@@ -84,9 +91,9 @@ final class LocalProcess implements AutoCloseable {
         process.destroy();
         descendants.forEach(ProcessHandle::destroy);
         try {
-            if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                process.waitFor(DEFAULT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();
