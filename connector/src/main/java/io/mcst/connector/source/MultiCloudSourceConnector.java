@@ -1,9 +1,12 @@
 package io.mcst.connector.source;
 
 import io.mcst.connector.archive.ArchiveLayout;
+import io.mcst.connector.Version;
+import io.mcst.replication.stack.StackConfig;
 import io.mcst.replication.stack.StoreStack;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -15,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.ConnectorTransactionBoundaries;
@@ -53,17 +57,20 @@ public final class MultiCloudSourceConnector extends SourceConnector {
         return SourceConfig.CONFIG_DEF;
     }
 
-    /** Adds the problems no single key's validator sees (e.g. both topic selections set) to the worker's checks. */
+    /**
+     * Every error at once, each against its key, as Connect's validate REST shows them: the ConfigDef's, the
+     * storage rules (each store's {@code store.<name>.*} keys, t against n), and the rules that span two keys.
+     */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
-        Config config = super.validate(connectorConfigs);
+        List<ConfigValue> values = new ArrayList<>(StackConfig.validate(SourceConfig.CONFIG_DEF, connectorConfigs));
         Map<String, Object> parsed = new HashMap<>();
-        config.configValues().forEach(value -> parsed.put(value.name(), value.value()));
+        values.forEach(value -> parsed.put(value.name(), value.value()));
         Map<String, String> problems = SourceConfig.crossKeyProblems(parsed);
-        config.configValues().stream()
+        values.stream()
                 .filter(value -> problems.containsKey(value.name()))
                 .forEach(value -> value.addErrorMessage(problems.get(value.name())));
-        return config;
+        return new Config(values);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.mcst.connector.source;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mcst.connector.Version;
 import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.replication.stack.StoreStack;
 import io.mcst.stores.KeyValueStore;

@@ -1,6 +1,7 @@
 package io.mcst.connector.source;
 
 import io.mcst.connector.format.RecordFormats;
+import io.mcst.connector.sink.SinkConfig;
 import io.mcst.replication.stack.StackConfig;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -25,7 +26,6 @@ public final class SourceConfig extends AbstractConfig {
     public static final String ARCHIVE_PREFIX_CONFIG = "archive.prefix";
     public static final String FORMAT_CONFIG = "format";
     public static final String FORMAT_AUTO = "auto";
-    public static final String DEFAULT_ARCHIVE_PREFIX = "kafka-archive";
 
     public static final String TOPIC_RENAME_FORMAT_CONFIG = "topic.rename.format";
     public static final String TOPIC_PLACEHOLDER = "${topic}";
@@ -100,7 +100,8 @@ public final class SourceConfig extends AbstractConfig {
                                 + "topics archived after the connector started. Set this or "
                                 + ARCHIVE_TOPICS_CONFIG + ", not both.",
                         ARCHIVE_GROUP, ++order, Width.LONG, "Archived topics regex")
-                .define(ARCHIVE_PREFIX_CONFIG, Type.STRING, DEFAULT_ARCHIVE_PREFIX, Importance.MEDIUM,
+                .define(ARCHIVE_PREFIX_CONFIG, Type.STRING, SinkConfig.DEFAULT_ARCHIVE_PREFIX, SinkConfig.archivePrefix(),
+                        Importance.MEDIUM,
                         "Key prefix the sink archived under (its " + ARCHIVE_PREFIX_CONFIG + ").",
                         ARCHIVE_GROUP, ++order, Width.MEDIUM, "Archive prefix")
                 .define(FORMAT_CONFIG, Type.STRING, FORMAT_AUTO, formatValidator(), Importance.MEDIUM,
