@@ -82,7 +82,7 @@ class ConfigExamplesTest {
         assertThat(configNode.isObject()).as("%s: a \"config\" object, the shape POST /connectors takes", file.getFileName()).isTrue();
         Map<String, String> config = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
-        configNode.fields().forEachRemaining(field -> {
+        configNode.properties().forEach(field -> {
             if (!field.getValue().isTextual()) {
                 problems.add(field.getKey() + ": Connect takes string values only, found " + field.getValue());
             }
