@@ -128,10 +128,6 @@ final class AzuriteServer implements AutoCloseable {
         return data;
     }
 
-    boolean isRunning() {
-        return process.isAlive();
-    }
-
     @Override
     public void close() {
         process.close();

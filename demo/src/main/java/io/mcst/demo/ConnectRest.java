@@ -47,10 +47,6 @@ final class ConnectRest {
         }
     }
 
-    void deleteConnector(String name) throws IOException, InterruptedException {
-        send("DELETE", "/connectors/" + name, null);
-    }
-
     /** {@code GET /connectors/<name>/status}, or empty while the worker does not know the connector yet. */
     Optional<JsonNode> status(String name) throws IOException, InterruptedException {
         HttpResponse<String> response = exchange("GET", "/connectors/" + name + "/status", null);

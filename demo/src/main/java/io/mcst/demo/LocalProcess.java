@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -49,7 +50,7 @@ final class LocalProcess implements AutoCloseable {
     /** A java command for {@code mainClass} on {@code classpath}, with the JVM that runs the demo. */
     static List<String> java(String heap, String classpath, List<String> jvmOptions, String mainClass, List<String> args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        var command = new java.util.ArrayList<String>(List.of(java, "-Xmx" + heap, "-cp", classpath));
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-cp", classpath));
         command.addAll(jvmOptions);
         command.add(mainClass);
         command.addAll(args);
@@ -62,10 +63,6 @@ final class LocalProcess implements AutoCloseable {
 
     Path log() {
         return log;
-    }
-
-    boolean isAlive() {
-        return process.isAlive();
     }
 
     /** Throws, pointing at the log, if the process has exited. */

@@ -2,6 +2,8 @@ package io.mcst.demo;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
@@ -31,8 +33,8 @@ final class Progress {
 
     /** Records in {@code topic}: the sum of its partitions' end offsets. */
     static long records(Admin admin, String topic) throws ExecutionException, InterruptedException {
-        var partitions = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions();
-        Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+        var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
         return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
     }

@@ -66,10 +66,6 @@ final class S3ProxyServer implements AutoCloseable {
         return blobs;
     }
 
-    boolean isRunning() {
-        return process.isAlive();
-    }
-
     @Override
     public void close() {
         process.close();
