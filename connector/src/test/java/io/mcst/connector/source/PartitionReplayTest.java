@@ -15,6 +15,7 @@ import io.mcst.stores.memory.MemoryStore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -212,6 +213,21 @@ class PartitionReplayTest {
             assertThat(r.timestamp()).isNull();
             assertThat(r.headers()).isEmpty();
         });
+    }
+
+    @Test
+    void jsonFormatReplaysSchemalessValuesOnly() {
+        SinkRecord order = new SinkRecord("orders.v1", 2, Schema.OPTIONAL_BYTES_SCHEMA, bytes("k"), null,
+                Map.of("id", 7, "item", "tea"), 0, 1000L, TimestampType.CREATE_TIME, new ConnectHeaders().addString("h", "x"));
+        archive.append(RecordFormats.JSON, List.of(order));
+
+        SourceRecord replayed = pollOnce(replay(ReplayBounds.ALL, Optional.empty()), 10, 0).get(0);
+
+        assertThat(replayed.valueSchema()).isNull();
+        assertThat(replayed.value()).isEqualTo(Map.of("id", 7L, "item", "tea"));
+        assertThat(replayed.key()).isNull();
+        assertThat(replayed.timestamp()).isNull();
+        assertThat(replayed.headers()).isEmpty();
     }
 
     @Test
