@@ -10,6 +10,7 @@ import io.mcst.connector.archive.SegmentKey;
 import io.mcst.connector.format.RecordFormats;
 import io.mcst.stores.ForwardingKeyValueStore;
 import io.mcst.stores.KeyValueStore;
+import io.mcst.stores.StoreCorruptionException;
 import io.mcst.stores.StoreUnavailableException;
 import io.mcst.stores.memory.MemoryStore;
 import java.util.ArrayList;
@@ -268,6 +269,16 @@ class PartitionReplayTest {
     }
 
     @Test
+    void aSegmentCorruptOnAQuorumOfStoresFailsNamingTheBlob() {
+        SegmentKey segment = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 2));
+        store.corrupt(segment.key());
+
+        assertThatThrownBy(() -> pollOnce(replay(ReplayBounds.ALL, Optional.empty()), 100, 0))
+                .isInstanceOf(ConnectException.class).hasMessageContaining(segment.key())
+                .hasRootCauseInstanceOf(StoreCorruptionException.class);
+    }
+
+    @Test
     void aListedSegmentThatIsGoneFailsRatherThanBeingSkipped() {
         SegmentKey segment = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 2));
         store.hide(segment.key());
@@ -310,10 +321,11 @@ class PartitionReplayTest {
         return records.stream().map(r -> ReplayPosition.fromSourceOffset(r.sourcePartition(), r.sourceOffset())).toList();
     }
 
-    /** A store whose reads of chosen keys fail (no quorum) a number of times, or find nothing. */
+    /** A store whose reads of chosen keys fail (no quorum) a number of times, find nothing, or fail as corrupt. */
     private static final class FlakyStore extends ForwardingKeyValueStore {
         private final ConcurrentHashMap<String, Integer> failuresLeft = new ConcurrentHashMap<>();
         private final Set<String> hidden = ConcurrentHashMap.newKeySet();
+        private final Set<String> corrupt = ConcurrentHashMap.newKeySet();
         final AtomicInteger failedGets = new AtomicInteger();
 
         FlakyStore(KeyValueStore delegate) {
@@ -328,12 +340,19 @@ class PartitionReplayTest {
             hidden.add(key);
         }
 
+        void corrupt(String key) {
+            corrupt.add(key);
+        }
+
         @Override
         public Optional<byte[]> get(String key) {
             if (failuresLeft.getOrDefault(key, 0) > 0) {
                 failuresLeft.merge(key, -1, Integer::sum);
                 failedGets.incrementAndGet();
                 throw new StoreUnavailableException("2 of 3 stores did not answer for " + key);
+            }
+            if (corrupt.contains(key)) {
+                throw new StoreCorruptionException("2 of 3 replicas of " + key + " fail their checksum");
             }
             return hidden.contains(key) ? Optional.empty() : super.get(key);
         }
