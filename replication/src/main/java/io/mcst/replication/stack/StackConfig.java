@@ -1,17 +1,26 @@
 package io.mcst.replication.stack;
 
+import io.mcst.replication.layers.compression.CompressionCodec;
+import io.mcst.replication.layers.encryption.EncryptionKeyset;
+import io.mcst.replication.layers.encryption.KeysetTool;
+import io.mcst.stores.retry.RetryPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
 
 /**
  * The storage vocabulary shared by the connectors, the CLI and the demo: which stores, how they are
  * replicated, which layers sit on top. Per-store keys ({@code store.<name>.*}) depend on each store's type
- * and are defined by its {@link StoreType}.
+ * and are defined by its {@link StoreType}; {@link #validate} checks them too.
  */
 public final class StackConfig extends AbstractConfig {
     public static final String STORES_CONFIG = "stores";
@@ -27,9 +36,21 @@ public final class StackConfig extends AbstractConfig {
     public static final String REPLICATION_INLINE_MAX_BYTES_CONFIG = "replication.inline.max.bytes";
     public static final int DEFAULT_REPLICATION_INLINE_MAX_BYTES = 64 * 1024;
 
+    public static final String RETRY_MAX_ATTEMPTS_CONFIG = "retry.max.attempts";
+    public static final int DEFAULT_RETRY_MAX_ATTEMPTS = RetryPolicy.DEFAULT.maxAttempts();
+    public static final String RETRY_BACKOFF_INITIAL_MS_CONFIG = "retry.backoff.initial.ms";
+    public static final long DEFAULT_RETRY_BACKOFF_INITIAL_MS = RetryPolicy.DEFAULT.initialBackoff().toMillis();
+    public static final String RETRY_BACKOFF_MAX_MS_CONFIG = "retry.backoff.max.ms";
+    public static final long DEFAULT_RETRY_BACKOFF_MAX_MS = RetryPolicy.DEFAULT.maxBackoff().toMillis();
+
     public static final String LAYERS_CONFIG = "layers";
+    public static final String COMPRESSION_CODEC_CONFIG = "compression.codec";
+    public static final String DEFAULT_COMPRESSION_CODEC = CompressionCodec.ZSTD.configName();
+    public static final String COMPRESSION_LEVEL_CONFIG = "compression.level";
+    public static final String ENCRYPTION_KEYSET_CONFIG = "encryption.keyset";
 
     private static final String GROUP = "Storage";
+    private static final String LAYERS_GROUP = "Storage layers";
 
     public static final ConfigDef CONFIG_DEF = define(new ConfigDef());
 
@@ -40,7 +61,7 @@ public final class StackConfig extends AbstractConfig {
     /** Adds the storage vocabulary to {@code def}, so a connector's config carries it. */
     public static ConfigDef define(ConfigDef def) {
         int order = 0;
-        return def
+        def
                 .define(STORES_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, nonEmptyNames(), Importance.HIGH,
                         "Names of the base stores (clouds), in order, e.g. aws,azure,gcs. Each needs "
                                 + "store.<name>.type and that type's keys below store.<name>.",
@@ -62,9 +83,51 @@ public final class StackConfig extends AbstractConfig {
                                 + "most reads take one round; larger values once, with a small timestamp record "
                                 + "as the eternal copy, halving upload bandwidth and storage for segments.",
                         GROUP, ++order, ConfigDef.Width.SHORT, "Inline value limit")
-                .define(LAYERS_CONFIG, Type.LIST, List.of(), Importance.MEDIUM,
-                        "Layers above replication, in the order they apply on write.",
-                        GROUP, ++order, ConfigDef.Width.LONG, "Layers");
+                .define(RETRY_MAX_ATTEMPTS_CONFIG, Type.INT, DEFAULT_RETRY_MAX_ATTEMPTS, ConfigDef.Range.atLeast(1),
+                        Importance.LOW,
+                        "Calls each base store gets per operation when it answers with a transient failure "
+                                + "(throttling, 5xx, timeout, refused connection); 1 means no retries. Other "
+                                + "failures (credentials, missing bucket) are never retried.",
+                        GROUP, ++order, ConfigDef.Width.SHORT, "Retry attempts")
+                .define(RETRY_BACKOFF_INITIAL_MS_CONFIG, Type.LONG, DEFAULT_RETRY_BACKOFF_INITIAL_MS,
+                        ConfigDef.Range.atLeast(0), Importance.LOW,
+                        "Longest wait before the first retry, in ms; the limit doubles with each retry up to "
+                                + RETRY_BACKOFF_MAX_MS_CONFIG + ", and each wait is random below it (full jitter).",
+                        GROUP, ++order, ConfigDef.Width.SHORT, "Retry initial backoff")
+                .define(RETRY_BACKOFF_MAX_MS_CONFIG, Type.LONG, DEFAULT_RETRY_BACKOFF_MAX_MS,
+                        ConfigDef.Range.atLeast(0), Importance.LOW,
+                        "Cap on the wait between retries, in ms; at least " + RETRY_BACKOFF_INITIAL_MS_CONFIG + ".",
+                        GROUP, ++order, ConfigDef.Width.SHORT, "Retry max backoff");
+        return defineLayers(def);
+    }
+
+    private static ConfigDef defineLayers(ConfigDef def) {
+        int order = 0;
+        return def
+                .define(LAYERS_CONFIG, Type.LIST, List.of(), validLayers(), Importance.MEDIUM,
+                        "Layers in the order they apply on write, from " + Layer.configNames() + ". compression "
+                                + "and encryption wrap the replicated store (list compression first: ciphertext "
+                                + "does not compress); integrity wraps each base store below replication, so it "
+                                + "must come last. Empty: none.",
+                        LAYERS_GROUP, ++order, ConfigDef.Width.LONG, "Layers")
+                .define(COMPRESSION_CODEC_CONFIG, Type.STRING, DEFAULT_COMPRESSION_CODEC,
+                        ConfigDef.ValidString.in(Arrays.stream(CompressionCodec.values())
+                                .map(CompressionCodec::configName).toArray(String[]::new)),
+                        Importance.LOW,
+                        "Codec of the compression layer for new blobs: zstd (fast, good ratio), gzip (no native "
+                                + "code) or none. Blobs record their codec, so changing this never makes old "
+                                + "blobs unreadable.",
+                        LAYERS_GROUP, ++order, ConfigDef.Width.SHORT, "Compression codec")
+                .define(COMPRESSION_LEVEL_CONFIG, Type.INT, null, Importance.LOW,
+                        "Compression level: zstd " + levels(CompressionCodec.ZSTD) + ", gzip "
+                                + levels(CompressionCodec.GZIP) + ". Empty: the codec's default.",
+                        LAYERS_GROUP, ++order, ConfigDef.Width.SHORT, "Compression level")
+                .define(ENCRYPTION_KEYSET_CONFIG, Type.PASSWORD, null, Importance.HIGH,
+                        "The encryption layer's keys: a cleartext Tink JSON keyset of AES-256-GCM or "
+                                + "XChaCha20-Poly1305 keys. The primary key encrypts, every key decrypts, so to "
+                                + "rotate add a new primary and keep the old keys. Make one with: java -cp "
+                                + "'<plugin dir>/lib/*' " + KeysetTool.class.getName() + " new aes256-gcm",
+                        LAYERS_GROUP, ++order, ConfigDef.Width.LONG, "Encryption keyset");
     }
 
     public List<String> storeNames() {
@@ -74,6 +137,103 @@ public final class StackConfig extends AbstractConfig {
     /** The keys of store {@code name}, without their {@code store.<name>.} prefix. */
     public Map<String, Object> storeProperties(String name) {
         return originalsWithPrefix(STORE_PREFIX + name + ".");
+    }
+
+    /** How each base store retries transient failures; only called when {@link #validate} found it valid. */
+    public RetryPolicy retryPolicy() {
+        return new RetryPolicy(getInt(RETRY_MAX_ATTEMPTS_CONFIG), Duration.ofMillis(getLong(RETRY_BACKOFF_INITIAL_MS_CONFIG)),
+                Duration.ofMillis(getLong(RETRY_BACKOFF_MAX_MS_CONFIG)));
+    }
+
+    /** The layers named by {@code layers}, in order. */
+    public List<Layer> layers() {
+        return getList(LAYERS_CONFIG).stream().map(name -> Layer.forConfigName(name).orElseThrow()).toList();
+    }
+
+    /** The keyset of the encryption layer; only called when {@link #validate} found it valid. */
+    public EncryptionKeyset encryptionKeyset() {
+        return EncryptionKeyset.parse(getPassword(ENCRYPTION_KEYSET_CONFIG).value());
+    }
+
+    public CompressionCodec compressionCodec() {
+        return CompressionCodec.forConfigName(getString(COMPRESSION_CODEC_CONFIG));
+    }
+
+    public int compressionLevel() {
+        Integer level = getInt(COMPRESSION_LEVEL_CONFIG);
+        return level == null ? compressionCodec().defaultLevel() : level;
+    }
+
+    /** Validates the storage vocabulary alone; see {@link #validate(ConfigDef, Map)}. */
+    public static List<ConfigValue> validate(Map<String, String> props) {
+        return validate(CONFIG_DEF, props);
+    }
+
+    /**
+     * Every problem of {@code props} at once, as Connect's {@code Connector.validate()} reports them: each key
+     * of {@code def} (which must include this vocabulary, see {@link #define}), each {@code store.<name>.*}
+     * key of each named store's type, and the rules that span keys. Each error names its key and the fix.
+     */
+    public static List<ConfigValue> validate(ConfigDef def, Map<String, String> props) {
+        return List.copyOf(StackValidation.validateAll(def, props).values());
+    }
+
+    /** Parses {@code props} after {@link #validate} found no error; otherwise throws one exception naming all. */
+    static StackConfig parse(Map<?, ?> props) {
+        @SuppressWarnings("unchecked") // ConfigDef reads the values as objects; a connector may pass parsed ones
+        Map<String, String> values = (Map<String, String>) props;
+        List<String> errors = StackValidation.validateAll(CONFIG_DEF, values).values().stream()
+                .flatMap(value -> value.errorMessages().stream().map(message -> value.name() + ": " + message))
+                .toList();
+        if (!errors.isEmpty()) {
+            throw new ConfigException("invalid storage configuration, " + errors.size() + " problem(s): "
+                    + String.join("; ", errors));
+        }
+        return new StackConfig(props);
+    }
+
+    static String levels(CompressionCodec codec) {
+        return codec.minLevel() == codec.maxLevel()
+                ? "none"
+                : codec.minLevel() + ".." + codec.maxLevel() + " (default " + codec.defaultLevel() + ")";
+    }
+
+    /**
+     * The whole vocabulary as reStructuredText: the top-level keys, then one section per store type with its
+     * keys as they appear below {@code store.<name>.}. For a generated configuration reference.
+     */
+    public static String documentationRst() {
+        StringBuilder rst = new StringBuilder(CONFIG_DEF.toEnrichedRst());
+        new TreeMap<>(StoreStack.TYPES).forEach((typeName, type) -> {
+            String title = "Store type ``" + typeName + "``";
+            rst.append('\n').append(title).append('\n').append("-".repeat(title.length())).append("\n\n")
+                    .append("Selected by ``store.<name>.type=").append(typeName).append("``.");
+            ConfigDef prefixed = new ConfigDef();
+            prefixed.embed(STORE_PREFIX + "<name>.", "Store type " + typeName, 0, type.configDef());
+            rst.append(type.configDef().names().isEmpty() ? " It takes no other keys.\n" : "\n\n" + prefixed.toRst());
+        });
+        return rst.toString();
+    }
+
+    private static ConfigDef.Validator validLayers() {
+        return (key, value) -> {
+            @SuppressWarnings("unchecked")
+            List<String> names = (List<String>) value;
+            List<String> problems = new ArrayList<>();
+            names.stream().filter(name -> Layer.forConfigName(name).isEmpty())
+                    .forEach(name -> problems.add("unknown layer '" + name + "'; use names from " + Layer.configNames()));
+            if (names.stream().distinct().count() != names.size()) {
+                problems.add("name each layer once");
+            }
+            int integrity = names.indexOf(Layer.INTEGRITY.configName());
+            if (integrity >= 0 && integrity != names.size() - 1) {
+                problems.add("integrity wraps each store below replication, after every other layer; list it last, "
+                        + "e.g. layers=compression,encryption,integrity");
+            }
+            if (!problems.isEmpty()) {
+                throw new ConfigException(key, value, String.join("; ", problems));
+            }
+        };
     }
 
     private static ConfigDef.Validator nonEmptyNames() {

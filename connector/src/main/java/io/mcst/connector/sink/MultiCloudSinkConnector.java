@@ -1,0 +1,77 @@
+package io.mcst.connector.sink;
+
+import io.mcst.connector.Version;
+import io.mcst.connector.format.RecordFormats;
+import io.mcst.replication.stack.StackConfig;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.sink.SinkConnector;
+
+/**
+ * Archives Kafka topics into a cloud of clouds: see {@link MultiCloudSinkTask} for how, and
+ * {@link SinkConfig} for the keys. The connector only checks the configuration and hands it to its tasks.
+ */
+public final class MultiCloudSinkConnector extends SinkConnector {
+    private Map<String, String> props;
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        SinkConfig config = new SinkConfig(props);
+        config.format(); // fails fast on a codec the format cannot use
+        this.props = Map.copyOf(props);
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return MultiCloudSinkTask.class;
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        return new ArrayList<>(Collections.nCopies(maxTasks, props));
+    }
+
+    @Override
+    public void stop() {
+        props = null;
+    }
+
+    @Override
+    public ConfigDef config() {
+        return SinkConfig.CONFIG_DEF;
+    }
+
+    /**
+     * Every error at once, each against its key, as Connect's validate REST shows them: the ConfigDef's, the
+     * storage rules the ConfigDef cannot express (each store's {@code store.<name>.*} keys, t against n),
+     * and the codec against the format.
+     */
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        List<ConfigValue> values = new ArrayList<>(StackConfig.validate(SinkConfig.CONFIG_DEF, connectorConfigs));
+        Map<String, ConfigValue> byName = new HashMap<>();
+        values.forEach(value -> byName.put(value.name(), value));
+        ConfigValue format = byName.get(SinkConfig.FORMAT_CONFIG);
+        ConfigValue codec = byName.get(SinkConfig.FORMAT_CODEC_CONFIG);
+        if (format.errorMessages().isEmpty() && codec.errorMessages().isEmpty()) {
+            try {
+                RecordFormats.of((String) format.value(), (String) codec.value());
+            } catch (IllegalArgumentException e) {
+                codec.addErrorMessage(e.getMessage());
+            }
+        }
+        return new Config(values);
+    }
+}
