@@ -1,0 +1,90 @@
+package io.mcst.replication;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * How one logical key maps to keys on each base store (ALGORITHM.md §2): {@code esc(K)/e} for the eternal
+ * key and {@code esc(K)/t/<hex16 counter>-<clientId>.<kind>} for temporary keys. {@code esc} keeps
+ * {@code [A-Za-z0-9._-]} and writes every other UTF-8 byte as {@code %HH}, so {@code /} never occurs inside
+ * {@code esc(K)} and escaping preserves prefixes: K starts with P exactly when esc(K) starts with esc(P).
+ */
+final class KeyLayout {
+    private static final String TEMPORARY = "/t/";
+    private static final String ETERNAL = "/e";
+    private static final HexFormat UPPER_HEX = HexFormat.of().withUpperCase();
+
+    private KeyLayout() {}
+
+    static String escape(String key) {
+        StringBuilder out = new StringBuilder(key.length() + 8);
+        for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-') {
+                out.append(c);
+            } else {
+                out.append('%').append(UPPER_HEX.toHexDigits(b));
+            }
+        }
+        return out.toString();
+    }
+
+    /** The inverse of {@link #escape}, or empty if {@code escaped} is not something escape produces. */
+    static Optional<String> unescape(String escaped) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(escaped.length());
+        for (int i = 0; i < escaped.length(); i++) {
+            char c = escaped.charAt(i);
+            if (c == '%' && i + 3 <= escaped.length()
+                    && HexFormat.isHexDigit(escaped.charAt(i + 1)) && HexFormat.isHexDigit(escaped.charAt(i + 2))) {
+                bytes.write(HexFormat.fromHexDigits(escaped, i + 1, i + 3));
+                i += 2;
+            } else if (c < 0x80) {
+                bytes.write(c);
+            } else {
+                return Optional.empty();
+            }
+        }
+        String key = new String(bytes.toByteArray(), StandardCharsets.UTF_8);
+        // Only the canonical form counts (uppercase hex, valid UTF-8, nothing escaped that need not be).
+        return escape(key).equals(escaped) ? Optional.of(key) : Optional.empty();
+    }
+
+    static String eternalKey(String escapedKey) {
+        return escapedKey + ETERNAL;
+    }
+
+    /** The prefix under which every temporary key of one register is listed; ends in '/', so "a" never lists "ab". */
+    static String temporaryPrefix(String escapedKey) {
+        return escapedKey + TEMPORARY;
+    }
+
+    static String temporaryKey(String escapedKey, Timestamp ts, Kind kind) {
+        return temporaryPrefix(escapedKey) + "%016x".formatted(ts.counter()) + "-" + ts.clientId() + "." + kind.code();
+    }
+
+    /** A temporary key parsed back into its logical key, timestamp and kind. */
+    record Temporary(String key, Timestamp ts, Kind kind) {}
+
+    /** Parses a store key written by {@link #temporaryKey}; empty for eternal keys and anything else. */
+    static Optional<Temporary> parseTemporary(String storeKey) {
+        int slash = storeKey.lastIndexOf(TEMPORARY);
+        // hex16 + '-' + 32 hex + '.' + kind
+        String name = slash < 0 ? "" : storeKey.substring(slash + TEMPORARY.length());
+        if (name.length() != 16 + 1 + 32 + 2 || name.charAt(16) != '-' || name.charAt(49) != '.') {
+            return Optional.empty();
+        }
+        try {
+            long counter = Long.parseUnsignedLong(name.substring(0, 16), 16);
+            if (!name.substring(0, 16).equals("%016x".formatted(counter))) {
+                return Optional.empty();
+            }
+            Timestamp ts = new Timestamp(counter, name.substring(17, 49));
+            Kind kind = Kind.ofCode(name.charAt(50));
+            return unescape(storeKey.substring(0, slash)).map(key -> new Temporary(key, ts, kind));
+        } catch (IllegalArgumentException notOurs) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,470 @@
+package io.mcst.replication;
+
+import static java.util.Objects.requireNonNull;
+
+import io.mcst.replication.KeyLayout.Temporary;
+import io.mcst.stores.CloseGuard;
+import io.mcst.stores.KeyValueStore;
+import io.mcst.stores.StoreCorruptionException;
+import io.mcst.stores.StoreKeys;
+import io.mcst.stores.StoreUnavailableException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One fault-tolerant key-value store emulated over n unmodified ones, as ../shared/ALGORITHM.md specifies
+ * (after Băsescu et al., DSN 2012). Every phase of an operation calls all n stores in parallel and goes on
+ * after the first n − t answers, so up to t stores may crash, stall, answer slowly or return corrupt bytes
+ * while every write completes, and every read completes once writes to its key pause.
+ *
+ * <p>Per logical key each store holds unique, never-overwritten temporary keys (one per write) and one
+ * eternal key; garbage collection after each write keeps two blobs per key per store when writes do not
+ * overlap. Instances never talk to each other: any number of them, in any processes, may share the stores.
+ */
+public final class ReplicatedStore implements KeyValueStore {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicatedStore.class);
+    /** The longest suffix a temporary key adds to esc(K): "/t/" + 16 + "-" + 32 + "." + kind. */
+    private static final int TEMPORARY_SUFFIX_BYTES = 3 + 16 + 1 + 32 + 2;
+    private static final SecureRandom IDS = new SecureRandom();
+
+    private final String name;
+    private final List<StoreLane> lanes;
+    private final int quorum;
+    private final ReplicationOptions options;
+    private final Mutation mutation;
+    private final String clientId;
+    private final CloseGuard guard;
+    private final BackgroundWork background = new BackgroundWork();
+    private final LongAdder readRounds = new LongAdder();
+
+    /**
+     * Replicates over {@code stores}, in order; it owns them and closes them on {@link #close()}.
+     *
+     * @throws IllegalArgumentException if there are no stores or the fault tolerance is not below n/2
+     */
+    public ReplicatedStore(List<? extends KeyValueStore> stores, ReplicationOptions options) {
+        this(stores, options, Mutation.NONE);
+    }
+
+    ReplicatedStore(List<? extends KeyValueStore> stores, ReplicationOptions options, Mutation mutation) {
+        requireNonNull(stores, "stores");
+        this.options = requireNonNull(options, "options");
+        this.mutation = requireNonNull(mutation, "mutation");
+        int t = options.faultToleranceFor(stores.size());
+        this.quorum = stores.size() - t;
+        List<StoreLane> lanes = new ArrayList<>();
+        for (KeyValueStore store : stores) {
+            lanes.add(new StoreLane(lanes.size(), store, options.threadsPerStore(), options.queuedCallsPerStore()));
+        }
+        this.lanes = List.copyOf(lanes);
+        this.name = "replicated[" + stores.stream().map(KeyValueStore::name).collect(Collectors.joining(",")) + "]";
+        this.guard = new CloseGuard(name);
+        byte[] id = new byte[16];
+        IDS.nextBytes(id);
+        this.clientId = HexFormat.of().formatHex(id);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void put(String key, byte[] value) {
+        requireNonNull(value, "value");
+        write(key, Kind.VALUE, value.clone());
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+        Versioned read = read(key);
+        return read.kind() == Kind.VALUE ? Optional.of(read.value()) : Optional.empty();
+    }
+
+    /** Writes a tombstone: a remove has a write's guarantees, and a later read answers not-found. */
+    @Override
+    public void remove(String key) {
+        write(key, Kind.TOMBSTONE, new byte[0]);
+    }
+
+    /**
+     * The keys whose newest version listed at a quorum is a value (ALGORITHM.md §6). Per key as safe as a
+     * read; not a snapshot across keys.
+     */
+    @Override
+    public List<String> list(String prefix) {
+        StoreKeys.checkPrefix(prefix);
+        guard.ensureOpen();
+        String storePrefix = KeyLayout.escape(prefix);
+        Object monitor = new Object();
+        Phase<List<String>> listing = new Phase<>(monitor, lanes, lane -> call(lane, store -> store.list(storePrefix)));
+        awaitQuorum(monitor, listing, "list prefix '" + prefix + "'");
+        Map<String, Temporary> newest = new HashMap<>();
+        for (List<String> keys : listing.answers()) {
+            if (keys == null) {
+                continue;
+            }
+            for (String storeKey : keys) {
+                KeyLayout.parseTemporary(storeKey).ifPresent(temporary -> newest.merge(temporary.key(), temporary,
+                        (a, b) -> a.ts().compareTo(b.ts()) >= 0 ? a : b));
+            }
+        }
+        return newest.values().stream().filter(t -> t.kind() == Kind.VALUE).map(Temporary::key).sorted().toList();
+    }
+
+    /** Closes every store; calls in flight are abandoned. Idempotent. */
+    @Override
+    public void close() {
+        if (guard.close()) {
+            lanes.forEach(StoreLane::shutdown);
+            lanes.forEach(lane -> lane.store().close());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ReplicatedStore[" + name + ", quorum " + quorum + " of " + lanes.size() + ", " + options.semantics() + "]";
+    }
+
+    /** Waits until every store call, GC and repair this instance started has finished; false on timeout. */
+    boolean awaitBackgroundWork(Duration timeout) throws InterruptedException {
+        return background.awaitDrained(timeout);
+    }
+
+    /** Read rounds so far, across all reads: more rounds than reads means reads raced writes. */
+    long readRounds() {
+        return readRounds.sum();
+    }
+
+    String clientId() {
+        return clientId;
+    }
+
+    // ---------------------------------------------------------------------------------------------- write
+
+    /** ALGORITHM.md §3: collect, temporary copy, eternal copy, then GC in the background. */
+    Timestamp write(String key, Kind kind, byte[] value) {
+        String escaped = escapedKey(key);
+        guard.ensureOpen();
+        Object monitor = new Object();
+        String what = (kind == Kind.VALUE ? "put '" : "remove '") + key + "'";
+
+        Collect collect = collect(monitor, escaped);
+        awaitQuorum(monitor, collect.views, what + " (collect timestamps)");
+        Timestamp max = Timestamp.ZERO;
+        for (StoreView view : collect.views.answers()) {
+            if (view != null && view.max().compareTo(max) > 0) {
+                max = view.max();
+            }
+        }
+        Timestamp ts = max.next(clientId);
+        Blob blob = Blob.full(kind, ts, value);
+        byte[] encoded = blob.encode();
+        byte[] eternal = value.length > options.inlineMaxBytes() ? blob.thin().encode() : encoded;
+        String temporaryKey = KeyLayout.temporaryKey(escaped, ts, kind);
+        String eternalKey = KeyLayout.eternalKey(escaped);
+
+        CompletableFuture<Void> committed = new CompletableFuture<>();
+        collectGarbage(escaped, collect, ts, committed);
+        try {
+            int acks = mutation == Mutation.RETURN_AFTER_ONE_ACK ? 1 : quorum;
+            Phase<Void> temporary = new Phase<>(monitor, lanes, lane -> call(lane, store -> put(store, temporaryKey, encoded)));
+            await(monitor, () -> temporary.successes() >= acks, temporary, acks, what + " (temporary copy " + temporaryKey + ")");
+            if (mutation != Mutation.RETURN_BEFORE_ETERNAL_QUORUM) {
+                Phase<Void> eternalCopy = new Phase<>(monitor, lanes, lane -> call(lane, store -> put(store, eternalKey, eternal)));
+                await(monitor, () -> eternalCopy.successes() >= acks, eternalCopy, acks, what + " (eternal copy " + eternalKey + ")");
+            } else {
+                lanes.forEach(lane -> call(lane, store -> put(store, eternalKey, eternal)));
+            }
+            committed.complete(null);
+            return ts;
+        } catch (RuntimeException e) {
+            committed.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    /**
+     * Phase 4: at each store, once its phase-1 list has arrived (also after the write returned) and the
+     * write has committed, remove the temporary keys that list showed below {@code ts}. Only keys this
+     * writer saw and superseded; never the eternal key. Best effort: a failed remove is left for the next
+     * writer's GC.
+     */
+    private void collectGarbage(String escaped, Collect collect, Timestamp ts, CompletableFuture<Void> committed) {
+        for (StoreLane lane : lanes) {
+            background.track(collect.lists.get(lane.index()).thenCombine(committed, (listed, ignored) -> listed)
+                    .thenCompose(listed -> CompletableFuture.allOf(listed.stream()
+                            .filter(old -> old.ts().compareTo(ts) < 0)
+                            .map(old -> call(lane, store -> {
+                                store.remove(KeyLayout.temporaryKey(escaped, old.ts(), old.kind()));
+                                return null;
+                            }))
+                            .toArray(CompletableFuture[]::new))));
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------- read
+
+    /** ALGORITHM.md §4, plus the write-back of §5 for atomic semantics. */
+    Versioned read(String key) {
+        String escaped = escapedKey(key);
+        guard.ensureOpen();
+        Object monitor = new Object();
+        String what = "get '" + key + "'";
+        Fetch fetch = new Fetch(monitor);
+        try {
+            for (int round = 1; round <= options.maxReadRounds(); round++) {
+                readRounds.increment();
+                Collect collect = collect(monitor, escaped);
+                await(monitor, () -> collect.views.successes() >= quorum || fetch.found() != null, collect.views, quorum,
+                        what + " (round " + round + ": list versions)");
+                if (fetch.found() != null) {
+                    return finishRead(monitor, escaped, fetch.found(), null, what);
+                }
+                List<StoreView> views = collect.views.answers();
+                Blob eternal = null;
+                Temporary newest = null;
+                for (StoreView view : views) {
+                    if (view == null) {
+                        continue;
+                    }
+                    if (view.eternal() != null && (eternal == null || view.eternal().ts().compareTo(eternal.ts()) > 0)) {
+                        eternal = view.eternal();
+                    }
+                    for (Temporary temporary : view.temporaries()) {
+                        if (newest == null || temporary.ts().compareTo(newest.ts()) > 0) {
+                            newest = temporary;
+                        }
+                    }
+                }
+                Temporary target;
+                if (mutation == Mutation.TRUST_ETERNAL || newest == null || (eternal != null && newest.ts().compareTo(eternal.ts()) <= 0)) {
+                    if (eternal == null) {
+                        return Versioned.NEVER_WRITTEN;
+                    }
+                    if (eternal.form() == Blob.Form.FULL) {
+                        return finishRead(monitor, escaped, eternal, views, what);
+                    }
+                    target = new Temporary(key, eternal.ts(), eternal.kind());
+                } else {
+                    target = newest;
+                }
+                String temporaryKey = KeyLayout.temporaryKey(escaped, target.ts(), target.kind());
+                Phase<Blob> gets = new Phase<>(monitor, lanes, lane -> call(lane, store -> getTemporary(store, temporaryKey, target)));
+                for (StoreLane lane : lanes) {
+                    CompletableFuture<Blob> answer = gets.future(lane.index());
+                    answer.thenAccept(blob -> {
+                        if (blob != null) {
+                            fetch.offer(blob);
+                        }
+                    });
+                    repairIfCorrupt(lane, temporaryKey, target.ts(), answer, fetch);
+                }
+                BooleanSupplier absentAtQuorum = () -> gets.answers().stream().filter(blob -> blob == null).count()
+                        - (lanes.size() - gets.successes()) >= quorum;
+                await(monitor, () -> fetch.found() != null || absentAtQuorum.getAsBoolean(), gets, quorum,
+                        what + " (round " + round + ": fetch " + temporaryKey + ")");
+                if (fetch.found() != null) {
+                    return finishRead(monitor, escaped, fetch.found(), views, what);
+                }
+                // temp(M) is gone at a quorum: a newer write completed meanwhile. Look again; never fall back
+                // to a lower temporary key (a concurrent GC may have left a superseded one).
+            }
+        } finally {
+            fetch.end();
+        }
+        throw new ContentionException(name + ": " + what + " gave up after " + options.maxReadRounds()
+                + " rounds: writes to the key kept completing during each round; retry later");
+    }
+
+    /** Atomic semantics: make sure a quorum lists {@code found} before returning it (§5). */
+    private Versioned finishRead(Object monitor, String escaped, Blob found, List<StoreView> views, String what) {
+        if (options.semantics() == Semantics.ATOMIC && mutation != Mutation.NO_WRITE_BACK) {
+            long listedAt = views == null ? 0 : views.stream()
+                    .filter(view -> view != null && view.temporaries().stream().anyMatch(t -> t.ts().equals(found.ts())))
+                    .count();
+            if (listedAt < quorum) {
+                String temporaryKey = KeyLayout.temporaryKey(escaped, found.ts(), found.kind());
+                byte[] encoded = Blob.full(found.kind(), found.ts(), found.payload()).encode();
+                Phase<Void> writeBack = new Phase<>(monitor, lanes, lane -> call(lane, store -> put(store, temporaryKey, encoded)));
+                awaitQuorum(monitor, writeBack, what + " (write back " + temporaryKey + ")");
+            }
+        }
+        return new Versioned(found.ts(), found.kind(), found.kind() == Kind.VALUE ? found.payload() : null);
+    }
+
+    /**
+     * Read-repair: once the read has a good copy of {@code temporaryKey}, rewrite it at a store that
+     * answered with corrupt bytes for it. Asynchronous and best effort.
+     */
+    private void repairIfCorrupt(StoreLane lane, String temporaryKey, Timestamp ts, CompletableFuture<Blob> answer, Fetch fetch) {
+        background.track(answer.handle((blob, error) -> error != null && Phase.isCorruption(error))
+                .thenCombine(fetch.result, (corrupt, good) -> corrupt && good != null && good.ts().equals(ts) ? good : null)
+                .thenCompose(good -> {
+                    if (good == null) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    LOG.info("{}: read-repair of {} at store '{}', which returned corrupt bytes", name, temporaryKey, lane.name());
+                    byte[] encoded = Blob.full(good.kind(), good.ts(), good.payload()).encode();
+                    return call(lane, store -> put(store, temporaryKey, encoded)).exceptionally(e -> {
+                        LOG.warn("{}: read-repair of {} at store '{}' failed: {}", name, temporaryKey, lane.name(), e.toString());
+                        return null;
+                    });
+                }));
+    }
+
+    /** The value found for one read, from any round's fetch (an answer that arrives late still ends the read). */
+    private static final class Fetch {
+        private final Object monitor;
+        final CompletableFuture<Blob> result = new CompletableFuture<>();
+
+        Fetch(Object monitor) {
+            this.monitor = monitor;
+        }
+
+        void offer(Blob blob) {
+            synchronized (monitor) {
+                result.complete(blob);
+                monitor.notifyAll();
+            }
+        }
+
+        Blob found() {
+            return result.getNow(null);
+        }
+
+        /** Lets waiting repairs finish once the read is over, found or not. */
+        void end() {
+            result.complete(null);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ shared helpers
+
+    /** What one store showed in a collect step: the register's temporary keys and its eternal copy. */
+    private record StoreView(List<Temporary> temporaries, Blob eternal) {
+        Timestamp max() {
+            Timestamp max = eternal == null ? Timestamp.ZERO : eternal.ts();
+            for (Temporary temporary : temporaries) {
+                if (temporary.ts().compareTo(max) > 0) {
+                    max = temporary.ts();
+                }
+            }
+            return max;
+        }
+    }
+
+    /** One collect step: per store, the list (GC needs it alone) and the list combined with the eternal copy. */
+    private record Collect(List<CompletableFuture<List<Temporary>>> lists, Phase<StoreView> views) {}
+
+    private Collect collect(Object monitor, String escaped) {
+        String prefix = KeyLayout.temporaryPrefix(escaped);
+        String eternalKey = KeyLayout.eternalKey(escaped);
+        List<CompletableFuture<List<Temporary>>> lists = new ArrayList<>();
+        Phase<StoreView> views = new Phase<>(monitor, lanes, lane -> {
+            CompletableFuture<List<Temporary>> listed = call(lane, store -> parseListing(store, prefix));
+            lists.add(listed);
+            return listed.thenCombine(call(lane, store -> getEternal(store, eternalKey)), StoreView::new);
+        });
+        return new Collect(lists, views);
+    }
+
+    private static List<Temporary> parseListing(KeyValueStore store, String prefix) {
+        List<Temporary> temporaries = new ArrayList<>();
+        for (String storeKey : store.list(prefix)) {
+            // Only keys of this register: esc(K) never contains '/', so the prefix cannot match another key's.
+            KeyLayout.parseTemporary(storeKey).ifPresent(temporaries::add);
+        }
+        return temporaries;
+    }
+
+    private static Blob getEternal(KeyValueStore store, String eternalKey) {
+        Optional<byte[]> bytes = store.get(eternalKey);
+        if (bytes.isEmpty()) {
+            return null;
+        }
+        String where = "store '" + store.name() + "', key " + eternalKey;
+        Blob blob = Blob.decode(bytes.get(), where);
+        if (blob.form() == Blob.Form.FRAGMENT) {
+            throw new StoreCorruptionException(where + ": an eternal copy holds a fragment");
+        }
+        return blob;
+    }
+
+    /** The blob under a temporary key, null if absent; a blob that disagrees with its key is corrupt. */
+    private static Blob getTemporary(KeyValueStore store, String temporaryKey, Temporary expected) {
+        Optional<byte[]> bytes = store.get(temporaryKey);
+        if (bytes.isEmpty()) {
+            return null;
+        }
+        String where = "store '" + store.name() + "', key " + temporaryKey;
+        Blob blob = Blob.decode(bytes.get(), where);
+        if (!blob.ts().equals(expected.ts()) || blob.kind() != expected.kind() || blob.form() != Blob.Form.FULL) {
+            throw new StoreCorruptionException(where + ": blob header " + blob + " does not match its key");
+        }
+        return blob;
+    }
+
+    private static Void put(KeyValueStore store, String key, byte[] bytes) {
+        store.put(key, bytes);
+        return null;
+    }
+
+    private <T> CompletableFuture<T> call(StoreLane lane, java.util.function.Function<KeyValueStore, T> call) {
+        return background.track(lane.call(call));
+    }
+
+    private String escapedKey(String key) {
+        StoreKeys.check(key);
+        String escaped = KeyLayout.escape(key);
+        if (escaped.length() + TEMPORARY_SUFFIX_BYTES > StoreKeys.MAX_KEY_BYTES) {
+            throw new IllegalArgumentException("key is too long to replicate: escaped, it takes " + escaped.length()
+                    + " bytes plus " + TEMPORARY_SUFFIX_BYTES + " for the version, more than the "
+                    + StoreKeys.MAX_KEY_BYTES + " a store allows: " + key);
+        }
+        return escaped;
+    }
+
+    private void awaitQuorum(Object monitor, Phase<?> phase, String what) {
+        await(monitor, () -> phase.successes() >= quorum, phase, quorum, what);
+    }
+
+    /**
+     * Waits until {@code done}, or fails once the phase can no longer get {@code needed} answers or the
+     * phase timeout passed. Never waits for any particular store.
+     */
+    private void await(Object monitor, BooleanSupplier done, Phase<?> phase, int needed, String what) {
+        Duration timeout = options.phaseTimeout();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (monitor) {
+            while (!done.getAsBoolean()) {
+                long left = deadline - System.nanoTime();
+                if (phase.failures() > lanes.size() - needed || left <= 0) {
+                    throw new StoreUnavailableException(name + ": " + what + " failed: " + (lanes.size() - phase.failures())
+                            + " of " + lanes.size() + " stores could still answer, " + needed + " needed: "
+                            + phase.failureReport(timeout));
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(monitor, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StoreUnavailableException(name + ": " + what + " interrupted", e);
+                }
+            }
+        }
+    }
+}
