@@ -38,15 +38,19 @@ final class KeyValueWorkload {
         });
     }
 
-    /** Gets of keys every caller wrote; keys a short put run never reached are written first. */
+    /** Gets of keys every caller wrote; keys a short put run never reached are written first, in parallel. */
     LoadRunner.Result gets(KeyValueStore store, Duration duration) {
         requireNonNull(store, "store");
-        for (int caller = 0; caller < callers; caller++) {
+        LoadRunner.Result fill = LoadRunner.run(callers, Duration.ZERO, (caller, ignored) -> {
             for (int slot = 0; slot < keysPerCaller; slot++) {
                 if (lastStamps[caller][slot] == 0) {
                     put(store, caller, slot, (caller + 1L) << 32);
                 }
             }
+            return 0;
+        });
+        if (fill.errors() > 0) {
+            throw new IllegalStateException("could not write the keys to read: " + fill.firstError());
         }
         return LoadRunner.run(callers, duration, (caller, i) -> {
             int slot = (int) (i % keysPerCaller);

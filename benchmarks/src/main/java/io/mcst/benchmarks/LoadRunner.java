@@ -85,8 +85,9 @@ public final class LoadRunner {
             this.thread = thread;
         }
 
+        /** Calls {@code operation} until {@code deadline}, and at least once. */
         Caller runUntil(long deadline, Operation operation) {
-            for (long i = 0; System.nanoTime() < deadline; i++) {
+            for (long i = 0; i == 0 || System.nanoTime() < deadline; i++) {
                 long begin = System.nanoTime();
                 try {
                     long moved = operation.call(thread, i);

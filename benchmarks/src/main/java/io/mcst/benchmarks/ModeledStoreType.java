@@ -1,5 +1,6 @@
 package io.mcst.benchmarks;
 
+import io.mcst.replication.faults.FaultInjectingStore;
 import io.mcst.replication.stack.StoreType;
 import io.mcst.stores.CloseGuard;
 import io.mcst.stores.ForwardingKeyValueStore;
@@ -39,11 +40,18 @@ public final class ModeledStoreType implements StoreType {
         return open(storeName, config.getDouble(LATENCY_FACTOR_CONFIG), config.getLong(LATENCY_SEED_CONFIG));
     }
 
-    /** The store a stack naming {@code storeName} with these settings gets: also the harness's bare baseline. */
+    /**
+     * The store a stack naming {@code storeName} with these settings gets (also the harness's bare
+     * baseline): the shared data behind the latency model, behind a fault switch that
+     * {@link BenchStores#stall} flips.
+     */
     static KeyValueStore open(String storeName, double latencyFactor, long seed) {
         LatencyModel model = latencyFactor == 0 ? LatencyModel.none() : LatencyModel.cloudRegion().slowerBy(latencyFactor);
         BenchStores.Base base = BenchStores.base(storeName);
-        return new ModeledStore(new View(base.data()), model, seed * 31 + storeName.hashCode(), base.traffic());
+        FaultInjectingStore store = new FaultInjectingStore(
+                new ModeledStore(new View(base.data()), model, seed * 31 + storeName.hashCode(), base.traffic()));
+        base.attach(store);
+        return store;
     }
 
     /** This stack's closable view of the shared data: closing a stack must not drop what it stored. */

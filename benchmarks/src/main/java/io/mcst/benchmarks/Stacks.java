@@ -1,6 +1,8 @@
 package io.mcst.benchmarks;
 
-import io.mcst.replication.stack.StoreStack;
+import io.mcst.replication.ReplicatedStore;
+import io.mcst.replication.ReplicationOptions;
+import io.mcst.replication.Semantics;
 import io.mcst.stores.KeyValueStore;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,8 +39,21 @@ final class Stacks {
         return props;
     }
 
-    static KeyValueStore open(Map<String, String> props) {
-        return StoreStack.open(props);
+    /**
+     * A {@link ReplicatedStore} with default options but {@code semantics} (or with {@code options}) over modeled stores named
+     * {@code <scenario>-i}, store i {@code latencyFactors[i]} times slower than a cloud region.
+     */
+    static KeyValueStore replicatedStore(String scenario, Semantics semantics, double... latencyFactors) {
+        return replicatedStore(scenario, ReplicationOptions.defaults().withSemantics(semantics), latencyFactors);
+    }
+
+    static KeyValueStore replicatedStore(String scenario, ReplicationOptions options, double... latencyFactors) {
+        List<String> names = storeNames(scenario, latencyFactors.length);
+        List<KeyValueStore> stores = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            stores.add(ModeledStoreType.open(names.get(i), latencyFactors[i], 1));
+        }
+        return new ReplicatedStore(stores, options);
     }
 
     /** The bare baseline: one modeled store, no replication code in the path. */
