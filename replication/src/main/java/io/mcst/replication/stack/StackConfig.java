@@ -1,17 +1,28 @@
 package io.mcst.replication.stack;
 
+import io.mcst.replication.layers.compression.CompressionCodec;
+import io.mcst.replication.layers.encryption.EncryptionKeyset;
+import io.mcst.replication.layers.encryption.KeysetTool;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * The storage vocabulary shared by the connectors, the CLI and the demo: which stores, how they are
  * replicated, which layers sit on top. Per-store keys ({@code store.<name>.*}) depend on each store's type
- * and are defined by its {@link StoreType}.
+ * and are defined by its {@link StoreType}; {@link #validate} checks them too.
  */
 public final class StackConfig extends AbstractConfig {
     public static final String STORES_CONFIG = "stores";
@@ -25,8 +36,13 @@ public final class StackConfig extends AbstractConfig {
     public static final int DEFAULT_REPLICATION_FAULT_TOLERANCE = -1;
 
     public static final String LAYERS_CONFIG = "layers";
+    public static final String COMPRESSION_CODEC_CONFIG = "compression.codec";
+    public static final String DEFAULT_COMPRESSION_CODEC = CompressionCodec.ZSTD.configName();
+    public static final String COMPRESSION_LEVEL_CONFIG = "compression.level";
+    public static final String ENCRYPTION_KEYSET_CONFIG = "encryption.keyset";
 
     private static final String GROUP = "Storage";
+    private static final String LAYERS_GROUP = "Storage layers";
 
     public static final ConfigDef CONFIG_DEF = define(new ConfigDef());
 
@@ -37,7 +53,7 @@ public final class StackConfig extends AbstractConfig {
     /** Adds the storage vocabulary to {@code def}, so a connector's config carries it. */
     public static ConfigDef define(ConfigDef def) {
         int order = 0;
-        return def
+        def
                 .define(STORES_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, nonEmptyNames(), Importance.HIGH,
                         "Names of the base stores (clouds), in order, e.g. aws,azure,gcs. Each needs "
                                 + "store.<name>.type and that type's keys below store.<name>.",
@@ -52,10 +68,37 @@ public final class StackConfig extends AbstractConfig {
                         ConfigDef.Range.atLeast(-1), Importance.MEDIUM,
                         "t: how many stores may fail while every operation still completes; operations wait for "
                                 + "n - t answers. Must be below n/2. -1 means floor((n-1)/2).",
-                        GROUP, ++order, ConfigDef.Width.SHORT, "Fault tolerance")
-                .define(LAYERS_CONFIG, Type.LIST, List.of(), Importance.MEDIUM,
-                        "Layers above replication, in the order they apply on write.",
-                        GROUP, ++order, ConfigDef.Width.LONG, "Layers");
+                        GROUP, ++order, ConfigDef.Width.SHORT, "Fault tolerance");
+        return defineLayers(def);
+    }
+
+    private static ConfigDef defineLayers(ConfigDef def) {
+        int order = 0;
+        return def
+                .define(LAYERS_CONFIG, Type.LIST, List.of(), validLayers(), Importance.MEDIUM,
+                        "Layers in the order they apply on write, from " + Layer.configNames() + ". compression "
+                                + "and encryption wrap the replicated store (list compression first: ciphertext "
+                                + "does not compress); integrity wraps each base store below replication, so it "
+                                + "must come last. Empty: none.",
+                        LAYERS_GROUP, ++order, ConfigDef.Width.LONG, "Layers")
+                .define(COMPRESSION_CODEC_CONFIG, Type.STRING, DEFAULT_COMPRESSION_CODEC,
+                        ConfigDef.ValidString.in(Arrays.stream(CompressionCodec.values())
+                                .map(CompressionCodec::configName).toArray(String[]::new)),
+                        Importance.LOW,
+                        "Codec of the compression layer for new blobs: zstd (fast, good ratio), gzip (no native "
+                                + "code) or none. Blobs record their codec, so changing this never makes old "
+                                + "blobs unreadable.",
+                        LAYERS_GROUP, ++order, ConfigDef.Width.SHORT, "Compression codec")
+                .define(COMPRESSION_LEVEL_CONFIG, Type.INT, null, Importance.LOW,
+                        "Compression level: zstd " + levels(CompressionCodec.ZSTD) + ", gzip "
+                                + levels(CompressionCodec.GZIP) + ". Empty: the codec's default.",
+                        LAYERS_GROUP, ++order, ConfigDef.Width.SHORT, "Compression level")
+                .define(ENCRYPTION_KEYSET_CONFIG, Type.PASSWORD, null, Importance.HIGH,
+                        "The encryption layer's keys: a cleartext Tink JSON keyset of AES-256-GCM or "
+                                + "XChaCha20-Poly1305 keys. The primary key encrypts, every key decrypts, so to "
+                                + "rotate add a new primary and keep the old keys. Make one with: java -cp "
+                                + "'<plugin dir>/lib/*' " + KeysetTool.class.getName() + " new aes256-gcm",
+                        LAYERS_GROUP, ++order, ConfigDef.Width.LONG, "Encryption keyset");
     }
 
     public List<String> storeNames() {
@@ -65,6 +108,211 @@ public final class StackConfig extends AbstractConfig {
     /** The keys of store {@code name}, without their {@code store.<name>.} prefix. */
     public Map<String, Object> storeProperties(String name) {
         return originalsWithPrefix(STORE_PREFIX + name + ".");
+    }
+
+    /** The layers named by {@code layers}, in order. */
+    public List<Layer> layers() {
+        return getList(LAYERS_CONFIG).stream().map(name -> Layer.forConfigName(name).orElseThrow()).toList();
+    }
+
+    /** The keyset of the encryption layer; only called when {@link #validate} found it valid. */
+    public EncryptionKeyset encryptionKeyset() {
+        return EncryptionKeyset.parse(getPassword(ENCRYPTION_KEYSET_CONFIG).value());
+    }
+
+    public CompressionCodec compressionCodec() {
+        return CompressionCodec.forConfigName(getString(COMPRESSION_CODEC_CONFIG));
+    }
+
+    public int compressionLevel() {
+        Integer level = getInt(COMPRESSION_LEVEL_CONFIG);
+        return level == null ? compressionCodec().defaultLevel() : level;
+    }
+
+    /** Validates the storage vocabulary alone; see {@link #validate(ConfigDef, Map)}. */
+    public static List<ConfigValue> validate(Map<String, String> props) {
+        return validate(CONFIG_DEF, props);
+    }
+
+    /**
+     * Every problem of {@code props} at once, as Connect's {@code Connector.validate()} reports them: each key
+     * of {@code def} (which must include this vocabulary, see {@link #define}), each {@code store.<name>.*}
+     * key of each named store's type, and the rules that span keys. Each error names its key and the fix.
+     */
+    public static List<ConfigValue> validate(ConfigDef def, Map<String, String> props) {
+        return List.copyOf(validateAll(def, props).values());
+    }
+
+    /** Parses {@code props} after {@link #validate} found no error; otherwise throws one exception naming all. */
+    static StackConfig parse(Map<?, ?> props) {
+        @SuppressWarnings("unchecked") // ConfigDef reads the values as objects; a connector may pass parsed ones
+        Map<String, String> values = (Map<String, String>) props;
+        List<String> errors = validateAll(CONFIG_DEF, values).values().stream()
+                .flatMap(value -> value.errorMessages().stream().map(message -> value.name() + ": " + message))
+                .toList();
+        if (!errors.isEmpty()) {
+            throw new ConfigException("invalid storage configuration, " + errors.size() + " problem(s): "
+                    + String.join("; ", errors));
+        }
+        return new StackConfig(props);
+    }
+
+    private static Map<String, ConfigValue> validateAll(ConfigDef def, Map<String, String> props) {
+        Map<String, ConfigValue> values = new LinkedHashMap<>(def.validateAll(props));
+        explainMissing(def, values, "");
+        parsed(values, STORES_CONFIG).ifPresent(names -> {
+            @SuppressWarnings("unchecked")
+            List<String> stores = (List<String>) names;
+            stores.forEach(name -> validateStore(name, props, values));
+            checkFaultTolerance(stores.size(), values);
+        });
+        checkLayers(values);
+        return values;
+    }
+
+    private static void validateStore(String name, Map<String, ?> props, Map<String, ConfigValue> values) {
+        String prefix = STORE_PREFIX + name + ".";
+        Map<String, Object> storeProps = new TreeMap<>();
+        props.forEach((key, value) -> {
+            if (key.startsWith(prefix)) {
+                storeProps.put(key.substring(prefix.length()), value);
+            }
+        });
+        Object typeName = storeProps.remove(STORE_TYPE_SUFFIX);
+        ConfigValue type = values.computeIfAbsent(prefix + STORE_TYPE_SUFFIX, ConfigValue::new);
+        type.value(typeName);
+        type.recommendedValues(new ArrayList<>(StoreStack.TYPES.keySet()));
+        if (typeName == null || typeName.toString().isBlank()) {
+            type.addErrorMessage("set the type of store '" + name + "', one of " + StoreStack.TYPES.keySet());
+            return;
+        }
+        StoreType storeType = StoreStack.TYPES.get(typeName.toString().trim());
+        if (storeType == null) {
+            type.addErrorMessage("unknown store type '" + typeName + "'; use one of " + StoreStack.TYPES.keySet());
+            return;
+        }
+        ConfigDef typeDef = storeType.configDef();
+        @SuppressWarnings("unchecked")
+        Map<String, String> typeProps = (Map<String, String>) (Map<String, ?>) storeProps;
+        Map<String, ConfigValue> typeValues = typeDef.validateAll(typeProps);
+        explainMissing(typeDef, typeValues, prefix);
+        typeValues.forEach((key, value) -> values.put(prefix + key, new ConfigValue(prefix + key, value.value(),
+                value.recommendedValues(), value.errorMessages().stream()
+                        .map(message -> "store '" + name + "': " + message).collect(Collectors.toList()))));
+        storeProps.keySet().stream().filter(key -> !typeDef.names().contains(key)).forEach(key -> {
+            ConfigValue unknown = values.computeIfAbsent(prefix + key, ConfigValue::new);
+            unknown.addErrorMessage("store type '" + storeType.type() + "' has no key '" + key + "' (a typo?); its keys are "
+                    + typeDef.names().stream().map(known -> prefix + known).sorted().toList());
+        });
+    }
+
+    /** Kafka's "missing required configuration" names the key but not what to put there: the doc does. */
+    private static void explainMissing(ConfigDef def, Map<String, ConfigValue> values, String prefix) {
+        values.replaceAll((key, value) -> {
+            ConfigDef.ConfigKey definition = def.configKeys().get(key);
+            boolean missing = definition != null && definition.defaultValue == ConfigDef.NO_DEFAULT_VALUE
+                    && value.value() == null && !value.errorMessages().isEmpty();
+            return missing
+                    ? new ConfigValue(key, null, value.recommendedValues(),
+                            new ArrayList<>(List.of("missing; set " + prefix + key + ": " + definition.documentation)))
+                    : value;
+        });
+    }
+
+    private static void checkFaultTolerance(int stores, Map<String, ConfigValue> values) {
+        parsed(values, REPLICATION_FAULT_TOLERANCE_CONFIG).ifPresent(value -> {
+            int t = (Integer) value;
+            int max = (stores - 1) / 2;
+            if (t > max) {
+                values.get(REPLICATION_FAULT_TOLERANCE_CONFIG).addErrorMessage(("%d stores tolerate at most %d "
+                        + "failures (t < n/2); set it to at most %d, or -1 for that, or name more stores")
+                        .formatted(stores, max, max));
+            }
+        });
+    }
+
+    private static void checkLayers(Map<String, ConfigValue> values) {
+        parsed(values, LAYERS_CONFIG).ifPresent(layers -> {
+            if (values.containsKey(ENCRYPTION_KEYSET_CONFIG)) {
+                checkKeyset(((List<?>) layers).contains(Layer.ENCRYPTION.configName()), values.get(ENCRYPTION_KEYSET_CONFIG));
+            }
+        });
+        parsed(values, COMPRESSION_LEVEL_CONFIG).ifPresent(level -> parsed(values, COMPRESSION_CODEC_CONFIG)
+                .map(codec -> CompressionCodec.forConfigName((String) codec))
+                .filter(codec -> (Integer) level < codec.minLevel() || (Integer) level > codec.maxLevel())
+                .ifPresent(codec -> values.get(COMPRESSION_LEVEL_CONFIG).addErrorMessage(
+                        "codec " + codec.configName() + " takes levels " + levels(codec) + "; change the level or "
+                                + "leave it empty for the codec's default")));
+    }
+
+    private static void checkKeyset(boolean encrypting, ConfigValue keyset) {
+        Password value = (Password) keyset.value();
+        if (!keyset.errorMessages().isEmpty()) {
+            return;
+        }
+        if (encrypting && value == null) {
+            keyset.addErrorMessage("layers includes encryption, which needs a keyset; make one with java -cp "
+                    + "'<plugin dir>/lib/*' " + KeysetTool.class.getName() + " new aes256-gcm");
+        } else if (encrypting) {
+            try {
+                EncryptionKeyset.parse(value.value());
+            } catch (IllegalArgumentException e) {
+                keyset.addErrorMessage(e.getMessage());
+            }
+        } else if (value != null) {
+            keyset.addErrorMessage("a keyset is set but layers does not include encryption, so data would be "
+                    + "stored unencrypted; add encryption to layers, or remove the keyset");
+        }
+    }
+
+    /** The parsed value of {@code key}, if it is set and valid. */
+    private static Optional<Object> parsed(Map<String, ConfigValue> values, String key) {
+        ConfigValue value = values.get(key);
+        return value == null || !value.errorMessages().isEmpty() ? Optional.empty() : Optional.ofNullable(value.value());
+    }
+
+    private static String levels(CompressionCodec codec) {
+        return codec.minLevel() == codec.maxLevel()
+                ? "none"
+                : codec.minLevel() + ".." + codec.maxLevel() + " (default " + codec.defaultLevel() + ")";
+    }
+
+    /**
+     * The whole vocabulary as reStructuredText: the top-level keys, then one section per store type with its
+     * keys as they appear below {@code store.<name>.}. For a generated configuration reference.
+     */
+    public static String documentationRst() {
+        StringBuilder rst = new StringBuilder(CONFIG_DEF.toEnrichedRst());
+        new TreeMap<>(StoreStack.TYPES).forEach((typeName, type) -> {
+            String title = "Store type ``" + typeName + "``";
+            rst.append('\n').append(title).append('\n').append("-".repeat(title.length())).append("\n\n")
+                    .append("Selected by ``store.<name>.type=").append(typeName).append("``.");
+            ConfigDef prefixed = new ConfigDef();
+            prefixed.embed(STORE_PREFIX + "<name>.", "Store type " + typeName, 0, type.configDef());
+            rst.append(type.configDef().names().isEmpty() ? " It takes no other keys.\n" : "\n\n" + prefixed.toRst());
+        });
+        return rst.toString();
+    }
+
+    private static ConfigDef.Validator validLayers() {
+        return (key, value) -> {
+            @SuppressWarnings("unchecked")
+            List<String> names = (List<String>) value;
+            List<String> problems = new ArrayList<>();
+            names.stream().filter(name -> Layer.forConfigName(name).isEmpty())
+                    .forEach(name -> problems.add("unknown layer '" + name + "'; use names from " + Layer.configNames()));
+            if (names.stream().distinct().count() != names.size()) {
+                problems.add("name each layer once");
+            }
+            int integrity = names.indexOf(Layer.INTEGRITY.configName());
+            if (integrity >= 0 && integrity != names.size() - 1) {
+                problems.add("integrity wraps each store below replication, after every other layer; list it last, "
+                        + "e.g. layers=compression,encryption,integrity");
+            }
+            if (!problems.isEmpty()) {
+                throw new ConfigException(key, value, String.join("; ", problems));
+            }
+        };
     }
 
     private static ConfigDef.Validator nonEmptyNames() {

@@ -1,5 +1,9 @@
 package io.mcst.replication.stack;
 
+import io.mcst.replication.layers.compression.CompressingStore;
+import io.mcst.replication.layers.encryption.EncryptingStore;
+import io.mcst.replication.layers.integrity.ChecksummingStore;
+import io.mcst.replication.layers.metrics.MeteredStore;
 import io.mcst.stores.KeyValueStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,55 +14,79 @@ import java.util.stream.Collectors;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigException;
 
-/** Builds the whole store stack from one configuration: base stores, replication, layers in order. */
+/**
+ * Builds the whole store stack from one configuration. From the caller down:
+ *
+ * <pre>
+ *   layers above replication, in the order of {@code layers} (compression, encryption)
+ *   replication over the n base stores
+ *   per base store: metrics, then integrity if {@code layers} names it
+ *   the base store ({@code store.<name>.type})
+ * </pre>
+ *
+ * Metrics sit above integrity so a corrupt answer counts as that store's error.
+ */
 public final class StoreStack {
     /** Every {@link StoreType} registered in {@code META-INF/services}: ours, and any a deployment adds. */
-    private static final Map<String, StoreType> TYPES = ServiceLoader.load(StoreType.class, StoreType.class.getClassLoader())
+    static final Map<String, StoreType> TYPES = ServiceLoader.load(StoreType.class, StoreType.class.getClassLoader())
             .stream()
             .map(ServiceLoader.Provider::get)
             .collect(Collectors.toUnmodifiableMap(StoreType::type, Function.identity()));
 
     private StoreStack() {}
 
-    /** Opens the stack {@code props} describes; the caller closes it, which closes every store in it. */
+    /**
+     * Opens the stack {@code props} describes; the caller closes it, which closes every store in it.
+     *
+     * @throws ConfigException naming every problem of {@code props} at once
+     */
     public static KeyValueStore open(Map<?, ?> props) {
-        StackConfig config = new StackConfig(props);
+        StackConfig config = StackConfig.parse(props);
         List<KeyValueStore> stores = new ArrayList<>();
         try {
             for (String name : config.storeNames()) {
-                stores.add(openStore(config, name));
+                stores.add(wrapPerStore(config, openStore(config, name)));
             }
+            return wrapAboveReplication(config, replicate(config, stores));
         } catch (RuntimeException e) {
             stores.forEach(KeyValueStore::close);
             throw e;
         }
+    }
+
+    private static KeyValueStore replicate(StackConfig config, List<KeyValueStore> stores) {
         if (stores.size() != 1) {
-            stores.forEach(KeyValueStore::close);
             throw new ConfigException(StackConfig.STORES_CONFIG, config.storeNames(),
                     "replication over several stores is not built yet; name one store");
         }
         return stores.get(0);
     }
 
+    private static KeyValueStore wrapPerStore(StackConfig config, KeyValueStore store) {
+        KeyValueStore wrapped = store;
+        if (config.layers().contains(Layer.INTEGRITY)) {
+            wrapped = new ChecksummingStore(wrapped);
+        }
+        return new MeteredStore(wrapped);
+    }
+
+    private static KeyValueStore wrapAboveReplication(StackConfig config, KeyValueStore replicated) {
+        List<Layer> layers = config.layers();
+        KeyValueStore stack = replicated;
+        // The first layer listed applies first on write, so it is the outermost wrapper.
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            stack = switch (layers.get(i)) {
+                case COMPRESSION -> new CompressingStore(stack, config.compressionCodec(), config.compressionLevel());
+                case ENCRYPTION -> new EncryptingStore(stack, config.encryptionKeyset());
+                case INTEGRITY -> stack; // per store, see wrapPerStore
+            };
+        }
+        return stack;
+    }
+
     private static KeyValueStore openStore(StackConfig config, String name) {
         Map<String, Object> props = config.storeProperties(name);
-        String typeKey = StackConfig.STORE_PREFIX + name + "." + StackConfig.STORE_TYPE_SUFFIX;
-        Object typeName = props.get(StackConfig.STORE_TYPE_SUFFIX);
-        if (typeName == null) {
-            throw new ConfigException(typeKey, null, "set the type of store '" + name + "', one of " + TYPES.keySet());
-        }
-        StoreType type = TYPES.get(typeName.toString().trim());
-        if (type == null) {
-            throw new ConfigException(typeKey, typeName, "unknown store type; use one of " + TYPES.keySet());
-        }
-        props.remove(StackConfig.STORE_TYPE_SUFFIX);
-        AbstractConfig storeConfig;
-        try {
-            storeConfig = new AbstractConfig(type.configDef(), props, false);
-        } catch (ConfigException e) {
-            throw new ConfigException("store '" + name + "' (keys below " + StackConfig.STORE_PREFIX + name + "."
-                    + "): " + e.getMessage());
-        }
-        return type.open(name, storeConfig);
+        StoreType type = TYPES.get(props.remove(StackConfig.STORE_TYPE_SUFFIX).toString().trim());
+        return type.open(name, new AbstractConfig(type.configDef(), props, false));
     }
 }
