@@ -8,28 +8,40 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Runs every benchmark, prints each figure as it is measured, then the whole table, and writes it with a
  * description of the machine to the Markdown file given by {@code --out}.
  *
  * <p>Arguments: {@code --out PATH} (required), {@code --quick} (short runs: a smoke test of the harness) or
- * {@code --full} (the default).
+ * {@code --full} (the default), {@code --only core,layers,...} (some parts only).
  */
 public final class BenchmarkMain {
+    /** The parts {@code --only} can pick, in the order they run. */
+    private static final List<String> PARTS = List.of("core", "layers");
+
     private BenchmarkMain() {}
 
     public static void main(String[] args) throws IOException {
         BenchSettings settings = BenchSettings.full();
         Path out = null;
+        Set<String> parts = new LinkedHashSet<>(PARTS);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> settings = BenchSettings.quickRun();
                 case "--full" -> settings = BenchSettings.full();
                 case "--out" -> out = Path.of(args[++i]);
-                default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'; use --out PATH [--quick|--full]");
+                case "--only" -> parts = new LinkedHashSet<>(List.of(args[++i].split(",")));
+                default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'; use --out PATH "
+                        + "[--quick|--full] [--only " + String.join(",", PARTS) + "]");
             }
+        }
+        if (!PARTS.containsAll(parts)) {
+            throw new IllegalArgumentException("--only takes some of " + PARTS + ", not " + parts);
         }
         if (out == null) {
             throw new IllegalArgumentException("name the results file with --out PATH");
@@ -37,7 +49,12 @@ public final class BenchmarkMain {
         Instant start = Instant.now();
         String loadBefore = loadAverage();
         ResultsTable table = new ResultsTable();
-        new CoreBenchmarks(settings, table).run();
+        if (parts.contains("core")) {
+            new CoreBenchmarks(settings, table).run();
+        }
+        if (parts.contains("layers")) {
+            new LayerBenchmarks(settings, table).run();
+        }
         Duration took = Duration.between(start, Instant.now()).truncatedTo(ChronoUnit.SECONDS);
         String markdown = header(settings, start, took, loadBefore) + table.toMarkdown();
         System.out.println(markdown);

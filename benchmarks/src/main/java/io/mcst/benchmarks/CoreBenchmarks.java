@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * The store-level figures: a replicated stack against one store with the same latency model, under
@@ -17,16 +16,7 @@ import java.util.function.Supplier;
  * measures exactly what a configured connector runs.
  */
 final class CoreBenchmarks {
-    private static final int KIB = 1024;
-    private static final int MIB = 1024 * KIB;
-
-    /** A value size and the load that suits it: more callers for small values, fewer for 16 MiB. */
-    private record Size(String label, int bytes, int callers, int keysPerCaller) {}
-
-    private static final List<Size> SIZES = List.of(
-            new Size("1 KiB", KIB, 16, 8),
-            new Size("1 MiB", MIB, 8, 2),
-            new Size("16 MiB", 16 * MIB, 2, 2));
+    private static final List<ValueLoad> SIZES = List.of(ValueLoad.SMALL, ValueLoad.MEDIUM, ValueLoad.LARGE);
 
     /** A replicated configuration compared with one store. */
     private record Replication(int n, Semantics semantics) {
@@ -52,11 +42,13 @@ final class CoreBenchmarks {
     }
 
     void run() {
+        // warm-up, not reported: the first run would otherwise also measure class loading and the JIT
+        PutGet.measure(() -> Stacks.replicatedStore("warmup", Semantics.ATOMIC, 1, 1, 1), ValueLoad.SMALL, settings.measurement());
         unloadedLatency();
-        for (Size size : SIZES) {
+        for (ValueLoad size : SIZES) {
             replicatedVersusSingle(size);
         }
-        for (Size size : SIZES.subList(0, 2)) {
+        for (ValueLoad size : SIZES.subList(0, 2)) {
             oneStoreFaulty(size);
         }
         getTailAgainstFastestMajority();
@@ -67,15 +59,15 @@ final class CoreBenchmarks {
      * n=3 atomic with one store stalled (never answers) or ten times slower, against all healthy. A stalled
      * store must cost a caller nothing: no operation waits for it.
      */
-    private void oneStoreFaulty(Size size) {
+    private void oneStoreFaulty(ValueLoad size) {
         String section = "One of 3 stores faulty (atomic), " + size.label();
-        PutGet healthy = measure(() -> Stacks.replicatedStore("healthy", Semantics.ATOMIC, 1, 1, 1), size);
-        PutGet stalled = measure(() -> {
+        PutGet healthy = PutGet.measure(() -> Stacks.replicatedStore("healthy", Semantics.ATOMIC, 1, 1, 1), size, settings.measurement());
+        PutGet stalled = PutGet.measure(() -> {
             KeyValueStore store = Stacks.replicatedStore("stalled", Semantics.ATOMIC, 1, 1, 1);
             BenchStores.stall("stalled-2");
             return store;
-        }, size);
-        PutGet slow = measure(() -> Stacks.replicatedStore("slow", Semantics.ATOMIC, 1, 1, 10), size);
+        }, size, settings.measurement());
+        PutGet slow = PutGet.measure(() -> Stacks.replicatedStore("slow", Semantics.ATOMIC, 1, 1, 10), size, settings.measurement());
         for (var fault : List.of(Map.entry("one stalled", stalled), Map.entry("one 10x slower", slow))) {
             PutGet faulty = fault.getValue();
             String label = fault.getKey();
@@ -93,9 +85,9 @@ final class CoreBenchmarks {
             table.add(section, "slowest operation, " + label, slowest, "ms", "all healthy",
                     Math.max(healthy.put().latency().maxMillis(), healthy.get().latency().maxMillis()),
                     "< 1000 ms", slowest < 1000);
-            reportErrors(section + ", " + label, faulty);
+            faulty.noteErrors(table, section + ", " + label);
         }
-        reportErrors(section + ", all healthy", healthy);
+        healthy.noteErrors(table, section + ", all healthy");
     }
 
     /**
@@ -104,10 +96,10 @@ final class CoreBenchmarks {
      */
     private void unloadedLatency() {
         String section = "One caller (no queueing), 1 KiB";
-        Size size = new Size("1 KiB", KIB, 1, 4);
-        PutGet single = measure(() -> Stacks.single("single", 1.0), size);
+        ValueLoad size = new ValueLoad("1 KiB", ValueLoad.KIB, 1, 4);
+        PutGet single = PutGet.measure(() -> Stacks.single("single", 1.0), size, settings.measurement());
         for (Semantics semantics : Semantics.values()) {
-            PutGet replicated = measure(() -> Stacks.replicatedStore("repl", semantics, 1, 1, 1), size);
+            PutGet replicated = PutGet.measure(() -> Stacks.replicatedStore("repl", semantics, 1, 1, 1), size, settings.measurement());
             String label = "n=3 " + Replication.label(semantics);
             table.add(section, "put p50, " + label, replicated.put().latency().p50Millis(), "ms",
                     "one store", single.put().latency().p50Millis());
@@ -118,18 +110,18 @@ final class CoreBenchmarks {
             table.add(section, "get p99, " + label, replicated.get().latency().p99Millis(), "ms",
                     "one store", single.get().latency().p99Millis(), "<= 1.10x",
                     replicated.get().latency().p99Millis() / single.get().latency().p99Millis() <= 1.10);
-            reportErrors(section + ", " + label, replicated);
+            replicated.noteErrors(table, section + ", " + label);
         }
     }
 
     /** Put and get throughput and latency of each replicated configuration against one bare store. */
-    private void replicatedVersusSingle(Size size) {
+    private void replicatedVersusSingle(ValueLoad size) {
         String section = "Replicated vs one store, " + size.label();
-        PutGet single = measure(() -> Stacks.single("single", 1.0), size);
+        PutGet single = PutGet.measure(() -> Stacks.single("single", 1.0), size, settings.measurement());
         for (Replication replication : REPLICATIONS) {
-            PutGet replicated = measure(
+            PutGet replicated = PutGet.measure(
                     () -> Stacks.replicatedStore("repl", replication.semantics(), Stacks.uniform(replication.n(), 1.0)),
-                    size);
+                    size, settings.measurement());
             String label = replication.label();
             table.add(section, "put throughput, " + label, replicated.put().opsPerSecond(), "ops/s",
                     "one store", single.put().opsPerSecond());
@@ -145,9 +137,9 @@ final class CoreBenchmarks {
             table.add(section, "get p99, " + label, replicated.get().latency().p99Millis(), "ms",
                     "one store (= fastest-majority store: all alike)", single.get().latency().p99Millis(),
                     "<= 1.10x", p99Ratio <= 1.10);
-            reportErrors(section + ", " + label, replicated);
+            replicated.noteErrors(table, section + ", " + label);
         }
-        reportErrors(section + ", one store", single);
+        single.noteErrors(table, section + ", one store");
     }
 
     /**
@@ -157,23 +149,23 @@ final class CoreBenchmarks {
     private void getTailAgainstFastestMajority() {
         String section = "Get tail, stores of three speeds (1 KiB)";
         double[] factors = {0.8, 1.0, 1.6};
-        Size size = SIZES.get(0);
+        ValueLoad size = SIZES.get(0);
         double[] p99s = new double[factors.length];
         for (int i = 0; i < factors.length; i++) {
             double factor = factors[i];
-            p99s[i] = measure(() -> Stacks.single("alone", factor), size).get().latency().p99Millis();
+            p99s[i] = PutGet.measure(() -> Stacks.single("alone", factor), size, settings.measurement()).get().latency().p99Millis();
         }
         double[] sorted = p99s.clone();
         Arrays.sort(sorted);
         int quorum = factors.length / 2 + 1;
         double fastestMajorityP99 = sorted[quorum - 1];
         for (Semantics semantics : Semantics.values()) {
-            PutGet replicated = measure(() -> Stacks.replicatedStore("speeds", semantics, factors), size);
+            PutGet replicated = PutGet.measure(() -> Stacks.replicatedStore("speeds", semantics, factors), size, settings.measurement());
             double p99 = replicated.get().latency().p99Millis();
             table.add(section, "get p99, n=3 " + Replication.label(semantics) + ", stores 0.8x/1x/1.6x", p99, "ms",
                     "p99 of the fastest-majority store (1x)", fastestMajorityP99,
                     "<= 1.10x", p99 / fastestMajorityP99 <= 1.10);
-            reportErrors(section + ", " + semantics, replicated);
+            replicated.noteErrors(table, section + ", " + semantics);
         }
     }
 
@@ -214,11 +206,11 @@ final class CoreBenchmarks {
         BenchStores.clear();
         int n = 3;
         List<String> names = Stacks.storeNames("hot", n);
-        Payloads payloads = new Payloads(KIB, 7);
+        Payloads payloads = new Payloads(ValueLoad.KIB, 7);
         try (KeyValueStore store = Stacks.replicatedStore("hot", Semantics.ATOMIC, Stacks.uniform(n, 1.0))) {
             LoadRunner.Result puts = LoadRunner.run(writers, settings.measurement(), (writer, i) -> {
                 store.put("hot", payloads.stamped((writer + 1L) << 32 | i));
-                return KIB;
+                return ValueLoad.KIB;
             });
             int atEnd = maxBlobs(names, "hot/");
             int drained = awaitQuiet(names, "hot/");
@@ -258,29 +250,6 @@ final class CoreBenchmarks {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for background work", e);
-        }
-    }
-
-    /** What one stack did under the put workload and then the get workload. */
-    private record PutGet(LoadRunner.Result put, LoadRunner.Result get) {}
-
-    private PutGet measure(Supplier<KeyValueStore> stack, Size size) {
-        BenchStores.clear();
-        KeyValueWorkload workload = new KeyValueWorkload(size.callers(), size.keysPerCaller(), size.bytes());
-        try (KeyValueStore store = stack.get()) {
-            LoadRunner.Result puts = workload.puts(store, settings.measurement());
-            LoadRunner.Result gets = workload.gets(store, settings.measurement());
-            return new PutGet(puts, gets);
-        } finally {
-            BenchStores.clear();
-        }
-    }
-
-    private void reportErrors(String what, PutGet result) {
-        long errors = result.put().errors() + result.get().errors();
-        if (errors > 0) {
-            table.note(what + ": " + errors + " failed operations, first: "
-                    + (result.put().firstError() != null ? result.put().firstError() : result.get().firstError()));
         }
     }
 }
