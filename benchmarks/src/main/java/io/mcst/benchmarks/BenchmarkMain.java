@@ -22,7 +22,7 @@ import java.util.Set;
  */
 public final class BenchmarkMain {
     /** The parts {@code --only} can pick, in the order they run. */
-    private static final List<String> PARTS = List.of("core", "layers");
+    private static final List<String> PARTS = List.of("core", "layers", "e2e");
 
     private BenchmarkMain() {}
 
@@ -54,6 +54,9 @@ public final class BenchmarkMain {
         }
         if (parts.contains("layers")) {
             new LayerBenchmarks(settings, table).run();
+        }
+        if (parts.contains("e2e")) {
+            new EndToEndBenchmarks(settings, table).run();
         }
         Duration took = Duration.between(start, Instant.now()).truncatedTo(ChronoUnit.SECONDS);
         String markdown = header(settings, start, took, loadBefore) + table.toMarkdown();

@@ -20,6 +20,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 public final class ModeledStoreType implements StoreType {
     static final String LATENCY_FACTOR_CONFIG = "latency.factor";
     static final String LATENCY_SEED_CONFIG = "latency.seed";
+    static final String DISCARD_CONFIG = "discard";
 
     @Override
     public String type() {
@@ -32,11 +33,17 @@ public final class ModeledStoreType implements StoreType {
                 .define(LATENCY_FACTOR_CONFIG, Type.DOUBLE, 1.0, ConfigDef.Range.atLeast(0.0), Importance.MEDIUM,
                         "How many times slower than one cloud region this store is; 0 adds no latency at all.")
                 .define(LATENCY_SEED_CONFIG, Type.LONG, 1L, Importance.LOW,
-                        "Seed of the latency draws, combined with the store name so replicas differ.");
+                        "Seed of the latency draws, combined with the store name so replicas differ.")
+                .define(DISCARD_CONFIG, Type.BOOLEAN, false, Importance.LOW,
+                        "true: take every write and keep nothing, so heap figures of the writer exclude the archive.");
     }
 
     @Override
     public KeyValueStore open(String storeName, AbstractConfig config) {
+        if (config.getBoolean(DISCARD_CONFIG)) {
+            return attach(storeName, new DiscardingStore(storeName), config.getDouble(LATENCY_FACTOR_CONFIG),
+                    config.getLong(LATENCY_SEED_CONFIG));
+        }
         return open(storeName, config.getDouble(LATENCY_FACTOR_CONFIG), config.getLong(LATENCY_SEED_CONFIG));
     }
 
@@ -46,10 +53,14 @@ public final class ModeledStoreType implements StoreType {
      * {@link BenchStores#stall} flips.
      */
     static KeyValueStore open(String storeName, double latencyFactor, long seed) {
+        return attach(storeName, new View(BenchStores.base(storeName).data()), latencyFactor, seed);
+    }
+
+    private static KeyValueStore attach(String storeName, KeyValueStore data, double latencyFactor, long seed) {
         LatencyModel model = latencyFactor == 0 ? LatencyModel.none() : LatencyModel.cloudRegion().slowerBy(latencyFactor);
         BenchStores.Base base = BenchStores.base(storeName);
         FaultInjectingStore store = new FaultInjectingStore(
-                new ModeledStore(new View(base.data()), model, seed * 31 + storeName.hashCode(), base.traffic()));
+                new ModeledStore(data, model, seed * 31 + storeName.hashCode(), base.traffic()));
         base.attach(store);
         return store;
     }
