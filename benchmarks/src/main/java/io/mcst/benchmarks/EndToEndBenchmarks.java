@@ -56,7 +56,7 @@ final class EndToEndBenchmarks {
         connect.start();
         try (ConnectRuns runs = new ConnectRuns(connect)) {
             KafkaTraffic kafka = new KafkaTraffic(connect.kafka());
-            connect.kafka().createTopic(TOPIC, PARTITIONS);
+            kafka.createTopic(TOPIC, PARTITIONS);
             KafkaTraffic.Rate produced = kafka.produce(TOPIC, PARTITIONS, records, VALUE_BYTES);
             KafkaTraffic.Drained drained = kafka.drain(TOPIC, records);
             SinkRun archived = archive(runs, drained.rate());
@@ -158,7 +158,7 @@ final class EndToEndBenchmarks {
             return;
         }
         String target = TOPIC + "-restored";
-        connect.kafka().createTopic(target, PARTITIONS);
+        kafka.createTopic(target, PARTITIONS);
         Map<String, String> config = new HashMap<>(Stacks.replicated("three", "atomic", Stacks.uniform(3, 1.0)));
         config.put("connector.class", SOURCE_CONNECTOR);
         config.put("tasks.max", "1");
@@ -204,7 +204,7 @@ final class EndToEndBenchmarks {
         for (int i = 0; i < partitionCounts.length; i++) {
             int partitions = partitionCounts[i];
             String topic = "heap-" + partitions;
-            connect.kafka().createTopic(topic, partitions);
+            kafka.createTopic(topic, partitions);
             kafka.produce(topic, partitions, heapRecords, VALUE_BYTES);
             String label = "heap" + partitions;
             Map<String, String> storage = Stacks.replicated(label, "atomic", Stacks.uniform(3, 0.0));

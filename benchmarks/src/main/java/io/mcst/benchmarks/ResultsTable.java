@@ -38,10 +38,14 @@ public final class ResultsTable {
         print(rows.get(rows.size() - 1));
     }
 
-    /** A figure against its baseline and a target it {@code met} or not. */
+    /**
+     * A figure against its baseline and a target it {@code met} or not. A figure or baseline that could not
+     * be measured (NaN) neither met nor missed its target.
+     */
     public void add(String section, String figure, double value, String unit, String baseline, double baselineValue,
             String target, boolean met) {
-        rows.add(new Row(section, figure, value, unit, baseline, baselineValue, target, met));
+        boolean measured = !Double.isNaN(value) && !Double.isNaN(baselineValue);
+        rows.add(new Row(section, figure, value, unit, baseline, baselineValue, target, measured ? met : null));
         print(rows.get(rows.size() - 1));
     }
 
@@ -71,7 +75,7 @@ public final class ResultsTable {
                     .append(" | ").append(Double.isNaN(row.baselineValue()) ? "" : number(row.baselineValue()) + " " + row.unit())
                     .append(" | ").append(Double.isNaN(row.baselineValue()) ? "" : ratio(row.ratio()))
                     .append(" | ").append(row.target() == null ? "" : row.target())
-                    .append(" | ").append(row.met() == null ? "" : row.met() ? "yes" : "**no**")
+                    .append(" | ").append(met(row))
                     .append(" |\n");
         }
         if (!notes.isEmpty()) {
@@ -86,7 +90,14 @@ public final class ResultsTable {
                 number(row.value()), row.unit(), row.baseline(),
                 Double.isNaN(row.baselineValue()) ? "-" : number(row.baselineValue()),
                 Double.isNaN(row.baselineValue()) ? "-" : ratio(row.ratio()),
-                row.target() == null ? "" : "  target " + row.target() + (row.met() ? " MET" : " NOT MET"));
+                row.target() == null ? "" : "  target " + row.target() + " " + met(row));
+    }
+
+    private static String met(Row row) {
+        if (row.target() == null) {
+            return "";
+        }
+        return row.met() == null ? "not measured" : row.met() ? "yes" : "**no**";
     }
 
     static String number(double value) {
