@@ -7,28 +7,21 @@ import java.util.Optional;
 /** A layer that {@code layers} can name, and where in the stack it goes. */
 public enum Layer {
     /** Above replication: values are compressed once, before they fan out to the stores. */
-    COMPRESSION("compression", false),
+    COMPRESSION("compression"),
     /** Above replication: each cloud sees only ciphertext. */
-    ENCRYPTION("encryption", false),
+    ENCRYPTION("encryption"),
     /** Per base store, below replication: a corrupt replica is one failed answer of the quorum and is repaired. */
-    INTEGRITY("integrity", true);
+    INTEGRITY("integrity");
 
     private final String configName;
-    private final boolean perStore;
 
-    Layer(String configName, boolean perStore) {
+    Layer(String configName) {
         this.configName = configName;
-        this.perStore = perStore;
     }
 
     /** The name used in {@code layers}. */
     public String configName() {
         return configName;
-    }
-
-    /** Whether the layer wraps each base store (below replication) rather than the replicated store. */
-    public boolean perStore() {
-        return perStore;
     }
 
     public static Optional<Layer> forConfigName(String name) {

@@ -43,13 +43,20 @@ public final class StoreStack {
     public static KeyValueStore open(Map<?, ?> props) {
         StackConfig config = StackConfig.parse(props);
         List<KeyValueStore> stores = new ArrayList<>();
+        KeyValueStore replicated;
         try {
             for (String name : config.storeNames()) {
                 stores.add(wrapPerStore(config, openStore(config, name)));
             }
-            return wrapAboveReplication(config, replicate(config, stores));
+            replicated = replicate(config, stores);
         } catch (RuntimeException e) {
             stores.forEach(KeyValueStore::close);
+            throw e;
+        }
+        try {
+            return wrapAboveReplication(config, replicated);
+        } catch (RuntimeException e) {
+            replicated.close(); // it owns the stores
             throw e;
         }
     }

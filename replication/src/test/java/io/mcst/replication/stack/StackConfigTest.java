@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.junit.jupiter.api.Test;
@@ -74,6 +76,16 @@ class StackConfigTest {
         assertThat(errors.get("replication.fault.tolerance")).singleElement().asString().contains("3 stores tolerate at most 1");
         assertThat(errors.get("compression.level")).singleElement().asString().contains("zstd takes levels 1..19");
         assertThat(errors.get("encryption.keyset")).singleElement().asString().contains("needs a keyset", "KeysetTool new");
+    }
+
+    @Test
+    void aConnectorValidatesItsOwnKeysAndTheStorageKeysInOnePass() {
+        ConfigDef connectorDef = StackConfig.define(new ConfigDef()
+                .define("flush.size", ConfigDef.Type.INT, 1000, ConfigDef.Range.atLeast(1), ConfigDef.Importance.HIGH, "Records per segment."));
+        Config result = new Config(StackConfig.validate(connectorDef, Map.of("flush.size", "0", "stores", "x")));
+        Map<String, List<String>> errors = errors(result.configValues());
+        assertThat(errors).containsOnlyKeys("flush.size", "store.x.type");
+        assertThat(result.configValues()).extracting(ConfigValue::name).contains("flush.size", "stores", "layers", "store.x.type");
     }
 
     @Test

@@ -79,10 +79,8 @@ public final class CompressingStore extends ForwardingKeyValueStore {
         ByteBuffer header = ByteBuffer.wrap(blob, MAGIC.length, HEADER_BYTES - MAGIC.length);
         int id = header.get() & 0xff;
         int length = header.getInt();
-        CompressionCodec stored = CompressionCodec.forId(id);
-        if (stored == null || length < 0) {
-            throw corrupt(key, "has an invalid compression header (codec id %d, length %d)".formatted(id, length), null);
-        }
+        CompressionCodec stored = CompressionCodec.forId(id).filter(codec -> length >= 0).orElseThrow(() ->
+                corrupt(key, "has an invalid compression header (codec id %d, length %d)".formatted(id, length), null));
         byte[] body = new byte[blob.length - HEADER_BYTES];
         System.arraycopy(blob, HEADER_BYTES, body, 0, body.length);
         try {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
@@ -139,13 +140,8 @@ public enum CompressionCodec {
                         + "'; use one of " + Arrays.stream(values()).map(CompressionCodec::configName).toList()));
     }
 
-    static CompressionCodec forId(int id) {
-        for (CompressionCodec codec : values()) {
-            if (codec.id == id) {
-                return codec;
-            }
-        }
-        return null;
+    static Optional<CompressionCodec> forId(int id) {
+        return Arrays.stream(values()).filter(codec -> codec.id == id).findFirst();
     }
 
     /** GZIPOutputStream has no level parameter; its deflater is reachable from a subclass. */

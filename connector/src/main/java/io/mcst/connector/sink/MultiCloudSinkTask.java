@@ -1,0 +1,279 @@
+package io.mcst.connector.sink;
+
+import static java.util.Objects.requireNonNull;
+
+import io.mcst.connector.Version;
+import io.mcst.connector.archive.ArchiveLayout;
+import io.mcst.connector.archive.PartitionIndex;
+import io.mcst.connector.format.RecordFormat;
+import io.mcst.replication.stack.StoreStack;
+import io.mcst.stores.KeyValueStore;
+import io.mcst.stores.StoreException;
+import io.mcst.stores.StoreUnavailableException;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Archives the records of its partitions: each partition's records fill a segment, which is written as one
+ * blob through the store stack when it rotates, followed by the partition's index register.
+ *
+ * <p>Exactly once, with the archive as the source of truth: {@link #open} reads each partition's index
+ * register and rewinds the consumer to the record after the last archived one; {@link #preCommit} hands
+ * Connect only offsets whose segment and index a quorum acknowledged; segment keys depend only on their
+ * first offset, so a segment rewritten after a crash replaces the first attempt. A store failure beyond the
+ * fault tolerance becomes a {@link RetriableException}: Connect redelivers the same records, which this
+ * task recognises by offset, so nothing is lost or archived twice.
+ */
+public final class MultiCloudSinkTask extends SinkTask {
+    private static final Logger log = LoggerFactory.getLogger(MultiCloudSinkTask.class);
+    /** How often open() tries to read an index register before failing the task. */
+    private static final int OPEN_ATTEMPTS = 4;
+
+    private final Function<Map<String, String>, KeyValueStore> storeOpener;
+    private final LongSupplier wallClock;
+
+    private SinkConfig config;
+    private RecordFormat format;
+    private ArchiveLayout layout;
+    private KeyValueStore store;
+    private ErrantRecordReporter reporter;
+    private final Map<TopicPartition, PartitionBuffer> buffers = new HashMap<>();
+    /** Sum of the buffers' {@link PartitionBuffer#bufferedBytes()}, kept up to date by every change. */
+    private long bufferedBytes;
+
+    public MultiCloudSinkTask() {
+        this(StoreStack::open, System::currentTimeMillis);
+    }
+
+    /** For testing: the stack and the wall clock are injected. */
+    MultiCloudSinkTask(Function<Map<String, String>, KeyValueStore> storeOpener, LongSupplier wallClock) {
+        this.storeOpener = requireNonNull(storeOpener, "storeOpener");
+        this.wallClock = requireNonNull(wallClock, "wallClock");
+    }
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new SinkConfig(props);
+        format = config.format();
+        layout = config.layout();
+        store = storeOpener.apply(props);
+        reporter = context == null ? null : context.errantRecordReporter();
+        log.info("Archiving with format {} under '{}' into {}", format.name(), layout.prefix(), store.name());
+    }
+
+    @Override
+    public void open(Collection<TopicPartition> partitions) {
+        for (TopicPartition partition : partitions) {
+            long archived = readArchivedOffset(partition);
+            buffers.put(partition, new PartitionBuffer(partition, format, archived));
+            // The archive, not the consumer group, says where to resume. Without an index the partition was
+            // never archived under this prefix: start from its earliest retained record.
+            context.offset(partition, archived + 1);
+            log.info("{}: archive holds offsets up to {}; resuming at {}", partition, archived, archived + 1);
+        }
+    }
+
+    private long readArchivedOffset(TopicPartition partition) {
+        String key = layout.indexKey(partition);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Optional<byte[]> index = store.get(key);
+                return index.map(bytes -> PartitionIndex.parse(key, bytes).lastOffset()).orElse(-1L);
+            } catch (StoreUnavailableException e) {
+                if (attempt == OPEN_ATTEMPTS) {
+                    throw new ConnectException("cannot read index register '" + key + "' from a quorum of stores after "
+                            + attempt + " attempts; restart the task once the stores answer", e);
+                }
+                log.warn("Reading index register '{}' failed (attempt {} of {}); retrying", key, attempt, OPEN_ATTEMPTS, e);
+                sleep(config.retryBackoffMs());
+            } catch (DataException | StoreException e) {
+                throw new ConnectException("cannot resume " + partition + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public void put(Collection<SinkRecord> records) {
+        try {
+            uploadSealedSegments();
+            for (SinkRecord record : records) {
+                add(record);
+            }
+            rotateScheduled();
+        } catch (StoreUnavailableException e) {
+            context.timeout(config.retryBackoffMs());
+            throw new RetriableException("the stores could not take a segment (" + e.getMessage()
+                    + "); Connect will redeliver the records in " + config.retryBackoffMs() + " ms", e);
+        } catch (StoreException e) {
+            throw new ConnectException("the stores refused a segment: " + e.getMessage(), e);
+        }
+    }
+
+    private void add(SinkRecord record) {
+        TopicPartition partition = new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
+        PartitionBuffer buffer = buffers.get(partition);
+        if (buffer == null) {
+            throw new ConnectException("received a record of " + partition + ", which was never opened");
+        }
+        long offset = record.originalKafkaOffset();
+        if (buffer.handled(offset)) {
+            return;
+        }
+        if (buffer.needsRotationBefore(record, config.rotateIntervalMs())) {
+            rotate(buffer);
+        }
+        long before = buffer.bufferedBytes();
+        try {
+            buffer.append(record, wallClock.getAsLong());
+            bufferedBytes += buffer.bufferedBytes() - before;
+        } catch (DataException e) {
+            reportBadRecord(record, e);
+            buffer.skip(offset);
+            return;
+        }
+        if (buffer.openRecordCount() >= config.flushSize()) {
+            rotate(buffer);
+        }
+        enforceMemoryBound();
+    }
+
+    private void reportBadRecord(SinkRecord record, DataException e) {
+        String where = record.originalTopic() + "-" + record.originalKafkaPartition() + "@" + record.originalKafkaOffset();
+        if (!config.toleratesBadRecords()) {
+            throw new ConnectException("cannot archive " + where + " in format " + format.name() + ": " + e.getMessage()
+                    + ". Fix the converter or format, or set errors.tolerance=all (with "
+                    + "errors.deadletterqueue.topic.name) to skip such records", e);
+        }
+        if (reporter != null) {
+            reporter.report(record, e);
+        } else {
+            log.warn("Skipping {}, which format {} cannot hold (errors.tolerance=all, no dead letter queue): {}",
+                    where, format.name(), e.getMessage());
+        }
+    }
+
+    /** Writes the largest segments early while the buffers exceed max.buffered.bytes. */
+    private void enforceMemoryBound() {
+        while (bufferedBytes > config.maxBufferedBytes()) {
+            PartitionBuffer largest = buffers.values().stream()
+                    .filter(PartitionBuffer::hasOpenSegment)
+                    .max(Comparator.comparingLong(PartitionBuffer::bufferedBytes))
+                    .orElse(null);
+            if (largest == null) {
+                return;
+            }
+            log.debug("Buffers hold {} bytes, above {}: writing the segment of {} early", bufferedBytes,
+                    config.maxBufferedBytes(), largest.partition());
+            rotate(largest);
+        }
+    }
+
+    private void rotateScheduled() {
+        long now = wallClock.getAsLong();
+        for (PartitionBuffer buffer : buffers.values()) {
+            if (buffer.openLongerThan(config.rotateScheduleIntervalMs(), now)) {
+                rotate(buffer);
+            }
+        }
+    }
+
+    private void rotate(PartitionBuffer buffer) {
+        if (buffer.sealed() != null) {
+            upload(buffer);
+        }
+        long before = buffer.bufferedBytes();
+        buffer.seal(layout.segmentKey(buffer.partition(), buffer.firstOffset(), format.extension()));
+        bufferedBytes += buffer.bufferedBytes() - before;
+        upload(buffer);
+    }
+
+    private void uploadSealedSegments() {
+        for (PartitionBuffer buffer : buffers.values()) {
+            if (buffer.sealed() != null) {
+                upload(buffer);
+            }
+        }
+    }
+
+    /** Writes the sealed segment, then the index register; only both acknowledged make it archived. */
+    private void upload(PartitionBuffer buffer) {
+        PartitionBuffer.SealedSegment segment = buffer.sealed();
+        store.put(segment.key(), segment.blob());
+        store.put(layout.indexKey(buffer.partition()), new PartitionIndex(segment.lastOffset(), segment.key()).toBytes());
+        bufferedBytes -= segment.blob().length;
+        buffer.archived();
+        log.debug("Archived {} records of {} as {} ({} bytes)", segment.recordCount(), buffer.partition(),
+                segment.key(), segment.blob().length);
+    }
+
+    @Override
+    public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        try {
+            uploadSealedSegments();
+            rotateScheduled();
+        } catch (StoreException e) {
+            log.warn("Could not write segments before committing offsets; committing what is archived", e);
+        }
+        Map<TopicPartition, OffsetAndMetadata> archived = new HashMap<>();
+        for (PartitionBuffer buffer : buffers.values()) {
+            if (buffer.archivedOffset() >= 0 && currentOffsets.containsKey(buffer.partition())) {
+                archived.put(buffer.partition(), new OffsetAndMetadata(buffer.archivedOffset() + 1));
+            }
+        }
+        return archived;
+    }
+
+    /** For testing: the heap the buffers hold, as the memory bound counts it. */
+    long bufferedBytes() {
+        return bufferedBytes;
+    }
+
+    @Override
+    public void close(Collection<TopicPartition> partitions) {
+        // Buffered records are dropped: the partition's next owner resumes after the last archived record.
+        for (TopicPartition partition : partitions) {
+            PartitionBuffer buffer = buffers.remove(partition);
+            if (buffer != null) {
+                bufferedBytes -= buffer.bufferedBytes();
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        buffers.clear();
+        bufferedBytes = 0;
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("interrupted while waiting to retry", e);
+        }
+    }
+}

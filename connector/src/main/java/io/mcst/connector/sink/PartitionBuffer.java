@@ -1,0 +1,131 @@
+package io.mcst.connector.sink;
+
+import static java.util.Objects.requireNonNull;
+
+import io.mcst.connector.format.RecordFormat;
+import io.mcst.connector.format.SegmentWriter;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+/**
+ * What the task holds for one assigned partition: the offset the archive holds up to, the open segment
+ * being filled, and at most one sealed segment whose upload has not yet succeeded. Not thread-safe: only
+ * the task's thread touches it.
+ */
+final class PartitionBuffer {
+    /** A segment encoded and named, waiting for the stores to acknowledge it. */
+    record SealedSegment(String key, byte[] blob, long lastOffset, int recordCount) {}
+
+    private final TopicPartition partition;
+    private final RecordFormat format;
+    /** Offset of the last record the archive holds (quorum-acknowledged segment and index), or -1. */
+    private long archivedOffset;
+    /** Highest offset already taken care of: archived, buffered, sealed or skipped as bad. */
+    private long handledOffset;
+    private SegmentWriter writer;
+    private long firstOffset;
+    private Long firstTimestamp;
+    private long openedAtMs;
+    private SealedSegment sealed;
+
+    PartitionBuffer(TopicPartition partition, RecordFormat format, long archivedOffset) {
+        this.partition = requireNonNull(partition, "partition");
+        this.format = requireNonNull(format, "format");
+        this.archivedOffset = archivedOffset;
+        this.handledOffset = archivedOffset;
+    }
+
+    TopicPartition partition() {
+        return partition;
+    }
+
+    long archivedOffset() {
+        return archivedOffset;
+    }
+
+    /** Whether {@code offset} was already handled: a redelivery after a retry, or a record before a rewind. */
+    boolean handled(long offset) {
+        return offset <= handledOffset;
+    }
+
+    /** Marks a bad record (reported or skipped) as handled, so a redelivery does not report it twice. */
+    void skip(long offset) {
+        handledOffset = Math.max(handledOffset, offset);
+    }
+
+    boolean hasOpenSegment() {
+        return writer != null && writer.recordCount() > 0;
+    }
+
+    int openRecordCount() {
+        return hasOpenSegment() ? writer.recordCount() : 0;
+    }
+
+    /** Whether {@code record} must start a new segment: another schema, or past the record-time span. */
+    boolean needsRotationBefore(SinkRecord record, long rotateIntervalMs) {
+        if (!hasOpenSegment()) {
+            return false;
+        }
+        if (!writer.accepts(record)) {
+            return true;
+        }
+        return rotateIntervalMs >= 0 && firstTimestamp != null && record.timestamp() != null
+                && record.timestamp() - firstTimestamp >= rotateIntervalMs;
+    }
+
+    /**
+     * Appends {@code record} to the open segment.
+     *
+     * @throws org.apache.kafka.connect.errors.DataException if the format cannot hold it (nothing changes)
+     */
+    void append(SinkRecord record, long nowMs) {
+        if (writer == null) {
+            writer = format.newWriter();
+        }
+        writer.append(record);
+        if (writer.recordCount() == 1) {
+            firstOffset = record.originalKafkaOffset();
+            firstTimestamp = record.timestamp();
+            openedAtMs = nowMs;
+        }
+        handledOffset = record.originalKafkaOffset();
+    }
+
+    boolean openLongerThan(long intervalMs, long nowMs) {
+        return hasOpenSegment() && intervalMs >= 0 && nowMs - openedAtMs >= intervalMs;
+    }
+
+    /**
+     * Encodes the open segment under {@code key} and sets it aside for upload; the next record opens a new
+     * segment. Its last offset is the highest handled one, so bad records skipped after its last record
+     * count as done once it is archived (and are not reported again after a restart).
+     */
+    SealedSegment seal(String key) {
+        if (sealed != null) {
+            throw new IllegalStateException("segment " + sealed.key() + " of " + partition + " is still waiting for upload");
+        }
+        sealed = new SealedSegment(key, writer.finish(), handledOffset, writer.recordCount());
+        writer = null;
+        firstTimestamp = null;
+        return sealed;
+    }
+
+    long firstOffset() {
+        return firstOffset;
+    }
+
+    SealedSegment sealed() {
+        return sealed;
+    }
+
+    /** The sealed segment and its index register were acknowledged by a quorum. */
+    void archived() {
+        archivedOffset = sealed.lastOffset();
+        sealed = null;
+    }
+
+    /** Heap held: the open segment's estimate plus the sealed blob. */
+    long bufferedBytes() {
+        return (writer == null ? 0 : writer.estimatedBytes()) + (sealed == null ? 0 : sealed.blob().length);
+    }
+}

@@ -1,0 +1,150 @@
+package io.mcst.connector.sink;
+
+import io.mcst.connector.archive.ArchiveLayout;
+import io.mcst.connector.format.AvroCodecs;
+import io.mcst.connector.format.RecordFormat;
+import io.mcst.connector.format.RecordFormats;
+import io.mcst.replication.stack.StackConfig;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The sink's configuration: where and how segments are written, when they rotate, how much memory the
+ * task may hold, plus the storage vocabulary of {@link StackConfig}. Connect's own keys ({@code topics},
+ * {@code topics.regex}, {@code errors.tolerance}, the dead letter queue) are the framework's.
+ */
+public final class SinkConfig extends AbstractConfig {
+    public static final String FORMAT_CONFIG = "format";
+    public static final String DEFAULT_FORMAT = RecordFormats.ENVELOPE;
+    public static final String FORMAT_CODEC_CONFIG = "format.codec";
+    public static final String DEFAULT_FORMAT_CODEC = AvroCodecs.NULL;
+    public static final String ARCHIVE_PREFIX_CONFIG = "archive.prefix";
+    public static final String DEFAULT_ARCHIVE_PREFIX = "kafka-archive";
+
+    public static final String FLUSH_SIZE_CONFIG = "flush.size";
+    public static final int DEFAULT_FLUSH_SIZE = 10_000;
+    public static final String ROTATE_INTERVAL_MS_CONFIG = "rotate.interval.ms";
+    public static final long DEFAULT_ROTATE_INTERVAL_MS = -1;
+    public static final String ROTATE_SCHEDULE_INTERVAL_MS_CONFIG = "rotate.schedule.interval.ms";
+    public static final long DEFAULT_ROTATE_SCHEDULE_INTERVAL_MS = Duration.ofMinutes(1).toMillis();
+
+    public static final String MAX_BUFFERED_BYTES_CONFIG = "max.buffered.bytes";
+    public static final long DEFAULT_MAX_BUFFERED_BYTES = 64L << 20;
+    public static final String RETRY_BACKOFF_MS_CONFIG = "retry.backoff.ms";
+    public static final long DEFAULT_RETRY_BACKOFF_MS = Duration.ofSeconds(5).toMillis();
+
+    /** Connect's key; the task reads it to decide what a bad record does when no reporter is configured. */
+    static final String ERRORS_TOLERANCE_CONFIG = "errors.tolerance";
+
+    private static final String ARCHIVE_GROUP = "Archive";
+    private static final String ROTATION_GROUP = "Rotation";
+
+    public static final ConfigDef CONFIG_DEF = define(new ConfigDef());
+
+    public SinkConfig(Map<?, ?> props) {
+        super(CONFIG_DEF, props);
+    }
+
+    private static ConfigDef define(ConfigDef def) {
+        int order = 0;
+        def.define(FORMAT_CONFIG, Type.STRING, DEFAULT_FORMAT, ConfigDef.ValidString.in(RecordFormats.NAMES.toArray(String[]::new)),
+                        Importance.HIGH,
+                        "How records are stored. envelope: whole Kafka records (key, value, headers, timestamp, "
+                                + "offset) in an Avro container, for byte-exact replay; needs ByteArrayConverter as "
+                                + "key, value and header converter. avro: struct values only, as Avro records. "
+                                + "json: values only, one JSON document per line. bytes: raw values only.",
+                        ARCHIVE_GROUP, ++order, Width.SHORT, "Format")
+                .define(FORMAT_CODEC_CONFIG, Type.STRING, DEFAULT_FORMAT_CODEC,
+                        ConfigDef.ValidString.in(AvroCodecs.NAMES.toArray(String[]::new)), Importance.LOW,
+                        "Compression codec inside Avro containers (formats envelope and avro): null, deflate, zstd, "
+                                + "snappy. Other formats take only null; compress them with the storage layer "
+                                + "'compression' instead.",
+                        ARCHIVE_GROUP, ++order, Width.SHORT, "Format codec")
+                .define(ARCHIVE_PREFIX_CONFIG, Type.STRING, DEFAULT_ARCHIVE_PREFIX, archivePrefix(), Importance.MEDIUM,
+                        "Root of the archive's keys: segments go to <prefix>/<topic>/<partition>/<first offset>.<ext>.",
+                        ARCHIVE_GROUP, ++order, Width.MEDIUM, "Archive prefix")
+                .define(MAX_BUFFERED_BYTES_CONFIG, Type.LONG, DEFAULT_MAX_BUFFERED_BYTES, ConfigDef.Range.atLeast(1 << 16),
+                        Importance.MEDIUM,
+                        "Bound on the record bytes one task buffers across all its partitions; when reached, the "
+                                + "largest segments are written early.",
+                        ARCHIVE_GROUP, ++order, Width.SHORT, "Max buffered bytes")
+                .define(RETRY_BACKOFF_MS_CONFIG, Type.LONG, DEFAULT_RETRY_BACKOFF_MS, ConfigDef.Range.atLeast(0),
+                        Importance.LOW,
+                        "How long Connect waits before redelivering records after the stores could not take a "
+                                + "segment (fewer than n - t answered).",
+                        ARCHIVE_GROUP, ++order, Width.SHORT, "Retry backoff (ms)");
+        order = 0;
+        def.define(FLUSH_SIZE_CONFIG, Type.INT, DEFAULT_FLUSH_SIZE, ConfigDef.Range.atLeast(1), Importance.HIGH,
+                        "Records per segment: a partition's segment is written when it holds this many.",
+                        ROTATION_GROUP, ++order, Width.SHORT, "Flush size")
+                .define(ROTATE_INTERVAL_MS_CONFIG, Type.LONG, DEFAULT_ROTATE_INTERVAL_MS, ConfigDef.Range.atLeast(-1),
+                        Importance.MEDIUM,
+                        "Record time a segment may span: a record whose timestamp is this far past the segment's "
+                                + "first starts a new segment. -1 disables.",
+                        ROTATION_GROUP, ++order, Width.SHORT, "Rotate interval (ms, record time)")
+                .define(ROTATE_SCHEDULE_INTERVAL_MS_CONFIG, Type.LONG, DEFAULT_ROTATE_SCHEDULE_INTERVAL_MS,
+                        ConfigDef.Range.atLeast(-1), Importance.MEDIUM,
+                        "Wall-clock time a segment may stay open: older segments are written even when no records "
+                                + "arrive, so a quiet partition is archived too. -1 disables (then a quiet partition's "
+                                + "last records wait for flush.size).",
+                        ROTATION_GROUP, ++order, Width.SHORT, "Rotate schedule interval (ms, wall clock)");
+        return StackConfig.define(def);
+    }
+
+    private static ConfigDef.Validator archivePrefix() {
+        return (key, value) -> {
+            try {
+                new ArchiveLayout((String) value);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new ConfigException(key, value, "use a key prefix like kafka-archive or team/archive ("
+                        + e.getMessage() + ")");
+            }
+        };
+    }
+
+    /** The format and codec configured, checked together. @throws ConfigException naming format.codec */
+    public RecordFormat format() {
+        String name = getString(FORMAT_CONFIG);
+        String codec = getString(FORMAT_CODEC_CONFIG);
+        try {
+            return RecordFormats.of(name, codec);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(FORMAT_CODEC_CONFIG, codec, e.getMessage());
+        }
+    }
+
+    public ArchiveLayout layout() {
+        return new ArchiveLayout(getString(ARCHIVE_PREFIX_CONFIG));
+    }
+
+    public int flushSize() {
+        return getInt(FLUSH_SIZE_CONFIG);
+    }
+
+    public long rotateIntervalMs() {
+        return getLong(ROTATE_INTERVAL_MS_CONFIG);
+    }
+
+    public long rotateScheduleIntervalMs() {
+        return getLong(ROTATE_SCHEDULE_INTERVAL_MS_CONFIG);
+    }
+
+    public long maxBufferedBytes() {
+        return getLong(MAX_BUFFERED_BYTES_CONFIG);
+    }
+
+    public long retryBackoffMs() {
+        return getLong(RETRY_BACKOFF_MS_CONFIG);
+    }
+
+    /** Whether Connect's {@code errors.tolerance} is {@code all}: bad records are skipped, not fatal. */
+    public boolean toleratesBadRecords() {
+        return "all".equalsIgnoreCase(String.valueOf(originals().getOrDefault(ERRORS_TOLERANCE_CONFIG, "none")).trim());
+    }
+}

@@ -1,0 +1,82 @@
+package io.mcst.connector.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mcst.stores.memory.MemoryStore;
+import java.util.List;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+class ArchiveLayoutTest {
+    private final ArchiveLayout layout = new ArchiveLayout("team/archive");
+
+    @Test
+    void segmentKeysPadTheFirstOffsetToTwentyDigits() {
+        assertThat(layout.segmentKey(new TopicPartition("orders", 3), 42, "envelope.avro"))
+                .isEqualTo("team/archive/orders/3/00000000000000000042.envelope.avro");
+        assertThat(layout.segmentKey(new TopicPartition("orders", 0), Long.MAX_VALUE, "bin"))
+                .isEqualTo("team/archive/orders/0/09223372036854775807.bin");
+        assertThat(layout.indexKey(new TopicPartition("orders", 3))).isEqualTo("team/archive/orders/3/index");
+    }
+
+    @Test
+    void keysParseBackWhateverCharactersTheTopicUses() {
+        for (String topic : List.of("a", "my.topic", "my_topic-1", "...", "x.envelope.avro", "00000000000000000001.bin")) {
+            TopicPartition partition = new TopicPartition(topic, 17);
+            String key = layout.segmentKey(partition, 123_456, "envelope.avro");
+            assertThat(layout.parseSegmentKey(key))
+                    .contains(new SegmentKey(key, partition, 123_456, "envelope.avro"));
+        }
+    }
+
+    @Test
+    void otherKeysAreNotSegments() {
+        assertThat(layout.parseSegmentKey("team/archive/orders/3/index")).isEmpty();
+        assertThat(layout.parseSegmentKey("other/orders/3/00000000000000000042.bin")).isEmpty();
+        assertThat(layout.parseSegmentKey("team/archive/orders/x/00000000000000000042.bin")).isEmpty();
+        assertThat(layout.parseSegmentKey("team/archive/orders/3/42.bin")).isEmpty();
+        assertThat(layout.parseSegmentKey("team/archive/orders/3/99999999999999999999.bin")).isEmpty();
+        assertThat(layout.parseSegmentKey("team/archive/a/b/3/00000000000000000042.bin")).isEmpty();
+    }
+
+    @Test
+    void listsAPartitionsSegmentsInOffsetOrderAndNothingElse() {
+        try (MemoryStore store = new MemoryStore("m")) {
+            TopicPartition p = new TopicPartition("t", 1);
+            for (long offset : new long[] {100, 9, 10, 0}) {
+                store.put(layout.segmentKey(p, offset, "bin"), new byte[0]);
+            }
+            store.put(layout.indexKey(p), new byte[0]);
+            store.put(layout.segmentKey(new TopicPartition("t", 10), 5, "bin"), new byte[0]);
+            store.put(layout.segmentKey(new TopicPartition("t.x", 1), 5, "bin"), new byte[0]);
+
+            assertThat(layout.segments(store, p)).extracting(SegmentKey::firstOffset).containsExactly(0L, 9L, 10L, 100L);
+            assertThat(layout.partitions(store, "t"))
+                    .containsExactly(new TopicPartition("t", 1), new TopicPartition("t", 10));
+            assertThat(layout.partitions(store)).containsExactly(
+                    new TopicPartition("t", 1), new TopicPartition("t", 10), new TopicPartition("t.x", 1));
+        }
+    }
+
+    @Test
+    void rejectsPrefixesThatWouldNotParseBack() {
+        for (String prefix : List.of("", "/a", "a/", "a//b")) {
+            assertThatThrownBy(() -> new ArchiveLayout(prefix)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("prefix");
+        }
+        assertThatThrownBy(() -> layout.topicPrefix("a/b")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void indexRegisterRoundTripsAndRejectsGarbage() {
+        PartitionIndex index = new PartitionIndex(99, layout.segmentKey(new TopicPartition("t", 0), 50, "bin"));
+        assertThat(PartitionIndex.parse("k", index.toBytes())).isEqualTo(index);
+        assertThatThrownBy(() -> PartitionIndex.parse("the/key", "2\n5\nx\n".getBytes()))
+                .hasMessageContaining("the/key");
+        assertThatThrownBy(() -> PartitionIndex.parse("the/key", "1\n5\n".getBytes()))
+                .hasMessageContaining("the/key");
+        assertThatThrownBy(() -> PartitionIndex.parse("the/key", "1\nfive\nx\n".getBytes()))
+                .hasMessageContaining("the/key");
+    }
+}

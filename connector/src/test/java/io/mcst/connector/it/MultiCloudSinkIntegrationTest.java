@@ -1,0 +1,199 @@
+package io.mcst.connector.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mcst.connector.archive.ArchiveLayout;
+import io.mcst.connector.sink.MultiCloudSinkConnector;
+import io.mcst.replication.stack.StoreStack;
+import io.mcst.stores.KeyValueStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.connect.converters.ByteArrayConverter;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
+import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The sink in a real Connect cluster (KRaft broker and workers in this JVM): records produced to Kafka end
+ * up in the archive exactly once, byte for byte, through restarts and rebalances. The archive lives in
+ * memory stores, which the JVM shares by name, so the test reads what the worker wrote.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class MultiCloudSinkIntegrationTest {
+    private static final int PARTITIONS = 6;
+    private static final Duration ARCHIVE_TIMEOUT = Duration.ofMinutes(4);
+
+    private EmbeddedConnectCluster connect;
+
+    @BeforeAll
+    void startCluster() {
+        Map<String, String> workerProps = new HashMap<>();
+        workerProps.put("plugin.discovery", "service_load");
+        workerProps.put("listeners", "http://127.0.0.1:0");
+        workerProps.put("offset.flush.interval.ms", "1000");
+        connect = new EmbeddedConnectCluster.Builder()
+                .name("sink-it")
+                .numWorkers(1)
+                .numBrokers(1)
+                .workerProps(workerProps)
+                .build();
+        connect.start();
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (connect != null) {
+            connect.stop();
+        }
+    }
+
+    /** Storage keys for memory stores called {@code names}, unique to one test. */
+    private static Map<String, String> memoryStores(String... names) {
+        Map<String, String> props = new HashMap<>();
+        props.put("stores", String.join(",", names));
+        for (String name : names) {
+            props.put("store." + name + ".type", "memory");
+        }
+        return props;
+    }
+
+    private static Map<String, String> sinkConfig(String topic, Map<String, String> storage) {
+        Map<String, String> props = new HashMap<>(storage);
+        props.put("name", topic);
+        props.put("connector.class", MultiCloudSinkConnector.class.getName());
+        props.put("topics", topic);
+        props.put("tasks.max", "3");
+        props.put("key.converter", ByteArrayConverter.class.getName());
+        props.put("value.converter", ByteArrayConverter.class.getName());
+        props.put("header.converter", ByteArrayConverter.class.getName());
+        props.put("archive.prefix", "it/" + topic);
+        props.put("flush.size", "4000");
+        props.put("rotate.schedule.interval.ms", "2000");
+        return props;
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + ARCHIVE_TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** Runs the sink over {@code total} records and returns the archive rate in records/s. */
+    private double archiveRoundTrip(String topic, Map<String, String> storage, int total) throws Exception {
+        TopicData data = new TopicData(topic, PARTITIONS);
+        connect.kafka().createTopic(topic, PARTITIONS);
+        data.produce(connect.kafka(), 0, total);
+        ArchiveLayout layout = new ArchiveLayout("it/" + topic);
+        try (KeyValueStore archive = StoreStack.open(storage)) {
+            long start = System.nanoTime();
+            connect.configureConnector(topic, sinkConfig(topic, storage));
+            await("the archive of " + topic, () -> data.archivedThrough(archive, layout, total));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            connect.deleteConnector(topic);
+            data.assertArchiveHoldsExactly(archive, layout, total);
+            return total / seconds;
+        }
+    }
+
+    @Test
+    void archivesAHundredThousandRecordsByteExactToOneStore() throws Exception {
+        double rate = archiveRoundTrip("round-trip-one", memoryStores("rt1-a"), 100_000);
+        System.out.printf("sink throughput, 1 memory store: %.0f records/s (including connector start)%n", rate);
+    }
+
+    @Test
+    void keepsExactlyOnceAcrossTaskRestartsAndRebalances() throws Exception {
+        String topic = "restarts";
+        int total = 40_000;
+        TopicData data = new TopicData(topic, PARTITIONS);
+        Map<String, String> storage = memoryStores("restart-a");
+        ArchiveLayout layout = new ArchiveLayout("it/" + topic);
+        connect.kafka().createTopic(topic, PARTITIONS);
+        try (KeyValueStore archive = StoreStack.open(storage)) {
+            Map<String, String> config = sinkConfig(topic, storage);
+            config.put("flush.size", "1500");
+            connect.configureConnector(topic, config);
+            connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(topic, 3, "sink did not start");
+
+            data.produce(connect.kafka(), 0, 10_000);
+            await("first quarter", () -> data.archivedThrough(archive, layout, 5_000));
+            connect.restartConnectorAndTasks(topic, false, true, false); // kill and restart every task mid-stream
+
+            data.produce(connect.kafka(), 10_000, 20_000);
+            var second = connect.addWorker(); // a rebalance moves tasks and partitions
+            connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(topic, 3, "tasks did not move");
+            await("second quarter", () -> data.archivedThrough(archive, layout, 15_000));
+
+            data.produce(connect.kafka(), 20_000, 30_000);
+            connect.removeWorker(second); // its tasks come back to the first worker
+            connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(topic, 3, "tasks did not come back");
+
+            data.produce(connect.kafka(), 30_000, total);
+            await("the whole archive", () -> data.archivedThrough(archive, layout, total));
+            connect.deleteConnector(topic);
+            data.assertArchiveHoldsExactly(archive, layout, total);
+        }
+    }
+
+    @Test
+    void badConfigurationsAreRejectedThroughValidateNamingTheKey() {
+        Map<String, String> twoStoresT1 = sinkConfig("v", memoryStores("v-a", "v-b"));
+        twoStoresT1.put("replication.fault.tolerance", "1");
+        assertErrorOn(twoStoresT1, "replication.fault.tolerance", "t must be below n/2");
+
+        Map<String, String> unknownFormat = sinkConfig("v", memoryStores("v-a"));
+        unknownFormat.put("format", "parquet");
+        assertErrorOn(unknownFormat, "format", "parquet");
+
+        Map<String, String> missingPath = sinkConfig("v", memoryStores("v-a"));
+        missingPath.put("stores", "v-a,disk");
+        missingPath.put("store.disk.type", "filesystem");
+        assertErrorOn(missingPath, "store.disk.path", "path");
+
+        Map<String, String> unknownType = sinkConfig("v", memoryStores("v-a"));
+        unknownType.put("store.v-a.type", "floppy");
+        assertErrorOn(unknownType, "store.v-a.type", "floppy");
+
+        Map<String, String> codecForJson = sinkConfig("v", memoryStores("v-a"));
+        codecForJson.put("format", "json");
+        codecForJson.put("format.codec", "zstd");
+        assertErrorOn(codecForJson, "format.codec", "json");
+
+        Map<String, String> valid = sinkConfig("v", memoryStores("v-a"));
+        ConfigInfos fine = connect.validateConnectorConfig(MultiCloudSinkConnector.class.getSimpleName(), valid);
+        assertThat(fine.errorCount()).as(String.valueOf(errors(fine))).isZero();
+    }
+
+    private void assertErrorOn(Map<String, String> config, String key, String messagePart) {
+        ConfigInfos result = connect.validateConnectorConfig(MultiCloudSinkConnector.class.getSimpleName(), config);
+        Map<String, List<String>> errors = errors(result);
+        assertThat(errors).as("errors for %s", config).containsKey(key);
+        assertThat(errors.get(key)).anySatisfy(message -> assertThat(message).contains(key).contains(messagePart));
+        assertThat(result.errorCount()).isEqualTo(errors.values().stream().mapToInt(List::size).sum());
+    }
+
+    private static Map<String, List<String>> errors(ConfigInfos infos) {
+        Map<String, List<String>> errors = new HashMap<>();
+        for (ConfigInfo info : infos.configs()) {
+            if (!info.configValue().errors().isEmpty()) {
+                errors.put(info.configValue().name(), new ArrayList<>(info.configValue().errors()));
+            }
+        }
+        return errors;
+    }
+}

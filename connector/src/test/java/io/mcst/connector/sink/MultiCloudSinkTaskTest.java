@@ -1,0 +1,282 @@
+package io.mcst.connector.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mcst.connector.archive.ArchiveLayout;
+import io.mcst.connector.archive.PartitionIndex;
+import io.mcst.connector.archive.SegmentKey;
+import io.mcst.connector.format.ArchivedRecord;
+import io.mcst.connector.format.RecordFormats;
+import io.mcst.stores.memory.MemoryStore;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class MultiCloudSinkTaskTest {
+    private static final TopicPartition P0 = new TopicPartition("orders", 0);
+    private static final TopicPartition P1 = new TopicPartition("orders", 1);
+    private static final ArchiveLayout LAYOUT = new ArchiveLayout(SinkConfig.DEFAULT_ARCHIVE_PREFIX);
+
+    private final MemoryStore memory = new MemoryStore("memory");
+    private final SwitchableStore store = new SwitchableStore(memory);
+    private final AtomicLong clock = new AtomicLong(1_000_000);
+    private final List<MultiCloudSinkTask> tasks = new ArrayList<>();
+
+    @AfterEach
+    void stopTasks() {
+        tasks.forEach(MultiCloudSinkTask::stop);
+        memory.close();
+    }
+
+    private MultiCloudSinkTask start(RecordingContext context, Map<String, String> overrides) {
+        Map<String, String> props = new HashMap<>(Map.of("stores", "unused-by-the-injected-opener", "flush.size", "10",
+                "rotate.schedule.interval.ms", "-1"));
+        props.putAll(overrides);
+        MultiCloudSinkTask task = new MultiCloudSinkTask(ignored -> store, clock::get);
+        task.initialize(context);
+        task.start(props);
+        tasks.add(task);
+        return task;
+    }
+
+    static SinkRecord record(TopicPartition partition, long offset) {
+        byte[] key = offset % 7 == 0 ? null : ("key-" + offset).getBytes(StandardCharsets.UTF_8);
+        byte[] value = offset % 11 == 0 ? null : ("value-" + offset).getBytes(StandardCharsets.UTF_8);
+        ConnectHeaders headers = new ConnectHeaders();
+        headers.addBytes("h", new byte[] {(byte) offset});
+        return new SinkRecord(partition.topic(), partition.partition(), Schema.OPTIONAL_BYTES_SCHEMA, key,
+                Schema.OPTIONAL_BYTES_SCHEMA, value, offset, 1_000L * offset, TimestampType.CREATE_TIME, headers);
+    }
+
+    static List<SinkRecord> records(TopicPartition partition, long from, long to) {
+        return LongStream.range(from, to).mapToObj(offset -> record(partition, offset)).toList();
+    }
+
+    /** Every record archived for {@code partition}, segment by segment in offset order. */
+    private List<ArchivedRecord> archive(TopicPartition partition) {
+        List<ArchivedRecord> all = new ArrayList<>();
+        for (SegmentKey segment : LAYOUT.segments(memory, partition)) {
+            all.addAll(RecordFormats.forExtension(segment.extension()).orElseThrow()
+                    .read(segment, memory.get(segment.key()).orElseThrow()));
+        }
+        return all;
+    }
+
+    /** The archive of {@code partition} holds exactly offsets [0, count), each once, byte-exact. */
+    private void assertArchived(TopicPartition partition, long count) {
+        List<ArchivedRecord> archived = archive(partition);
+        assertThat(archived).extracting(ArchivedRecord::offset)
+                .containsExactlyElementsOf(LongStream.range(0, count).boxed().toList());
+        for (ArchivedRecord read : archived) {
+            SinkRecord expected = record(partition, read.offset());
+            assertThat((byte[]) read.key().value()).isEqualTo((byte[]) expected.key());
+            assertThat((byte[]) read.value().value()).isEqualTo((byte[]) expected.value());
+            assertThat(read.timestamp()).isEqualTo(expected.timestamp());
+            assertThat((byte[]) read.headers().get(0).value()).containsExactly((byte) (long) read.offset());
+        }
+    }
+
+    @Test
+    void writesASegmentPerFlushSizeAndCommitsOnlyArchivedOffsets() {
+        RecordingContext context = new RecordingContext(false);
+        MultiCloudSinkTask task = start(context, Map.of());
+        task.open(List.of(P0, P1));
+        assertThat(context.rewinds).containsEntry(P0, 0L).containsEntry(P1, 0L);
+
+        task.put(records(P0, 0, 25));
+        task.put(records(P1, 0, 5));
+
+        assertThat(LAYOUT.segments(memory, P0)).extracting(SegmentKey::firstOffset).containsExactly(0L, 10L);
+        assertArchived(P0, 20);
+        assertThat(LAYOUT.segments(memory, P1)).isEmpty();
+        Map<TopicPartition, OffsetAndMetadata> committed = task.preCommit(Map.of(
+                P0, new OffsetAndMetadata(25), P1, new OffsetAndMetadata(5)));
+        assertThat(committed).isEqualTo(Map.of(P0, new OffsetAndMetadata(20)));
+        assertThat(PartitionIndex.parse("i", memory.get(LAYOUT.indexKey(P0)).orElseThrow()))
+                .isEqualTo(new PartitionIndex(19, LAYOUT.segmentKey(P0, 10, "envelope.avro")));
+    }
+
+    @Test
+    void aNewOwnerResumesAfterTheLastArchivedRecordWithoutDuplicates() {
+        MultiCloudSinkTask first = start(new RecordingContext(false), Map.of());
+        first.open(List.of(P0));
+        first.put(records(P0, 0, 27)); // 20 archived, 7 buffered and lost with the task
+
+        RecordingContext context = new RecordingContext(false);
+        MultiCloudSinkTask second = start(context, Map.of());
+        second.open(List.of(P0));
+        assertThat(context.rewinds).containsEntry(P0, 20L);
+        second.put(records(P0, 15, 40)); // a stale redelivery overlapping the archive is skipped by offset
+
+        assertArchived(P0, 40);
+    }
+
+    @Test
+    void aSegmentWhoseIndexWasNotWrittenIsRewrittenInPlace() {
+        RecordingContext context = new RecordingContext(false);
+        MultiCloudSinkTask first = start(context, Map.of());
+        first.open(List.of(P0));
+        store.failPuts(key -> key.endsWith("/index"));
+        assertThatThrownBy(() -> first.put(records(P0, 0, 10))).isInstanceOf(RetriableException.class);
+        assertThat(context.timeoutMs).isEqualTo(SinkConfig.DEFAULT_RETRY_BACKOFF_MS);
+        assertThat(LAYOUT.segments(memory, P0)).hasSize(1); // the segment landed, its index did not
+        first.stop();
+        store.heal();
+
+        // The crash leaves the index behind the segment: the next owner rewinds to 0 and, with another
+        // flush size, writes the segment at offset 0 again: the same key, so it replaces the first.
+        RecordingContext next = new RecordingContext(false);
+        MultiCloudSinkTask second = start(next, Map.of("flush.size", "7"));
+        second.open(List.of(P0));
+        assertThat(next.rewinds).containsEntry(P0, 0L);
+        second.put(records(P0, 0, 21));
+        assertArchived(P0, 21);
+    }
+
+    @Test
+    void storeFailuresAreRetriableAndRedeliveryArchivesEachRecordOnce() {
+        RecordingContext context = new RecordingContext(false);
+        MultiCloudSinkTask task = start(context, Map.of());
+        task.open(List.of(P0, P1));
+        List<SinkRecord> batch = new ArrayList<>(records(P0, 0, 15));
+        batch.addAll(records(P1, 0, 15));
+        batch.addAll(records(P0, 15, 30));
+        store.failPuts(key -> key.contains("/1/"));
+        assertThatThrownBy(() -> task.put(batch)).isInstanceOf(RetriableException.class)
+                .hasMessageContaining("redeliver");
+        assertThat(task.preCommit(Map.of(P0, new OffsetAndMetadata(30), P1, new OffsetAndMetadata(15))))
+                .isEqualTo(Map.of(P0, new OffsetAndMetadata(10)));
+        assertThatThrownBy(() -> task.put(batch)).isInstanceOf(RetriableException.class);
+        store.heal();
+        task.put(batch); // Connect redelivers the same batch
+        task.put(records(P0, 30, 30 + 10));
+        task.put(records(P1, 15, 20));
+        assertArchived(P0, 40);
+        assertArchived(P1, 20);
+    }
+
+    @Test
+    void unreadableIndexFailsOpenAfterRetries() {
+        store.failGets(true);
+        MultiCloudSinkTask task = start(new RecordingContext(false), Map.of("retry.backoff.ms", "1"));
+        assertThatThrownBy(() -> task.open(List.of(P0))).isInstanceOf(ConnectException.class)
+                .hasMessageContaining(LAYOUT.indexKey(P0));
+    }
+
+    @Test
+    void badRecordsFailTheTaskUnlessToleratedThenGoToTheReporter() {
+        SinkRecord text = new SinkRecord("orders", 0, null, null, Schema.STRING_SCHEMA, "not bytes", 3);
+        List<SinkRecord> batch = new ArrayList<>(records(P0, 0, 3));
+        batch.add(text);
+        batch.addAll(records(P0, 4, 12));
+
+        MultiCloudSinkTask strict = start(new RecordingContext(true), Map.of());
+        strict.open(List.of(P0));
+        assertThatThrownBy(() -> strict.put(batch)).isInstanceOf(ConnectException.class)
+                .hasMessageContaining("orders-0@3").hasMessageContaining("errors.tolerance");
+        strict.stop();
+
+        RecordingContext context = new RecordingContext(true);
+        MultiCloudSinkTask tolerant = start(context, Map.of("errors.tolerance", "all"));
+        tolerant.open(List.of(P0));
+        tolerant.put(batch);
+        tolerant.put(batch); // a redelivery does not report it twice
+        assertThat(context.reported).containsExactly(text);
+        List<ArchivedRecord> archived = archive(P0);
+        assertThat(archived).extracting(ArchivedRecord::offset).containsExactly(0L, 1L, 2L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+        assertThat(tolerant.preCommit(Map.of(P0, new OffsetAndMetadata(12)))).containsEntry(P0, new OffsetAndMetadata(11));
+    }
+
+    @Test
+    void rotatesOnRecordTimeAndOnWallClock() {
+        MultiCloudSinkTask task = start(new RecordingContext(false), Map.of("flush.size", "1000",
+                "rotate.interval.ms", "5000", "rotate.schedule.interval.ms", "60000"));
+        task.open(List.of(P0, P1));
+        task.put(records(P0, 0, 12)); // timestamps 0..11 s: segments [0,5) and [5,10), then 10, 11 buffered
+        assertThat(LAYOUT.segments(memory, P0)).extracting(SegmentKey::firstOffset).containsExactly(0L, 5L);
+
+        task.put(records(P1, 0, 2));
+        clock.addAndGet(59_999);
+        task.put(List.of());
+        assertThat(LAYOUT.segments(memory, P1)).isEmpty();
+        clock.addAndGet(1);
+        Map<TopicPartition, OffsetAndMetadata> committed = task.preCommit(Map.of(
+                P0, new OffsetAndMetadata(12), P1, new OffsetAndMetadata(2)));
+        assertThat(committed).containsEntry(P0, new OffsetAndMetadata(12)).containsEntry(P1, new OffsetAndMetadata(2));
+        assertArchived(P0, 12);
+        assertArchived(P1, 2);
+    }
+
+    @Test
+    void memoryStaysBoundedWhateverThePartitionCount() {
+        long bound = 64 * 1024;
+        MultiCloudSinkTask task = start(new RecordingContext(false), Map.of("flush.size", "1000000",
+                "max.buffered.bytes", Long.toString(bound)));
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (int p = 0; p < 200; p++) {
+            partitions.add(new TopicPartition("wide", p));
+        }
+        task.open(partitions);
+        for (int round = 0; round < 20; round++) {
+            List<SinkRecord> batch = new ArrayList<>();
+            for (TopicPartition partition : partitions) {
+                batch.addAll(records(partition, round * 5L, round * 5L + 5));
+            }
+            task.put(batch);
+            assertThat(task.bufferedBytes()).isLessThanOrEqualTo(bound);
+        }
+        assertThat(LAYOUT.partitions(memory, "wide")).as("segments written early").isNotEmpty();
+        // What was written early is a gapless, duplicate-free prefix of each partition.
+        for (TopicPartition partition : partitions.subList(0, 5)) {
+            List<Long> offsets = archive(partition).stream().map(ArchivedRecord::offset).toList();
+            assertThat(offsets).containsExactlyElementsOf(LongStream.range(0, offsets.size()).boxed().toList());
+        }
+    }
+
+    @Test
+    void theAvroFormatStartsANewSegmentWhenTheSchemaChanges() {
+        Schema v1 = SchemaBuilder.struct().name("Order").field("id", Schema.INT32_SCHEMA).build();
+        Schema v2 = SchemaBuilder.struct().name("Order").field("id", Schema.INT32_SCHEMA)
+                .field("note", Schema.OPTIONAL_STRING_SCHEMA).build();
+        MultiCloudSinkTask task = start(new RecordingContext(false), Map.of("format", "avro", "flush.size", "3"));
+        task.open(List.of(P0));
+        task.put(List.of(
+                new SinkRecord("orders", 0, null, null, v1, new Struct(v1).put("id", 1), 0),
+                new SinkRecord("orders", 0, null, null, v2, new Struct(v2).put("id", 2).put("note", "n"), 1),
+                new SinkRecord("orders", 0, null, null, v2, new Struct(v2).put("id", 3), 2),
+                new SinkRecord("orders", 0, null, null, v2, new Struct(v2).put("id", 4), 3)));
+        assertThat(LAYOUT.segments(memory, P0)).extracting(SegmentKey::firstOffset).containsExactly(0L, 1L);
+        assertThat(archive(P0)).extracting(r -> ((Struct) r.value().value()).getInt32("id")).containsExactly(1, 2, 3, 4);
+    }
+
+    @Test
+    void closingAPartitionDropsItsBufferForTheNextOwner() {
+        MultiCloudSinkTask task = start(new RecordingContext(false), Map.of());
+        task.open(List.of(P0, P1));
+        task.put(records(P0, 0, 5));
+        task.put(records(P1, 0, 12));
+        task.close(List.of(P0));
+        assertThat(task.preCommit(Map.of(P1, new OffsetAndMetadata(12)))).isEqualTo(Map.of(P1, new OffsetAndMetadata(10)));
+        assertThat(LAYOUT.segments(memory, P0)).isEmpty();
+        assertThat(task.bufferedBytes()).isPositive();
+        task.close(List.of(P1));
+        assertThat(task.bufferedBytes()).isZero();
+    }
+}

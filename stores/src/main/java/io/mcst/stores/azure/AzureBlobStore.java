@@ -1,0 +1,200 @@
+package io.mcst.stores.azure;
+
+import static java.util.Objects.requireNonNull;
+
+import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
+import com.azure.core.util.BinaryData;
+import com.azure.core.util.Context;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobErrorCode;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.common.StorageSharedKeyCredential;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import com.azure.storage.common.policy.RetryPolicyType;
+import io.mcst.stores.CloseGuard;
+import io.mcst.stores.KeyValueStore;
+import io.mcst.stores.ObjectNames;
+import io.mcst.stores.StoreException;
+import io.mcst.stores.StoreKeys;
+import io.mcst.stores.StoreUnavailableException;
+import io.mcst.stores.azure.AzureBlobStoreConfig.AccountKey;
+import io.mcst.stores.azure.AzureBlobStoreConfig.ConnectionString;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A store in one Azure Blob Storage container (block blobs), over the JDK's HTTP client rather than the
+ * SDK's default Netty one, which clashes with Kafka's. Keys map to blob names through {@link ObjectNames}:
+ * Azure rejects segments that end in a dot and normalizes {@code .} and {@code ..}. Large values are
+ * uploaded as blocks committed in one step, so a blob is never seen half-written.
+ *
+ * <p>The SDK tries each request at most {@value #SDK_ATTEMPTS} times: retries belong to the retry layer.
+ */
+public final class AzureBlobStore implements KeyValueStore {
+    static final int SDK_ATTEMPTS = 2;
+    /** Below Azure's 5,000 so that a modest listing already crosses pages. */
+    static final int LIST_PAGE_SIZE = 1_000;
+    private static final Set<BlobErrorCode> CREDENTIAL_CODES = Set.of(
+            BlobErrorCode.AUTHENTICATION_FAILED, BlobErrorCode.AUTHORIZATION_FAILURE,
+            BlobErrorCode.INSUFFICIENT_ACCOUNT_PERMISSIONS, BlobErrorCode.INVALID_AUTHENTICATION_INFO,
+            BlobErrorCode.AUTHORIZATION_PERMISSION_MISMATCH, BlobErrorCode.ACCOUNT_IS_DISABLED);
+    private static final Set<BlobErrorCode> TRANSIENT_CODES = Set.of(
+            BlobErrorCode.SERVER_BUSY, BlobErrorCode.OPERATION_TIMED_OUT, BlobErrorCode.INTERNAL_ERROR);
+
+    private final AzureBlobStoreConfig config;
+    private final BlobContainerClient container;
+    private final CloseGuard guard;
+
+    public AzureBlobStore(AzureBlobStoreConfig config) {
+        this.config = requireNonNull(config, "config");
+        this.guard = new CloseGuard(config.name());
+        BlobServiceClientBuilder builder = new BlobServiceClientBuilder()
+                .httpClient(new JdkHttpClientBuilder().build())
+                .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, SDK_ATTEMPTS,
+                        (Duration) null, null, null, null));
+        if (config.credentials() instanceof ConnectionString connectionString) {
+            builder.connectionString(connectionString.value());
+            config.endpoint().ifPresent(endpoint -> builder.endpoint(endpoint.toString()));
+        } else if (config.credentials() instanceof AccountKey key) {
+            builder.credential(new StorageSharedKeyCredential(key.accountName(), key.accountKey()))
+                    .endpoint(config.endpoint().map(Object::toString)
+                            .orElse("https://" + key.accountName() + ".blob.core.windows.net"));
+        }
+        this.container = builder.buildClient().getBlobContainerClient(config.container());
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public void put(String key, byte[] value) {
+        StoreKeys.check(key);
+        requireNonNull(value, "value");
+        guard.ensureOpen();
+        try {
+            // The upload reads the bytes while this call runs; overwrite=true replaces any existing blob.
+            container.getBlobClient(ObjectNames.encode(key)).upload(BinaryData.fromBytes(value), true);
+        } catch (RuntimeException e) {
+            throw failure("put", key, e);
+        }
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+        StoreKeys.check(key);
+        guard.ensureOpen();
+        try {
+            return Optional.of(container.getBlobClient(ObjectNames.encode(key)).downloadContent().toBytes());
+        } catch (BlobStorageException e) {
+            if (BlobErrorCode.BLOB_NOT_FOUND.equals(e.getErrorCode())) {
+                return Optional.empty();
+            }
+            throw failure("get", key, e);
+        } catch (RuntimeException e) {
+            throw failure("get", key, e);
+        }
+    }
+
+    @Override
+    public void remove(String key) {
+        StoreKeys.check(key);
+        guard.ensureOpen();
+        try {
+            container.getBlobClient(ObjectNames.encode(key)).deleteWithResponse(null, null, null, Context.NONE);
+        } catch (BlobStorageException e) {
+            // deleteIfExists() would also swallow a missing container; only a missing blob is a no-op.
+            if (!BlobErrorCode.BLOB_NOT_FOUND.equals(e.getErrorCode())) {
+                throw failure("remove", key, e);
+            }
+        } catch (RuntimeException e) {
+            throw failure("remove", key, e);
+        }
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+        StoreKeys.checkPrefix(prefix);
+        guard.ensureOpen();
+        List<String> keys = new ArrayList<>();
+        try {
+            for (String blobPrefix : ObjectNames.listPrefixes(prefix)) {
+                ListBlobsOptions options = new ListBlobsOptions().setMaxResultsPerPage(LIST_PAGE_SIZE);
+                if (!blobPrefix.isEmpty()) {
+                    options.setPrefix(blobPrefix);
+                }
+                // The iterable fetches page after page, following the continuation marker.
+                for (BlobItem blob : container.listBlobs(options, null)) {
+                    ObjectNames.decode(blob.getName()).ifPresent(keys::add);
+                }
+            }
+        } catch (RuntimeException e) {
+            throw failure("list", prefix, e);
+        }
+        return keys;
+    }
+
+    @Override
+    public void close() {
+        // The JDK HTTP client holds no resources that outlive its last request.
+        guard.close();
+    }
+
+    @Override
+    public String toString() {
+        return "AzureBlobStore[" + config.name() + ", container=" + config.container() + "]";
+    }
+
+    /** Sorts an SDK failure into retriable or not, with a message that names the store, the key and the fix. */
+    private StoreException failure(String operation, String key, RuntimeException e) {
+        String what = "store '%s': %s '%s' in container '%s'".formatted(config.name(), operation, key, config.container());
+        if (e instanceof BlobStorageException azure) {
+            BlobErrorCode code = azure.getErrorCode();
+            int status = azure.getStatusCode();
+            if (BlobErrorCode.CONTAINER_NOT_FOUND.equals(code)) {
+                return new StoreException("store '%s': container '%s' does not exist in the storage account; "
+                        .formatted(config.name(), config.container())
+                        + "create it or fix store.%s.container".formatted(config.name()), e);
+            }
+            if (status == 401 || status == 403 || CREDENTIAL_CODES.contains(code)) {
+                return new StoreException(("%s: Azure refused the credentials (%d %s); fix store.%s.connection.string, "
+                        + "or store.%s.account.name and store.%s.account.key")
+                        .formatted(what, status, code, config.name(), config.name(), config.name()), e);
+            }
+            if (status >= 500 || status == 429 || status == 408 || TRANSIENT_CODES.contains(code)) {
+                return new StoreUnavailableException("%s: Azure answered %d %s".formatted(what, status, code), e);
+            }
+            if (status == 412 && operation.equals("get")) {
+                // The blob was overwritten between the chunks of one download: reading again gets a whole value.
+                return new StoreUnavailableException(what + ": the blob changed while it was read", e);
+            }
+            return new StoreException("%s: Azure answered %d %s".formatted(what, status, code), e);
+        }
+        if (hasCause(e, InterruptedException.class)) {
+            Thread.currentThread().interrupt();
+            return new StoreUnavailableException(what + ": interrupted", e);
+        }
+        if (hasCause(e, IOException.class) || hasCause(e, TimeoutException.class)) {
+            return new StoreUnavailableException(what + ": Azure did not answer (" + e.getMessage() + ")", e);
+        }
+        return new StoreException(what + ": " + e.getMessage(), e);
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,56 @@
+package io.mcst.stores.azure;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * Where and as whom an {@link AzureBlobStore} connects.
+ *
+ * @param name the store's name in errors and logs, e.g. {@code azure}
+ * @param container the container that holds the store's blobs; it must exist
+ * @param credentials a connection string, or an account name and key
+ * @param endpoint the blob service URL; empty means the connection string's, or
+ *     {@code https://<account>.blob.core.windows.net} for an account key
+ */
+public record AzureBlobStoreConfig(String name, String container, Credentials credentials, Optional<URI> endpoint) {
+
+    public AzureBlobStoreConfig {
+        requireNonNull(name, "name");
+        requireNonNull(container, "container");
+        requireNonNull(credentials, "credentials");
+        requireNonNull(endpoint, "endpoint");
+        if (container.isBlank()) {
+            throw new IllegalArgumentException("store '" + name + "': the container name is empty");
+        }
+    }
+
+    /** How the store authenticates. Secrets never appear in {@link #toString()}. */
+    public sealed interface Credentials {}
+
+    /** A storage account connection string ({@code AccountName=...;AccountKey=...;...} or one with a SAS). */
+    public record ConnectionString(String value) implements Credentials {
+        public ConnectionString {
+            requireNonNull(value, "value");
+        }
+
+        @Override
+        public String toString() {
+            return "ConnectionString[hidden]";
+        }
+    }
+
+    /** A storage account's name and one of its shared keys. */
+    public record AccountKey(String accountName, String accountKey) implements Credentials {
+        public AccountKey {
+            requireNonNull(accountName, "accountName");
+            requireNonNull(accountKey, "accountKey");
+        }
+
+        @Override
+        public String toString() {
+            return "AccountKey[accountName=" + accountName + ", accountKey=[hidden]]";
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package io.mcst.stores.gcs;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.auth.Credentials;
+import com.google.auth.oauth2.GoogleCredentials;
+import com.google.cloud.BaseServiceException;
+import com.google.cloud.NoCredentials;
+import com.google.cloud.WriteChannel;
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.Storage.BlobListOption;
+import com.google.cloud.storage.StorageException;
+import com.google.cloud.storage.StorageOptions;
+import io.mcst.stores.CloseGuard;
+import io.mcst.stores.KeyValueStore;
+import io.mcst.stores.ObjectNames;
+import io.mcst.stores.StoreException;
+import io.mcst.stores.StoreKeys;
+import io.mcst.stores.StoreUnavailableException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A store in one Google Cloud Storage bucket, over the JSON API. Keys map to object names through
+ * {@link ObjectNames} (GCS forbids the names {@code .} and {@code ..}). Values above
+ * {@value #RESUMABLE_ABOVE} bytes go up as a resumable upload in chunks, smaller ones in one request;
+ * either way GCS makes the object visible only whole.
+ *
+ * <p>GCS answers 404 both for a missing object and a missing bucket. The first 404 makes the store check
+ * the bucket once, so a misconfigured bucket is reported as such rather than read as "no such key".
+ *
+ * <p>The client tries each request at most {@value #SDK_ATTEMPTS} times: retries belong to the retry layer.
+ */
+public final class GcsStore implements KeyValueStore {
+    static final int SDK_ATTEMPTS = 2;
+    /** Google's advice: a single-request upload up to about 5 MiB, resumable above. */
+    static final int RESUMABLE_ABOVE = 5 * 1024 * 1024;
+    private static final int CHUNK_SIZE = 8 * 1024 * 1024;
+    static final int LIST_PAGE_SIZE = 1_000;
+
+    private final GcsStoreConfig config;
+    private final Storage storage;
+    private final CloseGuard guard;
+    private volatile boolean bucketSeen;
+
+    public GcsStore(GcsStoreConfig config) {
+        this.config = requireNonNull(config, "config");
+        this.guard = new CloseGuard(config.name());
+        StorageOptions.Builder options = StorageOptions.http()
+                .setCredentials(credentials(config))
+                .setRetrySettings(StorageOptions.getDefaultRetrySettings().toBuilder().setMaxAttempts(SDK_ATTEMPTS).build());
+        config.project().ifPresent(options::setProjectId);
+        config.host().ifPresent(options::setHost);
+        this.storage = options.build().getService();
+    }
+
+    private static Credentials credentials(GcsStoreConfig config) {
+        try {
+            if (config.credentialsJson().isPresent()) {
+                byte[] json = config.credentialsJson().get().getBytes(StandardCharsets.UTF_8);
+                return GoogleCredentials.fromStream(new ByteArrayInputStream(json));
+            }
+            return config.host().isPresent() ? NoCredentials.getInstance() : GoogleCredentials.getApplicationDefault();
+        } catch (IOException e) {
+            throw new StoreException("store '%s': no usable Google credentials (%s); set store.%s.credentials.json to a "
+                    .formatted(config.name(), e.getMessage(), config.name())
+                    + "service account key, or configure Application Default Credentials", e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public void put(String key, byte[] value) {
+        StoreKeys.check(key);
+        requireNonNull(value, "value");
+        guard.ensureOpen();
+        BlobInfo info = BlobInfo.newBuilder(config.bucket(), ObjectNames.encode(key))
+                .setContentType("application/octet-stream").build();
+        try {
+            if (value.length > RESUMABLE_ABOVE) {
+                try (WriteChannel writer = storage.writer(info)) {
+                    writer.setChunkSize(CHUNK_SIZE);
+                    ByteBuffer buffer = ByteBuffer.wrap(value);
+                    while (buffer.hasRemaining()) {
+                        writer.write(buffer);
+                    }
+                }
+            } else {
+                storage.create(info, value);
+            }
+        } catch (IOException e) {
+            throw failure("put", key, new StorageException(e));
+        } catch (RuntimeException e) {
+            throw failure("put", key, e);
+        }
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+        StoreKeys.check(key);
+        guard.ensureOpen();
+        try {
+            return Optional.of(storage.readAllBytes(BlobId.of(config.bucket(), ObjectNames.encode(key))));
+        } catch (StorageException e) {
+            if (e.getCode() == 404 && bucketExists(key)) {
+                return Optional.empty();
+            }
+            throw failure("get", key, e);
+        } catch (RuntimeException e) {
+            throw failure("get", key, e);
+        }
+    }
+
+    @Override
+    public void remove(String key) {
+        StoreKeys.check(key);
+        guard.ensureOpen();
+        try {
+            // false: there was no such object, or no such bucket.
+            if (!storage.delete(BlobId.of(config.bucket(), ObjectNames.encode(key)))) {
+                bucketExists(key);
+            }
+        } catch (RuntimeException e) {
+            throw failure("remove", key, e);
+        }
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+        StoreKeys.checkPrefix(prefix);
+        guard.ensureOpen();
+        List<String> keys = new ArrayList<>();
+        try {
+            for (String objectPrefix : ObjectNames.listPrefixes(prefix)) {
+                // iterateAll() follows nextPageToken through every page.
+                for (Blob blob : storage.list(config.bucket(), BlobListOption.prefix(objectPrefix),
+                        BlobListOption.pageSize(LIST_PAGE_SIZE), BlobListOption.fields(Storage.BlobField.NAME)).iterateAll()) {
+                    ObjectNames.decode(blob.getName()).ifPresent(keys::add);
+                }
+            }
+        } catch (RuntimeException e) {
+            throw failure("list", prefix, e);
+        }
+        return keys;
+    }
+
+    @Override
+    public void close() {
+        if (guard.close()) {
+            try {
+                storage.close();
+            } catch (Exception e) {
+                throw new StoreException("store '" + config.name() + "': closing the GCS client failed", e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "GcsStore[" + config.name() + ", bucket=" + config.bucket() + "]";
+    }
+
+    /** True once the bucket is known to exist; a missing bucket is a configuration error, not "no such key". */
+    private boolean bucketExists(String key) {
+        if (bucketSeen) {
+            return true;
+        }
+        try {
+            if (storage.get(config.bucket()) == null) {
+                throw missingBucket(null);
+            }
+        } catch (RuntimeException e) {
+            throw failure("check the bucket for", key, e);
+        }
+        bucketSeen = true;
+        return true;
+    }
+
+    private StoreException missingBucket(Throwable cause) {
+        return new StoreException("store '%s': bucket '%s' does not exist%s; create it or fix store.%s.bucket".formatted(
+                config.name(), config.bucket(), config.project().map(p -> " in project '" + p + "'").orElse(""),
+                config.name()), cause);
+    }
+
+    /** Sorts a client failure into retriable or not, with a message that names the store, the key and the fix. */
+    private StoreException failure(String operation, String key, RuntimeException e) {
+        if (e instanceof StoreException alreadySorted) {
+            return alreadySorted;
+        }
+        String what = "store '%s': %s '%s' in bucket '%s'".formatted(config.name(), operation, key, config.bucket());
+        if (e instanceof BaseServiceException gcs && gcs.getCode() > 0) {
+            int status = gcs.getCode();
+            if (status == 404 && !operation.equals("get")) {
+                // Writes and listings name only the bucket: their 404 is always a missing bucket.
+                return missingBucket(e);
+            }
+            if (status == 401 || status == 403) {
+                return new StoreException(("%s: GCS refused the credentials (%d %s); fix store.%s.credentials.json, or the "
+                        + "Application Default Credentials, and the bucket's IAM roles")
+                        .formatted(what, status, gcs.getReason(), config.name()), e);
+            }
+            if (status >= 500 || status == 429 || status == 408) {
+                return new StoreUnavailableException("%s: GCS answered %d %s".formatted(what, status, gcs.getReason()), e);
+            }
+            return new StoreException("%s: GCS answered %d %s: %s".formatted(what, status, gcs.getReason(), e.getMessage()), e);
+        }
+        if (hasCause(e, InterruptedException.class)) {
+            Thread.currentThread().interrupt();
+            return new StoreUnavailableException(what + ": interrupted", e);
+        }
+        if (hasCause(e, IOException.class) || hasCause(e, TimeoutException.class)) {
+            return new StoreUnavailableException(what + ": GCS did not answer (" + e.getMessage() + ")", e);
+        }
+        return new StoreException(what + ": " + e.getMessage(), e);
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

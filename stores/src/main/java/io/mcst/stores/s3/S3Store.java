@@ -1,0 +1,237 @@
+package io.mcst.stores.s3;
+
+import static java.util.Objects.requireNonNull;
+
+import io.mcst.stores.CloseGuard;
+import io.mcst.stores.KeyValueStore;
+import io.mcst.stores.ObjectNames;
+import io.mcst.stores.StoreException;
+import io.mcst.stores.StoreKeys;
+import io.mcst.stores.StoreUnavailableException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.EncodingType;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * A store in one S3 bucket (AWS SDK v2), or in any S3-compatible server through an endpoint and path-style
+ * addressing. Keys map to object names through {@link ObjectNames}; values above
+ * {@value #MULTIPART_THRESHOLD} bytes go up as a multipart upload, which S3 makes visible only whole.
+ *
+ * <p>The SDK retries once ({@value #SDK_ATTEMPTS} attempts): retries belong to the retry layer above, and
+ * two retrying layers multiply each other's attempts.
+ */
+public final class S3Store implements KeyValueStore {
+    static final int SDK_ATTEMPTS = 2;
+    static final int MULTIPART_THRESHOLD = 16 * 1024 * 1024;
+    static final int PART_SIZE = 8 * 1024 * 1024;
+    /** Error codes S3 and compatible servers send for "try again later". */
+    private static final Set<String> TRANSIENT_CODES =
+            Set.of("SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable", "Throttling", "ThrottlingException");
+    private static final Set<String> CREDENTIAL_CODES = Set.of(
+            "InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "ExpiredToken", "InvalidToken",
+            "TokenRefreshRequired", "AuthorizationHeaderMalformed", "InvalidSecurity");
+
+    private final S3StoreConfig config;
+    private final S3Client client;
+    private final CloseGuard guard;
+
+    public S3Store(S3StoreConfig config) {
+        this.config = requireNonNull(config, "config");
+        this.guard = new CloseGuard(config.name());
+        S3ClientBuilder builder = S3Client.builder()
+                .httpClientBuilder(Apache5HttpClient.builder())
+                .credentialsProvider(credentialsProvider(config))
+                .forcePathStyle(config.pathStyle())
+                .overrideConfiguration(c -> c.retryStrategy(
+                        AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(SDK_ATTEMPTS).build()));
+        config.endpoint().ifPresent(builder::endpointOverride);
+        config.region()
+                .or(() -> config.endpoint().map(endpoint -> Region.US_EAST_1.id()))
+                .ifPresent(region -> builder.region(Region.of(region)));
+        this.client = builder.build();
+    }
+
+    private static AwsCredentialsProvider credentialsProvider(S3StoreConfig config) {
+        return config.credentials()
+                .<AwsCredentialsProvider>map(c -> StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey())))
+                .orElseGet(() -> DefaultCredentialsProvider.builder().build());
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public void put(String key, byte[] value) {
+        StoreKeys.check(key);
+        requireNonNull(value, "value");
+        guard.ensureOpen();
+        String object = ObjectNames.encode(key);
+        try {
+            if (value.length > MULTIPART_THRESHOLD) {
+                putMultipart(object, value);
+            } else {
+                // fromBytes copies, so the caller may change its array while the request is under way.
+                client.putObject(b -> b.bucket(config.bucket()).key(object), RequestBody.fromBytes(value));
+            }
+        } catch (SdkException e) {
+            throw failure("put", key, e);
+        }
+    }
+
+    private void putMultipart(String object, byte[] value) {
+        String uploadId = client.createMultipartUpload(b -> b.bucket(config.bucket()).key(object)).uploadId();
+        try {
+            List<CompletedPart> parts = new ArrayList<>();
+            for (int offset = 0, number = 1; offset < value.length; offset += PART_SIZE, number++) {
+                int partNumber = number;
+                byte[] part = Arrays.copyOfRange(value, offset, Math.min(value.length, offset + PART_SIZE));
+                String etag = client.uploadPart(b -> b.bucket(config.bucket()).key(object).uploadId(uploadId)
+                        .partNumber(partNumber), RequestBody.fromBytes(part)).eTag();
+                parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
+            }
+            client.completeMultipartUpload(b -> b.bucket(config.bucket()).key(object).uploadId(uploadId)
+                    .multipartUpload(u -> u.parts(parts)));
+        } catch (SdkException e) {
+            try {
+                client.abortMultipartUpload(b -> b.bucket(config.bucket()).key(object).uploadId(uploadId));
+            } catch (SdkException abortFailed) {
+                // The bucket's lifecycle rule for incomplete uploads, if any, cleans up; the put failure matters.
+                e.addSuppressed(abortFailed);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+        StoreKeys.check(key);
+        guard.ensureOpen();
+        try {
+            return Optional.of(client.getObjectAsBytes(b -> b.bucket(config.bucket()).key(ObjectNames.encode(key)))
+                    .asByteArrayUnsafe());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw failure("get", key, e);
+        }
+    }
+
+    @Override
+    public void remove(String key) {
+        StoreKeys.check(key);
+        guard.ensureOpen();
+        try {
+            client.deleteObject(b -> b.bucket(config.bucket()).key(ObjectNames.encode(key)));
+        } catch (SdkException e) {
+            throw failure("remove", key, e);
+        }
+    }
+
+    @Override
+    public List<String> list(String prefix) {
+        StoreKeys.checkPrefix(prefix);
+        guard.ensureOpen();
+        List<String> keys = new ArrayList<>();
+        try {
+            for (String objectPrefix : ObjectNames.listPrefixes(prefix)) {
+                // The paginator follows continuation tokens through every page of 1,000.
+                for (S3Object object : client.listObjectsV2Paginator(
+                        b -> b.bucket(config.bucket()).prefix(objectPrefix).encodingType(EncodingType.URL)).contents()) {
+                    ObjectNames.decode(object.key()).ifPresent(keys::add);
+                }
+            }
+        } catch (SdkException e) {
+            throw failure("list", prefix, e);
+        }
+        return keys;
+    }
+
+    @Override
+    public void close() {
+        if (guard.close()) {
+            client.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "S3Store[" + config.name() + ", bucket=" + config.bucket() + "]";
+    }
+
+    /** Sorts an SDK failure into retriable or not, with a message that names the store, the key and the fix. */
+    private StoreException failure(String operation, String key, SdkException e) {
+        String what = "store '%s': %s '%s' in bucket '%s'".formatted(config.name(), operation, key, config.bucket());
+        if (e instanceof S3Exception s3) {
+            String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
+            int status = s3.statusCode();
+            if ("NoSuchBucket".equals(code)) {
+                return new StoreException("store '%s': bucket '%s' does not exist%s; create it or fix store.%s.bucket"
+                        .formatted(config.name(), config.bucket(), inRegion(), config.name()), e);
+            }
+            if (status == 301 || "PermanentRedirect".equals(code) || "IllegalLocationConstraintException".equals(code)) {
+                String actual = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().sdkHttpResponse()
+                        .firstMatchingHeader("x-amz-bucket-region").orElse(null);
+                return new StoreException("store '%s': bucket '%s' is in region %s, not%s; fix store.%s.region"
+                        .formatted(config.name(), config.bucket(), actual == null ? "another region" : "'" + actual + "'",
+                                inRegion().replace(" in region", ""), config.name()), e);
+            }
+            if (status == 403 || status == 401 || CREDENTIAL_CODES.contains(code)) {
+                return new StoreException(("%s: S3 refused the credentials (%d %s); fix store.%s.access.key.id and "
+                        + "store.%s.secret.access.key, or the default credential chain, and the bucket policy")
+                        .formatted(what, status, code, config.name(), config.name()), e);
+            }
+            if (status >= 500 || status == 429 || status == 408 || TRANSIENT_CODES.contains(code)) {
+                return new StoreUnavailableException("%s: S3 answered %d %s".formatted(what, status, code), e);
+            }
+            return new StoreException("%s: S3 answered %d %s".formatted(what, status, code), e);
+        }
+        if (e instanceof AbortedException || hasCause(e, InterruptedException.class)) {
+            // The SDK saw this thread's interrupt and cleared it; the caller must still see it.
+            Thread.currentThread().interrupt();
+            return new StoreUnavailableException(what + ": interrupted", e);
+        }
+        if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException || hasCause(e, IOException.class)) {
+            return new StoreUnavailableException(what + ": S3 did not answer (" + e.getMessage() + ")", e);
+        }
+        // No I/O behind it: the client could not even form the request, e.g. it found no credentials anywhere.
+        return new StoreException(what + ": " + e.getMessage(), e);
+    }
+
+    private String inRegion() {
+        return config.region().map(region -> " in region '" + region + "'").orElse("");
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,129 @@
+package io.mcst.stores.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mcst.stores.AbstractKeyValueStoreTest;
+import io.mcst.stores.FaultyHttpProxy;
+import io.mcst.stores.FaultyHttpProxy.Failure;
+import io.mcst.stores.KeyValueStore;
+import io.mcst.stores.StoreException;
+import io.mcst.stores.StoreUnavailableException;
+import io.mcst.stores.retry.RetryPolicy;
+import io.mcst.stores.retry.RetryingStore;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract against a real S3 server (S3Proxy), plus what only S3Store does (multipart uploads) and how
+ * it reports failures: retriable or not, naming the store and the fix.
+ */
+class S3StoreTest extends AbstractKeyValueStoreTest {
+    private static final String BUCKET = "contract";
+    private static S3ProxyServer server;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = S3ProxyServer.started();
+        server.createBucket(BUCKET);
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Override
+    protected KeyValueStore createStore() {
+        return new S3Store(server.config("s3proxy", BUCKET));
+    }
+
+    @Test
+    void valuesAboveTheMultipartThresholdRoundTripByteExact() {
+        // 64 MiB and a bit: eight whole parts and a short last one.
+        byte[] value = randomBytes(64 * 1024 * 1024 + 3, 7);
+        assertThat(value.length).isGreaterThan(S3Store.MULTIPART_THRESHOLD);
+        // No '/' in this key: see FlatNamesBlobStore.
+        String key = root.replace("/", "-huge");
+        try {
+            assertRoundTrip(key, value);
+        } finally {
+            store.remove(key);
+        }
+    }
+
+    @Test
+    void aStoppedServerIsUnavailable() throws Exception {
+        S3ProxyServer stopped = S3ProxyServer.started();
+        stopped.stop();
+        try (S3Store down = new S3Store(stopped.config("aws", BUCKET))) {
+            assertThatThrownBy(() -> down.get(key("k")))
+                    .isInstanceOf(StoreUnavailableException.class)
+                    .hasMessageContaining("store 'aws'");
+            assertThatThrownBy(() -> down.put(key("k"), utf8("v"))).isInstanceOf(StoreUnavailableException.class);
+            assertThatThrownBy(() -> down.list(root)).isInstanceOf(StoreUnavailableException.class);
+        }
+    }
+
+    @Test
+    void wrongCredentialsAreNotRetriableAndNameTheStore() {
+        S3StoreConfig good = server.config("aws", BUCKET);
+        S3StoreConfig wrongSecret = new S3StoreConfig("aws", BUCKET, good.region(), good.endpoint(), true,
+                Optional.of(new S3StoreConfig.Credentials(S3ProxyServer.CREDENTIALS.accessKeyId(), "not-the-secret")));
+        try (S3Store refused = new S3Store(wrongSecret)) {
+            assertThatThrownBy(() -> refused.put(key("k"), utf8("v")))
+                    .isExactlyInstanceOf(StoreException.class)
+                    .hasMessageContaining("store 'aws'")
+                    .hasMessageContaining("credentials")
+                    .hasMessageContaining("store.aws.secret.access.key");
+            assertThatThrownBy(() -> refused.get(key("k"))).isExactlyInstanceOf(StoreException.class);
+        }
+    }
+
+    @Test
+    void aMissingBucketIsNotRetriableAndSaysHowToFixIt() {
+        try (S3Store missing = new S3Store(server.config("aws", "no-such-bucket"))) {
+            for (Runnable call : List.<Runnable>of(() -> missing.get(key("k")), () -> missing.put(key("k"), utf8("v")),
+                    () -> missing.list(root), () -> missing.remove(key("k")))) {
+                assertThatThrownBy(call::run)
+                        .isExactlyInstanceOf(StoreException.class)
+                        .hasMessageContaining("store 'aws': bucket 'no-such-bucket' does not exist in region 'us-east-1'")
+                        .hasMessageContaining("create it or fix store.aws.bucket");
+            }
+        }
+    }
+
+    @Test
+    void throttlingIsUnavailableAndRetryingStoreRidesItOut() throws Exception {
+        store.put(key("k"), utf8("v"));
+        try (FaultyHttpProxy proxy = new FaultyHttpProxy(server.endpoint())) {
+            S3StoreConfig direct = server.config("aws", BUCKET);
+            S3StoreConfig viaProxy = new S3StoreConfig("aws", BUCKET, direct.region(),
+                    Optional.of(URI.create("http://127.0.0.1:" + proxy.port())), true, direct.credentials());
+            Failure slowDown = new Failure(503, "Slow Down", List.of("Content-Type: application/xml"),
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
+                            + "<Message>Please reduce your request rate.</Message><RequestId>t</RequestId></Error>");
+            try (S3Store throttled = new S3Store(viaProxy)) {
+                proxy.failNext(S3Store.SDK_ATTEMPTS, slowDown);
+                assertThatThrownBy(() -> throttled.get(key("k")))
+                        .isInstanceOf(StoreUnavailableException.class)
+                        .hasMessageContaining("503 SlowDown");
+            }
+            // Two of our attempts fail (each after the SDK's own retry), the third gets through.
+            proxy.failNext(2 * S3Store.SDK_ATTEMPTS, slowDown);
+            try (KeyValueStore retrying = new RetryingStore(new S3Store(viaProxy),
+                    new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(50)))) {
+                assertThat(retrying.get(key("k"))).hasValueSatisfying(v -> assertThat(v).isEqualTo(utf8("v")));
+            }
+            assertThat(proxy.failedRequests()).isEqualTo(3 * S3Store.SDK_ATTEMPTS);
+            assertThat(proxy.forwardedRequests()).isEqualTo(1);
+        }
+    }
+}
