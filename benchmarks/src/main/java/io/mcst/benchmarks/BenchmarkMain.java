@@ -22,11 +22,11 @@ import java.util.Set;
  */
 public final class BenchmarkMain {
     /** The parts {@code --only} can pick, in the order they run. */
-    private static final List<String> PARTS = List.of("core", "layers", "e2e");
+    private static final List<String> PARTS = List.of("core", "layers", "s3proxy", "e2e");
 
     private BenchmarkMain() {}
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
         BenchSettings settings = BenchSettings.full();
         Path out = null;
         Set<String> parts = new LinkedHashSet<>(PARTS);
@@ -54,6 +54,9 @@ public final class BenchmarkMain {
         }
         if (parts.contains("layers")) {
             new LayerBenchmarks(settings, table).run();
+        }
+        if (parts.contains("s3proxy")) {
+            new S3ProxyBenchmarks(settings, table).run();
         }
         if (parts.contains("e2e")) {
             new EndToEndBenchmarks(settings, table).run();
