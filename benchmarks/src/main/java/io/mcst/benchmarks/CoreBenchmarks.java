@@ -139,6 +139,25 @@ final class CoreBenchmarks {
                     "<= 1.10x", p99Ratio <= 1.10);
             replicated.noteErrors(table, section + ", " + label);
         }
+        if (size.callers() > ReplicationOptions.DEFAULT_THREADS_PER_STORE) {
+            // more callers than threads per store: what the default pool size costs
+            int threads = 4 * size.callers();
+            ReplicationOptions wider = ReplicationOptions.defaults()
+                    .withQueuePerStore(threads, ReplicationOptions.DEFAULT_QUEUED_CALLS_PER_STORE);
+            PutGet replicated = PutGet.measure(() -> Stacks.replicatedStore("wide", wider, 1, 1, 1), size,
+                    settings.measurement());
+            String label = "n=3 atomic, " + threads + " threads/store (default "
+                    + ReplicationOptions.DEFAULT_THREADS_PER_STORE + ")";
+            table.add(section, "put throughput, " + label, replicated.put().opsPerSecond(), "ops/s",
+                    "one store", single.put().opsPerSecond());
+            table.add(section, "put p99, " + label, replicated.put().latency().p99Millis(), "ms",
+                    "one store", single.put().latency().p99Millis());
+            table.add(section, "get throughput, " + label, replicated.get().opsPerSecond(), "ops/s",
+                    "one store", single.get().opsPerSecond());
+            table.add(section, "get p99, " + label, replicated.get().latency().p99Millis(), "ms",
+                    "one store", single.get().latency().p99Millis());
+            replicated.noteErrors(table, section + ", " + label);
+        }
         single.noteErrors(table, section + ", one store");
     }
 
