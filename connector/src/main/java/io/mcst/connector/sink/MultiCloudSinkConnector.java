@@ -1,13 +1,13 @@
 package io.mcst.connector.sink;
 
-import io.mcst.connector.StorageValidation;
 import io.mcst.connector.Version;
 import io.mcst.connector.format.RecordFormats;
+import io.mcst.replication.stack.StackConfig;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
@@ -53,21 +53,25 @@ public final class MultiCloudSinkConnector extends SinkConnector {
         return SinkConfig.CONFIG_DEF;
     }
 
-    /** Adds what the ConfigDef cannot see: per-store keys, t against n, and the codec against the format. */
+    /**
+     * Every error at once, each against its key, as Connect's validate REST shows them: the ConfigDef's, the
+     * storage rules the ConfigDef cannot express (each store's {@code store.<name>.*} keys, t against n),
+     * and the codec against the format.
+     */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
-        Config config = StorageValidation.addTo(super.validate(connectorConfigs), connectorConfigs);
-        Map<String, ConfigValue> byName = new TreeMap<>();
-        config.configValues().forEach(value -> byName.put(value.name(), value));
+        List<ConfigValue> values = new ArrayList<>(StackConfig.validate(SinkConfig.CONFIG_DEF, connectorConfigs));
+        Map<String, ConfigValue> byName = new HashMap<>();
+        values.forEach(value -> byName.put(value.name(), value));
         ConfigValue format = byName.get(SinkConfig.FORMAT_CONFIG);
         ConfigValue codec = byName.get(SinkConfig.FORMAT_CODEC_CONFIG);
         if (format.errorMessages().isEmpty() && codec.errorMessages().isEmpty()) {
             try {
                 RecordFormats.of((String) format.value(), (String) codec.value());
             } catch (IllegalArgumentException e) {
-                StorageValidation.error(byName, config, SinkConfig.FORMAT_CODEC_CONFIG, codec.value(), e.getMessage());
+                codec.addErrorMessage(e.getMessage());
             }
         }
-        return config;
+        return new Config(values);
     }
 }

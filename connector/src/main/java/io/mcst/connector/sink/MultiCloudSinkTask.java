@@ -77,7 +77,7 @@ public final class MultiCloudSinkTask extends SinkTask {
         format = config.format();
         layout = config.layout();
         store = storeOpener.apply(props);
-        reporter = context == null ? null : context.errantRecordReporter();
+        reporter = context.errantRecordReporter(); // null unless a dead letter queue or error log is configured
         log.info("Archiving with format {} under '{}' into {}", format.name(), layout.prefix(), store.name());
     }
 
@@ -85,7 +85,10 @@ public final class MultiCloudSinkTask extends SinkTask {
     public void open(Collection<TopicPartition> partitions) {
         for (TopicPartition partition : partitions) {
             long archived = readArchivedOffset(partition);
-            buffers.put(partition, new PartitionBuffer(partition, format, archived));
+            PartitionBuffer previous = buffers.put(partition, new PartitionBuffer(partition, format, archived));
+            if (previous != null) { // reopened without a close: its buffer is stale, the archive is not
+                bufferedBytes -= previous.bufferedBytes();
+            }
             // The archive, not the consumer group, says where to resume. Without an index the partition was
             // never archived under this prefix: start from its earliest retained record.
             context.offset(partition, archived + 1);
@@ -215,15 +218,36 @@ public final class MultiCloudSinkTask extends SinkTask {
         }
     }
 
-    /** Writes the sealed segment, then the index register; only both acknowledged make it archived. */
+    /**
+     * Writes the sealed segment, then the index register; only both acknowledged make it archived. First
+     * checks that the register still says what this task last wrote (or read at open): if it moved, another
+     * task archives the partition (this one is a zombie after a rebalance, or two connectors share an
+     * archive prefix), and writing on would overwrite its segments.
+     */
     private void upload(PartitionBuffer buffer) {
         PartitionBuffer.SealedSegment segment = buffer.sealed();
+        String indexKey = layout.indexKey(buffer.partition());
+        checkStillOwner(buffer, segment, indexKey);
         store.put(segment.key(), segment.blob());
-        store.put(layout.indexKey(buffer.partition()), new PartitionIndex(segment.lastOffset(), segment.key()).toBytes());
+        store.put(indexKey, new PartitionIndex(segment.lastOffset(), segment.key()).toBytes());
         bufferedBytes -= segment.blob().length;
         buffer.archived();
         log.debug("Archived {} records of {} as {} ({} bytes)", segment.recordCount(), buffer.partition(),
                 segment.key(), segment.blob().length);
+    }
+
+    private void checkStillOwner(PartitionBuffer buffer, PartitionBuffer.SealedSegment segment, String indexKey) {
+        Optional<PartitionIndex> index = store.get(indexKey).map(bytes -> PartitionIndex.parse(indexKey, bytes));
+        long registered = index.map(PartitionIndex::lastOffset).orElse(-1L);
+        // The second case: this very upload wrote the register before, but the put was reported failed.
+        boolean ours = registered == buffer.archivedOffset() || (registered == segment.lastOffset()
+                && index.map(PartitionIndex::segmentKey).filter(segment.key()::equals).isPresent());
+        if (!ours) {
+            throw new ConnectException("index register '" + indexKey + "' says offset " + registered + " is archived, "
+                    + "but this task last archived " + buffer.archivedOffset() + ": another task is archiving "
+                    + buffer.partition() + " (after a rebalance, or another connector with the same archive.prefix); "
+                    + "stopping so as not to overwrite its segments");
+        }
     }
 
     @Override

@@ -97,7 +97,8 @@ public final class SinkConfig extends AbstractConfig {
         return StackConfig.define(def);
     }
 
-    private static ConfigDef.Validator archivePrefix() {
+    /** Accepts what {@link ArchiveLayout} accepts; the source connector checks its archive.prefix with it too. */
+    public static ConfigDef.Validator archivePrefix() {
         return (key, value) -> {
             try {
                 new ArchiveLayout((String) value);

@@ -173,6 +173,21 @@ class MultiCloudSinkTaskTest {
     }
 
     @Test
+    void aZombieThatMissedARebalanceStopsInsteadOfOverwritingTheNewOwner() {
+        MultiCloudSinkTask zombie = start(new RecordingContext(false), Map.of());
+        zombie.open(List.of(P0));
+        zombie.put(records(P0, 0, 15)); // archives [0, 10), buffers 10..14
+
+        MultiCloudSinkTask owner = start(new RecordingContext(false), Map.of("flush.size", "4"));
+        owner.open(List.of(P0));
+        owner.put(records(P0, 10, 22)); // archives [10, 14), [14, 18), [18, 22)
+
+        assertThatThrownBy(() -> zombie.put(records(P0, 15, 20))).isInstanceOf(ConnectException.class)
+                .hasMessageContaining("another task is archiving " + P0);
+        assertArchived(P0, 22);
+    }
+
+    @Test
     void unreadableIndexFailsOpenAfterRetries() {
         store.failGets(true);
         MultiCloudSinkTask task = start(new RecordingContext(false), Map.of("retry.backoff.ms", "1"));

@@ -3,6 +3,8 @@ package io.mcst.replication.stack;
 import io.mcst.replication.layers.compression.CompressionCodec;
 import io.mcst.replication.layers.encryption.EncryptionKeyset;
 import io.mcst.replication.layers.encryption.KeysetTool;
+import io.mcst.stores.retry.RetryPolicy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,6 +32,13 @@ public final class StackConfig extends AbstractConfig {
     public static final String REPLICATION_FAULT_TOLERANCE_CONFIG = "replication.fault.tolerance";
     /** -1 stands for the largest tolerance n stores allow, floor((n-1)/2). */
     public static final int DEFAULT_REPLICATION_FAULT_TOLERANCE = -1;
+
+    public static final String RETRY_MAX_ATTEMPTS_CONFIG = "retry.max.attempts";
+    public static final int DEFAULT_RETRY_MAX_ATTEMPTS = RetryPolicy.DEFAULT.maxAttempts();
+    public static final String RETRY_BACKOFF_INITIAL_MS_CONFIG = "retry.backoff.initial.ms";
+    public static final long DEFAULT_RETRY_BACKOFF_INITIAL_MS = RetryPolicy.DEFAULT.initialBackoff().toMillis();
+    public static final String RETRY_BACKOFF_MAX_MS_CONFIG = "retry.backoff.max.ms";
+    public static final long DEFAULT_RETRY_BACKOFF_MAX_MS = RetryPolicy.DEFAULT.maxBackoff().toMillis();
 
     public static final String LAYERS_CONFIG = "layers";
     public static final String COMPRESSION_CODEC_CONFIG = "compression.codec";
@@ -64,7 +73,22 @@ public final class StackConfig extends AbstractConfig {
                         ConfigDef.Range.atLeast(-1), Importance.MEDIUM,
                         "t: how many stores may fail while every operation still completes; operations wait for "
                                 + "n - t answers. Must be below n/2. -1 means floor((n-1)/2).",
-                        GROUP, ++order, ConfigDef.Width.SHORT, "Fault tolerance");
+                        GROUP, ++order, ConfigDef.Width.SHORT, "Fault tolerance")
+                .define(RETRY_MAX_ATTEMPTS_CONFIG, Type.INT, DEFAULT_RETRY_MAX_ATTEMPTS, ConfigDef.Range.atLeast(1),
+                        Importance.LOW,
+                        "Calls each base store gets per operation when it answers with a transient failure "
+                                + "(throttling, 5xx, timeout, refused connection); 1 means no retries. Other "
+                                + "failures (credentials, missing bucket) are never retried.",
+                        GROUP, ++order, ConfigDef.Width.SHORT, "Retry attempts")
+                .define(RETRY_BACKOFF_INITIAL_MS_CONFIG, Type.LONG, DEFAULT_RETRY_BACKOFF_INITIAL_MS,
+                        ConfigDef.Range.atLeast(0), Importance.LOW,
+                        "Longest wait before the first retry, in ms; the limit doubles with each retry up to "
+                                + RETRY_BACKOFF_MAX_MS_CONFIG + ", and each wait is random below it (full jitter).",
+                        GROUP, ++order, ConfigDef.Width.SHORT, "Retry initial backoff")
+                .define(RETRY_BACKOFF_MAX_MS_CONFIG, Type.LONG, DEFAULT_RETRY_BACKOFF_MAX_MS,
+                        ConfigDef.Range.atLeast(0), Importance.LOW,
+                        "Cap on the wait between retries, in ms; at least " + RETRY_BACKOFF_INITIAL_MS_CONFIG + ".",
+                        GROUP, ++order, ConfigDef.Width.SHORT, "Retry max backoff");
         return defineLayers(def);
     }
 
@@ -104,6 +128,12 @@ public final class StackConfig extends AbstractConfig {
     /** The keys of store {@code name}, without their {@code store.<name>.} prefix. */
     public Map<String, Object> storeProperties(String name) {
         return originalsWithPrefix(STORE_PREFIX + name + ".");
+    }
+
+    /** How each base store retries transient failures; only called when {@link #validate} found it valid. */
+    public RetryPolicy retryPolicy() {
+        return new RetryPolicy(getInt(RETRY_MAX_ATTEMPTS_CONFIG), Duration.ofMillis(getLong(RETRY_BACKOFF_INITIAL_MS_CONFIG)),
+                Duration.ofMillis(getLong(RETRY_BACKOFF_MAX_MS_CONFIG)));
     }
 
     /** The layers named by {@code layers}, in order. */

@@ -31,6 +31,7 @@ final class StackValidation {
             checkFaultTolerance(stores.size(), values);
         });
         checkLayers(values);
+        checkRetry(values);
         return values;
     }
 
@@ -107,6 +108,15 @@ final class StackValidation {
                 .ifPresent(codec -> values.get(StackConfig.COMPRESSION_LEVEL_CONFIG).addErrorMessage(
                         "codec " + codec.configName() + " takes levels " + StackConfig.levels(codec) + "; change the level or "
                                 + "leave it empty for the codec's default")));
+    }
+
+    private static void checkRetry(Map<String, ConfigValue> values) {
+        parsed(values, StackConfig.RETRY_BACKOFF_INITIAL_MS_CONFIG).ifPresent(initial -> parsed(values,
+                StackConfig.RETRY_BACKOFF_MAX_MS_CONFIG)
+                .filter(max -> (Long) max < (Long) initial)
+                .ifPresent(max -> values.get(StackConfig.RETRY_BACKOFF_MAX_MS_CONFIG).addErrorMessage(
+                        "the cap (%d ms) is below %s (%d ms); raise it or lower the initial backoff"
+                                .formatted((Long) max, StackConfig.RETRY_BACKOFF_INITIAL_MS_CONFIG, (Long) initial))));
     }
 
     private static void checkKeyset(boolean encrypting, ConfigValue keyset) {

@@ -5,6 +5,7 @@ import io.mcst.replication.layers.encryption.EncryptingStore;
 import io.mcst.replication.layers.integrity.ChecksummingStore;
 import io.mcst.replication.layers.metrics.MeteredStore;
 import io.mcst.stores.KeyValueStore;
+import io.mcst.stores.retry.RetryingStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +21,12 @@ import org.apache.kafka.common.config.ConfigException;
  * <pre>
  *   layers above replication, in the order of {@code layers} (compression, encryption)
  *   replication over the n base stores
- *   per base store: metrics, then integrity if {@code layers} names it
+ *   per base store: metrics, then integrity if {@code layers} names it, then retry
  *   the base store ({@code store.<name>.type})
  * </pre>
  *
- * Metrics sit above integrity so a corrupt answer counts as that store's error.
+ * Metrics sit above integrity so a corrupt answer counts as that store's error. Retry sits right on the
+ * base store: it retries only transient failures, so a corrupt answer is never retried, only outvoted.
  */
 public final class StoreStack {
     /** Every {@link StoreType} registered in {@code META-INF/services}: ours, and any a deployment adds. */
@@ -70,7 +72,7 @@ public final class StoreStack {
     }
 
     private static KeyValueStore wrapPerStore(StackConfig config, KeyValueStore store) {
-        KeyValueStore wrapped = store;
+        KeyValueStore wrapped = new RetryingStore(store, config.retryPolicy());
         if (config.layers().contains(Layer.INTEGRITY)) {
             wrapped = new ChecksummingStore(wrapped);
         }

@@ -36,10 +36,15 @@ import java.util.concurrent.TimeoutException;
  * Azure rejects segments that end in a dot and normalizes {@code .} and {@code ..}. Large values are
  * uploaded as blocks committed in one step, so a blob is never seen half-written.
  *
- * <p>The SDK tries each request at most {@value #SDK_ATTEMPTS} times: retries belong to the retry layer.
+ * <p>The SDK tries each request once ({@link #SDK_ATTEMPTS}): retries belong to the retry layer.
  */
 public final class AzureBlobStore implements KeyValueStore {
-    static final int SDK_ATTEMPTS = 2;
+    /**
+     * One: the SDK does not retry at all. Its retry of a download that got a 503 fails with "This publisher
+     * has already one subscriber" over the JDK HTTP client (seen with azure-storage-blob 12.35.0 and
+     * azure-core-http-jdk-httpclient 1.1.6), so retries are left to the retry layer.
+     */
+    static final int SDK_ATTEMPTS = 1;
     /** Below Azure's 5,000 so that a modest listing already crosses pages. */
     static final int LIST_PAGE_SIZE = 1_000;
     private static final Set<BlobErrorCode> CREDENTIAL_CODES = Set.of(

@@ -51,7 +51,7 @@ public final class S3Store implements KeyValueStore {
             Set.of("SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable", "Throttling", "ThrottlingException");
     private static final Set<String> CREDENTIAL_CODES = Set.of(
             "InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "ExpiredToken", "InvalidToken",
-            "TokenRefreshRequired", "AuthorizationHeaderMalformed", "InvalidSecurity");
+            "TokenRefreshRequired", "InvalidSecurity");
 
     private final S3StoreConfig config;
     private final S3Client client;
@@ -193,12 +193,15 @@ public final class S3Store implements KeyValueStore {
                 return new StoreException("store '%s': bucket '%s' does not exist%s; create it or fix store.%s.bucket"
                         .formatted(config.name(), config.bucket(), inRegion(), config.name()), e);
             }
-            if (status == 301 || "PermanentRedirect".equals(code) || "IllegalLocationConstraintException".equals(code)) {
-                String actual = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().sdkHttpResponse()
-                        .firstMatchingHeader("x-amz-bucket-region").orElse(null);
-                return new StoreException("store '%s': bucket '%s' is in region %s, not%s; fix store.%s.region"
-                        .formatted(config.name(), config.bucket(), actual == null ? "another region" : "'" + actual + "'",
-                                inRegion().replace(" in region", ""), config.name()), e);
+            if (status == 301 || "PermanentRedirect".equals(code) || "AuthorizationHeaderMalformed".equals(code)) {
+                // A bucket in another region: S3 redirects, or rejects a signature made for the wrong region.
+                String actual = Optional.ofNullable(s3.awsErrorDetails())
+                        .flatMap(details -> details.sdkHttpResponse().firstMatchingHeader("x-amz-bucket-region"))
+                        .map(region -> "region '" + region + "'").orElse("another region");
+                return new StoreException("store '%s': bucket '%s' is in %s, not %s (%s); fix store.%s.region".formatted(
+                        config.name(), config.bucket(), actual,
+                        config.region().map(region -> "'" + region + "'").orElse("the default region"),
+                        s3.awsErrorDetails() == null ? status : s3.awsErrorDetails().errorMessage(), config.name()), e);
             }
             if (status == 403 || status == 401 || CREDENTIAL_CODES.contains(code)) {
                 return new StoreException(("%s: S3 refused the credentials (%d %s); fix store.%s.access.key.id and "

@@ -19,7 +19,9 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -48,7 +50,10 @@ public final class AzuriteServer implements AutoCloseable {
     /** Installs Azurite if needed and starts it on a free port. */
     public static AzuriteServer started() throws IOException, InterruptedException {
         AzuriteServer server = new AzuriteServer(installed(), Files.createTempDirectory("azurite-"));
+        long begin = System.nanoTime();
         server.start();
+        // Reported in the test output: how long each kind of test server takes to come up on this machine.
+        System.out.printf("Azurite started at %s in %d ms%n", server.blobEndpoint(), (System.nanoTime() - begin) / 1_000_000);
         return server;
     }
 
@@ -78,17 +83,41 @@ public final class AzuriteServer implements AutoCloseable {
     }
 
     /** Stops the process (connections are refused); its data stays for {@link #start()}. */
-    public synchronized void stop() throws InterruptedException {
+    public synchronized void stop() {
         if (process == null) {
             return;
         }
         List<ProcessHandle> children = process.descendants().toList();
-        process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
+        try {
+            long closedBefore = closedMessages();
+            // SIGTERM makes Azurite save its metadata and say so; the process itself then lingers for many
+            // seconds, so it is killed once that message is out.
+            process.destroy();
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+            while (process.isAlive() && closedMessages() == closedBefore && Instant.now().isBefore(deadline)) {
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // No log to read: fall through to the kill.
         }
+        process.destroyForcibly();
         children.forEach(ProcessHandle::destroyForcibly);
+        try {
+            process.onExit().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Azurite (pid " + process.pid() + ") did not exit", e);
+        }
         process = null;
+    }
+
+    private long closedMessages() throws IOException {
+        try (Stream<String> lines = Files.lines(location.resolve("azurite.log"))) {
+            return lines.filter(line -> line.contains("successfully closed")).count();
+        }
     }
 
     public URI blobEndpoint() {
@@ -113,7 +142,7 @@ public final class AzuriteServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         stop();
         try (Stream<Path> files = Files.walk(location)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -127,9 +156,14 @@ public final class AzuriteServer implements AutoCloseable {
         Files.createDirectories(prefix);
         // Two test JVMs (stores, replication) may both find it missing: one installs, the other waits.
         try (FileChannel channel = FileChannel.open(prefix.resolve("install.lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock ignored = channel.lock()) {
-            if (!Files.isExecutable(executable)) {
-                npmInstall(prefix);
+                StandardOpenOption.WRITE)) {
+            FileLock lock = channel.lock();
+            try {
+                if (!Files.isExecutable(executable)) {
+                    npmInstall(prefix);
+                }
+            } finally {
+                lock.release();
             }
         }
         if (!Files.isExecutable(executable)) {

@@ -62,7 +62,10 @@ public final class GcsTestServer implements AutoCloseable {
 
     public static GcsTestServer started() throws IOException {
         GcsTestServer server = new GcsTestServer();
+        long begin = System.nanoTime();
         server.start();
+        // Reported in the test output: how long each kind of test server takes to come up on this machine.
+        System.out.printf("GCS test server started at %s in %d ms%n", server.host(), (System.nanoTime() - begin) / 1_000_000);
         return server;
     }
 

@@ -26,7 +26,10 @@ public final class S3ProxyServer implements AutoCloseable {
     /** Starts a server on a free port. */
     public static S3ProxyServer started() throws Exception {
         S3ProxyServer server = new S3ProxyServer();
+        long begin = System.nanoTime();
         server.start();
+        // Reported in the test output: how long each kind of test server takes to come up on this machine.
+        System.out.printf("S3Proxy started at %s in %d ms%n", server.endpoint(), (System.nanoTime() - begin) / 1_000_000);
         return server;
     }
 
@@ -77,7 +80,13 @@ public final class S3ProxyServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        stop();
+    public void close() {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            throw new IllegalStateException("S3Proxy did not stop", e);
+        }
     }
 }

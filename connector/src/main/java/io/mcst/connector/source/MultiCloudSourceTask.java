@@ -1,0 +1,150 @@
+package io.mcst.connector.source;
+
+import static java.util.Objects.requireNonNull;
+
+import io.mcst.connector.Version;
+import io.mcst.connector.archive.ArchiveLayout;
+import io.mcst.replication.stack.StoreStack;
+import io.mcst.stores.KeyValueStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replays the archived partitions the connector assigned to it, round-robin, up to {@code batch.size} records a
+ * poll. Each record keeps its archived partition; the task checks at start that every target topic has it.
+ */
+public final class MultiCloudSourceTask extends SourceTask {
+    private static final Logger log = LoggerFactory.getLogger(MultiCloudSourceTask.class);
+    /** Longest a poll that found nothing waits, so the worker regains control regularly (e.g. to commit). */
+    private static final long MAX_IDLE_WAIT_MS = 1_000;
+
+    private final Function<Map<String, String>, KeyValueStore> storeOpener;
+    private final Function<SourceConfig, TargetTopics> targetTopicsOpener;
+    private final LongSupplier clock;
+
+    private final Object lock = new Object();
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private KeyValueStore store;
+    private List<PartitionReplay> replays = List.of();
+    private int batchSize;
+    private int nextReplay;
+
+    public MultiCloudSourceTask() {
+        this(StoreStack::open, config -> TargetTopics.admin(config.targetClusterProperties()), System::currentTimeMillis);
+    }
+
+    /** For tests: the store stack, the target cluster and the clock come from the caller. */
+    MultiCloudSourceTask(Function<Map<String, String>, KeyValueStore> storeOpener,
+            Function<SourceConfig, TargetTopics> targetTopicsOpener, LongSupplier clock) {
+        this.storeOpener = requireNonNull(storeOpener, "storeOpener");
+        this.targetTopicsOpener = requireNonNull(targetTopicsOpener, "targetTopicsOpener");
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        SourceConfig config = new SourceConfig(props);
+        List<TopicPartition> partitions = TaskAssignment.decode(props.get(SourceConfig.TASK_PARTITIONS_CONFIG));
+        try (TargetTopics targets = targetTopicsOpener.apply(config)) {
+            for (TopicPartition partition : partitions) {
+                checkTarget(targets, config.targetTopic(partition.topic()), partition);
+            }
+        }
+        ArchiveLayout layout = new ArchiveLayout(config.archivePrefix());
+        SegmentReader reader = SegmentReader.forFormat(config.format());
+        List<Map<String, Object>> sourcePartitions = partitions.stream()
+                .map(tp -> ReplayPosition.sourcePartition(tp.topic(), tp.partition())).toList();
+        Map<Map<String, Object>, Map<String, Object>> offsets = context.offsetStorageReader().offsets(sourcePartitions);
+        synchronized (lock) {
+            store = storeOpener.apply(props);
+            List<PartitionReplay> built = new ArrayList<>();
+            for (TopicPartition partition : partitions) {
+                Map<String, Object> sourcePartition = ReplayPosition.sourcePartition(partition.topic(), partition.partition());
+                Optional<ReplayPosition> resume = Optional.ofNullable(offsets.get(sourcePartition))
+                        .map(offset -> ReplayPosition.fromSourceOffset(sourcePartition, offset));
+                resume.ifPresent(position -> log.info("resuming {} after record {} of segment {}",
+                        partition, position.index(), position.segment()));
+                built.add(new PartitionReplay(partition, config.targetTopic(partition.topic()), layout, store, reader,
+                        config.bounds(), config.keepOriginalTimestamps(), config.pollIntervalMs(), resume));
+            }
+            replays = List.copyOf(built);
+            batchSize = config.batchSize();
+        }
+        log.info("replaying {} archived partitions from '{}': {}", partitions.size(), config.archivePrefix(), partitions);
+    }
+
+    private static void checkTarget(TargetTopics targets, String targetTopic, TopicPartition archived) {
+        OptionalInt count = targets.partitionCount(targetTopic);
+        if (count.isEmpty()) {
+            throw new ConnectException("target topic '" + targetTopic + "' does not exist; create it with at least "
+                    + (archived.partition() + 1) + " partitions, as many as archived topic '" + archived.topic()
+                    + "' has, so each record keeps its partition");
+        }
+        if (count.getAsInt() <= archived.partition()) {
+            throw new ConnectException("target topic '" + targetTopic + "' has " + count.getAsInt()
+                    + " partitions, but archived partition " + archived + " replays into partition "
+                    + archived.partition() + "; records keep their archived partition (and so their order), so "
+                    + "add partitions to '" + targetTopic + "' or replay into a topic with enough");
+        }
+    }
+
+    @Override
+    public List<SourceRecord> poll() throws InterruptedException {
+        List<SourceRecord> batch = new ArrayList<>();
+        long wakeAt;
+        synchronized (lock) {
+            if (stopping.getCount() == 0 || replays.isEmpty()) {
+                return waitFor(MAX_IDLE_WAIT_MS);
+            }
+            long now = clock.getAsLong();
+            wakeAt = Long.MAX_VALUE;
+            for (int i = 0; i < replays.size() && batch.size() < batchSize; i++) {
+                PartitionReplay replay = replays.get((nextReplay + i) % replays.size());
+                replay.poll(batch, batchSize - batch.size(), now);
+                wakeAt = Math.min(wakeAt, replay.notBeforeMs());
+            }
+            nextReplay = (nextReplay + 1) % replays.size();
+            if (!batch.isEmpty()) {
+                return batch;
+            }
+            wakeAt -= now;
+        }
+        return waitFor(Math.max(1, Math.min(wakeAt, MAX_IDLE_WAIT_MS)));
+    }
+
+    /** Waits, unless the task stops first; returns null, Connect's "nothing this time". */
+    private List<SourceRecord> waitFor(long millis) throws InterruptedException {
+        stopping.await(millis, TimeUnit.MILLISECONDS);
+        return null;
+    }
+
+    @Override
+    public void stop() {
+        stopping.countDown();
+        synchronized (lock) {
+            if (store != null) {
+                store.close();
+                store = null;
+            }
+            replays = List.of();
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package io.mcst.connector.source;
+
+import io.mcst.connector.format.RecordFormats;
+import io.mcst.connector.sink.SinkConfig;
+import io.mcst.replication.stack.StackConfig;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+
+/** The source connector's configuration: what to replay, where to, within which bounds; plus the storage vocabulary. */
+public final class SourceConfig extends AbstractConfig {
+    public static final String ARCHIVE_TOPICS_CONFIG = "archive.topics";
+    public static final String ARCHIVE_TOPICS_REGEX_CONFIG = "archive.topics.regex";
+    public static final String ARCHIVE_PREFIX_CONFIG = "archive.prefix";
+    public static final String FORMAT_CONFIG = "format";
+    public static final String FORMAT_AUTO = "auto";
+
+    public static final String TOPIC_RENAME_FORMAT_CONFIG = "topic.rename.format";
+    public static final String TOPIC_PLACEHOLDER = "${topic}";
+    public static final String TIMESTAMP_MODE_CONFIG = "timestamp.mode";
+    public static final String TIMESTAMP_ORIGINAL = "original";
+    public static final String TIMESTAMP_NOW = "now";
+    /** Client settings (bootstrap servers, security) of the cluster replayed into; see {@link TargetTopics}. */
+    public static final String TARGET_CLUSTER_PREFIX = "target.cluster.";
+    public static final String TARGET_BOOTSTRAP_SERVERS_CONFIG = TARGET_CLUSTER_PREFIX + "bootstrap.servers";
+
+    public static final String START_OFFSET_CONFIG = "start.offset";
+    public static final String START_TIME_CONFIG = "start.time";
+    public static final String END_TIME_CONFIG = "end.time";
+
+    public static final String POLL_INTERVAL_MS_CONFIG = "archive.poll.interval.ms";
+    public static final long DEFAULT_POLL_INTERVAL_MS = 10_000;
+    public static final String BATCH_SIZE_CONFIG = "batch.size";
+    public static final int DEFAULT_BATCH_SIZE = 2_000;
+
+    /** Set by the connector in each task's configuration: the archived partitions that task replays. */
+    static final String TASK_PARTITIONS_CONFIG = "task.partitions";
+
+    /** Kafka's rule for topic names; a renamed topic must obey it too. */
+    private static final Pattern LEGAL_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    private static final String ARCHIVE_GROUP = "Archive";
+    private static final String REPLAY_GROUP = "Replay";
+
+    public static final ConfigDef CONFIG_DEF = define();
+
+    public SourceConfig(Map<?, ?> props) {
+        super(CONFIG_DEF, props);
+        crossKeyProblems(values()).forEach((key, problem) -> {
+            throw new ConfigException(key, get(key), problem);
+        });
+    }
+
+    /**
+     * Problems that involve two keys, each reported on the key to change, given the parsed values of every key
+     * (what {@link ConfigDef#parse} or the worker's validation yields).
+     */
+    static Map<String, String> crossKeyProblems(Map<String, ?> parsed) {
+        Map<String, String> problems = new LinkedHashMap<>();
+        boolean list = parsed.get(ARCHIVE_TOPICS_CONFIG) instanceof List<?> topics && !topics.isEmpty();
+        boolean regex = parsed.get(ARCHIVE_TOPICS_REGEX_CONFIG) != null;
+        if (list == regex) {
+            String problem = "set exactly one of " + ARCHIVE_TOPICS_CONFIG + " (a list of archived topics) and "
+                    + ARCHIVE_TOPICS_REGEX_CONFIG + " (a regular expression over archived topic names)";
+            problems.put(ARCHIVE_TOPICS_CONFIG, problem);
+            problems.put(ARCHIVE_TOPICS_REGEX_CONFIG, problem);
+        }
+        try {
+            Optional<Instant> start = parseInstant((String) parsed.get(START_TIME_CONFIG));
+            Optional<Instant> end = parseInstant((String) parsed.get(END_TIME_CONFIG));
+            if (start.isPresent() && end.isPresent() && !start.get().isBefore(end.get())) {
+                problems.put(END_TIME_CONFIG, "end.time must be after start.time (" + start.get() + ")");
+            }
+        } catch (DateTimeException | NumberFormatException e) {
+            // Reported on the key itself by its validator.
+        }
+        return problems;
+    }
+
+    private static ConfigDef define() {
+        ConfigDef def = new ConfigDef();
+        int order = 0;
+        def.define(ARCHIVE_TOPICS_CONFIG, Type.LIST, List.of(), Importance.HIGH,
+                        "Archived topics to replay, e.g. orders,payments. Set this or " + ARCHIVE_TOPICS_REGEX_CONFIG
+                                + ", not both.",
+                        ARCHIVE_GROUP, ++order, Width.LONG, "Archived topics")
+                .define(ARCHIVE_TOPICS_REGEX_CONFIG, Type.STRING, null, regex(), Importance.HIGH,
+                        "Java regular expression: replay every archived topic whose whole name matches, including "
+                                + "topics archived after the connector started. Set this or "
+                                + ARCHIVE_TOPICS_CONFIG + ", not both.",
+                        ARCHIVE_GROUP, ++order, Width.LONG, "Archived topics regex")
+                .define(ARCHIVE_PREFIX_CONFIG, Type.STRING, SinkConfig.DEFAULT_ARCHIVE_PREFIX, SinkConfig.archivePrefix(),
+                        Importance.MEDIUM,
+                        "Key prefix the sink archived under (its " + ARCHIVE_PREFIX_CONFIG + ").",
+                        ARCHIVE_GROUP, ++order, Width.MEDIUM, "Archive prefix")
+                .define(FORMAT_CONFIG, Type.STRING, FORMAT_AUTO, formatValidator(), Importance.MEDIUM,
+                        "Format of the archived segments: auto (detect each segment's format from its extension) "
+                                + "or the sink's format name; a segment of another format then fails the task "
+                                + "rather than being skipped.",
+                        ARCHIVE_GROUP, ++order, Width.SHORT, "Format")
+                .define(POLL_INTERVAL_MS_CONFIG, Type.LONG, DEFAULT_POLL_INTERVAL_MS, ConfigDef.Range.atLeast(1),
+                        Importance.MEDIUM,
+                        "How often to list the archive for new segments and partitions once a partition is "
+                                + "replayed to its end, so the source can mirror a live archive.",
+                        ARCHIVE_GROUP, ++order, Width.SHORT, "Archive poll interval (ms)");
+        order = 0;
+        def.define(TARGET_BOOTSTRAP_SERVERS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, nonEmptyList(),
+                        Importance.HIGH,
+                        "Bootstrap servers of the Kafka cluster replayed into (the Connect worker's cluster). Tasks "
+                                + "check with it that each target topic exists and has the archived partition, "
+                                + "so a topic with too few partitions fails the task with a clear error instead "
+                                + "of blocking its producer. Other Admin client settings (security) go under "
+                                + TARGET_CLUSTER_PREFIX + ", e.g. " + TARGET_CLUSTER_PREFIX + "security.protocol.",
+                        REPLAY_GROUP, ++order, Width.LONG, "Target cluster")
+                .define(TOPIC_RENAME_FORMAT_CONFIG, Type.STRING, TOPIC_PLACEHOLDER, topicRenameFormat(),
+                        Importance.MEDIUM,
+                        "Name of the topic each archived topic is replayed into; " + TOPIC_PLACEHOLDER
+                                + " stands for the archived topic, e.g. ${topic}-restored. Records keep their "
+                                + "archived partition, so the target topic must exist with at least as many "
+                                + "partitions as the archive.",
+                        REPLAY_GROUP, ++order, Width.MEDIUM, "Topic rename format")
+                .define(TIMESTAMP_MODE_CONFIG, Type.STRING, TIMESTAMP_ORIGINAL,
+                        ConfigDef.ValidString.in(TIMESTAMP_ORIGINAL, TIMESTAMP_NOW), Importance.MEDIUM,
+                        "original: records keep their archived timestamp (a topic with "
+                                + "message.timestamp.type=LogAppendTime still stamps its own). now: the producer "
+                                + "stamps the replay time.",
+                        REPLAY_GROUP, ++order, Width.SHORT, "Timestamps")
+                .define(START_OFFSET_CONFIG, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                        "Replay only records whose archived offset is at least this, in every partition.",
+                        REPLAY_GROUP, ++order, Width.SHORT, "Start offset")
+                .define(START_TIME_CONFIG, Type.STRING, "", instant(), Importance.MEDIUM,
+                        "Replay only records whose archived timestamp is at or after this instant: ISO-8601 "
+                                + "(2026-11-28T06:00:00Z) or epoch milliseconds. Empty: no lower bound.",
+                        REPLAY_GROUP, ++order, Width.MEDIUM, "Start time")
+                .define(END_TIME_CONFIG, Type.STRING, "", instant(), Importance.MEDIUM,
+                        "Replay only records whose archived timestamp is before this instant (exclusive), for a "
+                                + "point-in-time replay. Same forms as " + START_TIME_CONFIG
+                                + ". Empty: no upper bound.",
+                        REPLAY_GROUP, ++order, Width.MEDIUM, "End time")
+                .define(BATCH_SIZE_CONFIG, Type.INT, DEFAULT_BATCH_SIZE, ConfigDef.Range.atLeast(1), Importance.LOW,
+                        "Most records one poll hands to the worker.",
+                        REPLAY_GROUP, ++order, Width.SHORT, "Batch size");
+        return StackConfig.define(def);
+    }
+
+    public TopicSelection topicSelection() {
+        String regex = getString(ARCHIVE_TOPICS_REGEX_CONFIG);
+        return regex != null ? TopicSelection.matching(Pattern.compile(regex))
+                : TopicSelection.named(getList(ARCHIVE_TOPICS_CONFIG));
+    }
+
+    public String archivePrefix() {
+        return getString(ARCHIVE_PREFIX_CONFIG);
+    }
+
+    /** The format name, or {@link #FORMAT_AUTO}. */
+    public String format() {
+        return getString(FORMAT_CONFIG);
+    }
+
+    public String targetTopic(String archivedTopic) {
+        return getString(TOPIC_RENAME_FORMAT_CONFIG).replace(TOPIC_PLACEHOLDER, archivedTopic);
+    }
+
+    public boolean keepOriginalTimestamps() {
+        return TIMESTAMP_ORIGINAL.equals(getString(TIMESTAMP_MODE_CONFIG));
+    }
+
+    public ReplayBounds bounds() {
+        return new ReplayBounds(getLong(START_OFFSET_CONFIG),
+                startTime().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE),
+                endTime().map(Instant::toEpochMilli).orElse(Long.MAX_VALUE));
+    }
+
+    public long pollIntervalMs() {
+        return getLong(POLL_INTERVAL_MS_CONFIG);
+    }
+
+    public int batchSize() {
+        return getInt(BATCH_SIZE_CONFIG);
+    }
+
+    /** Admin client settings for the target cluster, without their prefix. */
+    public Map<String, Object> targetClusterProperties() {
+        return originalsWithPrefix(TARGET_CLUSTER_PREFIX);
+    }
+
+    private Optional<Instant> startTime() {
+        return parseInstant(getString(START_TIME_CONFIG));
+    }
+
+    private Optional<Instant> endTime() {
+        return parseInstant(getString(END_TIME_CONFIG));
+    }
+
+    static Optional<Instant> parseInstant(String text) {
+        String trimmed = text == null ? "" : text.trim();
+        if (trimmed.isEmpty()) {
+            return Optional.empty();
+        }
+        if (trimmed.chars().allMatch(Character::isDigit)) {
+            return Optional.of(Instant.ofEpochMilli(Long.parseLong(trimmed)));
+        }
+        return Optional.of(Instant.parse(trimmed));
+    }
+
+    private static ConfigDef.Validator instant() {
+        return (key, value) -> {
+            try {
+                parseInstant((String) value);
+            } catch (DateTimeException | NumberFormatException e) {
+                throw new ConfigException(key, value,
+                        "use an ISO-8601 instant such as 2026-11-28T06:00:00Z, or epoch milliseconds");
+            }
+        };
+    }
+
+    private static ConfigDef.Validator regex() {
+        return (key, value) -> {
+            if (value == null) {
+                return;
+            }
+            try {
+                Pattern.compile((String) value);
+            } catch (PatternSyntaxException e) {
+                throw new ConfigException(key, value, "not a valid Java regular expression: " + e.getDescription());
+            }
+        };
+    }
+
+    private static ConfigDef.Validator topicRenameFormat() {
+        return (key, value) -> {
+            String sample = ((String) value).replace(TOPIC_PLACEHOLDER, "topic");
+            if (!LEGAL_TOPIC.matcher(sample).matches()) {
+                throw new ConfigException(key, value, "must give legal topic names (letters, digits, '.', '_', '-', "
+                        + "at most 249 characters) once " + TOPIC_PLACEHOLDER + " is replaced, e.g. "
+                        + TOPIC_PLACEHOLDER + "-restored");
+            }
+        };
+    }
+
+    private static ConfigDef.Validator formatValidator() {
+        List<String> allowed = new ArrayList<>(List.of(FORMAT_AUTO));
+        allowed.addAll(RecordFormats.NAMES);
+        return ConfigDef.ValidString.in(allowed.toArray(String[]::new));
+    }
+
+    private static ConfigDef.Validator nonEmptyList() {
+        return (key, value) -> {
+            if (value == null || ((List<?>) value).isEmpty()) {
+                throw new ConfigException(key, value, "name at least one broker, e.g. localhost:9092");
+            }
+        };
+    }
+}

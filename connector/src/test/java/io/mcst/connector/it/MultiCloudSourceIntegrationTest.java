@@ -1,0 +1,329 @@
+package io.mcst.connector.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mcst.connector.archive.ArchiveLayout;
+import io.mcst.connector.sink.MultiCloudSinkConnector;
+import io.mcst.connector.source.MultiCloudSourceConnector;
+import io.mcst.replication.faults.FaultInjectingStore;
+import io.mcst.replication.stack.StoreStack;
+import io.mcst.stores.KeyValueStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongPredicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.connect.converters.ByteArrayConverter;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
+import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Topic → sink → three replicated stores → source → topic, on a real broker and Connect worker (one cluster for
+ * the class, worker {@code exactly.once.source.support=enabled}). A 6-partition topic of 100,000 records (null
+ * keys, tombstones, empty values, duplicate and null headers) is archived once, then replayed several ways; each
+ * replayed partition is compared record by record (key, value, headers, timestamp, order) with the original,
+ * reading with {@code isolation.level=read_committed}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class MultiCloudSourceIntegrationTest {
+    private static final String TOPIC = "orders.v1";
+    private static final String PREFIX = "it/replay";
+    private static final int PARTITIONS = 6;
+    private static final int RECORDS = 100_000;
+    private static final List<String> STORES = List.of("replay-a", "replay-b", "replay-c");
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+    private final TopicData data = new TopicData(TOPIC, PARTITIONS);
+    private EmbeddedConnectCluster connect;
+    private Map<Integer, List<String>> original;
+
+    @BeforeAll
+    void startClusterAndArchive() throws Exception {
+        Map<String, String> workerProps = new HashMap<>();
+        workerProps.put("plugin.discovery", "service_load");
+        workerProps.put("listeners", "http://127.0.0.1:0");
+        workerProps.put("offset.flush.interval.ms", "1000");
+        workerProps.put("exactly.once.source.support", "enabled");
+        // One broker: the transaction log of the exactly-once source tasks must make do with one replica.
+        Properties brokerProps = new Properties();
+        brokerProps.put("transaction.state.log.replication.factor", "1");
+        brokerProps.put("transaction.state.log.min.isr", "1");
+        connect = new EmbeddedConnectCluster.Builder().name("source-it").numWorkers(1).numBrokers(1)
+                .brokerProps(brokerProps).workerProps(workerProps).build();
+        connect.start();
+
+        createTopic(TOPIC, PARTITIONS);
+        data.produce(connect.kafka(), 0, RECORDS);
+        original = readAll(TOPIC);
+        assertThat(count(original)).isEqualTo(RECORDS);
+
+        long started = System.nanoTime();
+        connect.configureConnector("archive", sinkProps());
+        try (KeyValueStore archive = StoreStack.open(storeProps())) {
+            await("the archive", () -> data.archivedThrough(archive, new ArchiveLayout(PREFIX), RECORDS));
+        }
+        System.out.printf("archive (sink, 3 stores): %d records in %.1f s%n", RECORDS, (System.nanoTime() - started) / 1e9);
+        connect.deleteConnector("archive");
+    }
+
+    @AfterEach
+    void healStores() {
+        STORES.forEach(store -> FaultyMemoryStoreType.faults(store).heal());
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (connect != null) {
+            connect.stop();
+        }
+    }
+
+    @Test
+    void replayIsByteExactPartitionByPartition() throws Exception {
+        String target = TOPIC + "-restored";
+        createTopic(target, PARTITIONS);
+
+        long started = System.nanoTime();
+        connect.configureConnector("replay", sourceProps(target, Map.of()));
+        Map<Integer, List<String>> restored = awaitRecords(target, RECORDS);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf("replay throughput (3 stores, exactly-once): %d records in %.1f s = %.0f records/s%n",
+                RECORDS, seconds, RECORDS / seconds);
+
+        assertSamePartitions(restored, original);
+        connect.deleteConnector("replay");
+        assertSamePartitions(readAll(target), original);
+    }
+
+    @Test
+    void replayCompletesWhileStoresCrash() throws Exception {
+        String target = TOPIC + "-crashed";
+        createTopic(target, PARTITIONS);
+        FaultInjectingStore c = FaultyMemoryStoreType.faults("replay-c");
+        FaultInjectingStore b = FaultyMemoryStoreType.faults("replay-b");
+
+        connect.configureConnector("crashed", sourceProps(target, Map.of("batch.size", "1000")));
+        assertThat(count(awaitRecords(target, RECORDS / 5))).as("crashing mid-replay").isLessThan(RECORDS);
+        c.crash(); // one of three: a quorum still answers
+        int beforeOutage = count(awaitRecords(target, 2 * RECORDS / 5));
+        b.crash(); // two of three: no quorum; reads are retried, nothing is skipped
+        Thread.sleep(3_000);
+        int duringOutage = count(readAll(target));
+        b.heal();
+        Map<Integer, List<String>> restored = awaitRecords(target, RECORDS);
+
+        assertThat(duringOutage).as("an outage stops the replay, it does not skip").isLessThan(RECORDS);
+        assertThat(beforeOutage).isLessThanOrEqualTo(duringOutage);
+        assertSamePartitions(restored, original);
+        connect.deleteConnector("crashed");
+        assertSamePartitions(readAll(target), original);
+    }
+
+    @Test
+    void restartingTasksMidReplayNeitherLosesNorDuplicates() throws Exception {
+        String target = TOPIC + "-restarted";
+        createTopic(target, PARTITIONS);
+        // Smaller batches (one transaction each) so the restart lands mid-replay.
+        connect.configureConnector("restarted", sourceProps(target, Map.of("batch.size", "1000", "tasks.max", "2")));
+        assertThat(count(awaitRecords(target, RECORDS / 5))).as("restarted mid-replay").isLessThan(RECORDS);
+
+        connect.restartConnectorAndTasks("restarted", false, true, false);
+        connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("restarted", 2, "tasks restarted");
+        Map<Integer, List<String>> restored = awaitRecords(target, RECORDS);
+
+        assertSamePartitions(restored, original);
+        connect.deleteConnector("restarted");
+        assertSamePartitions(readAll(target), original);
+    }
+
+    @Test
+    void aTimeWindowReplaysOnlyTheRecordsInsideIt() throws Exception {
+        String target = TOPIC + "-window";
+        createTopic(target, PARTITIONS);
+        long from = data.timestamp(30_000);
+        long to = data.timestamp(45_000);
+        Map<Integer, List<String>> expected = filterByTimestamp(original, t -> t >= from && t < to);
+        assertThat(count(expected)).isEqualTo(15_000);
+
+        connect.configureConnector("window", sourceProps(target,
+                Map.of("start.time", String.valueOf(from), "end.time", Instant.ofEpochMilli(to).toString())));
+        Map<Integer, List<String>> restored = awaitRecords(target, 15_000);
+
+        assertSamePartitions(restored, expected);
+        connect.deleteConnector("window");
+        assertSamePartitions(readAll(target), expected);
+    }
+
+    @Test
+    void aTargetTopicWithFewerPartitionsFailsTheTaskBeforeReplayingAnything() throws Exception {
+        String target = TOPIC + "-narrow";
+        createTopic(target, 3);
+
+        connect.configureConnector("narrow", sourceProps(target, Map.of("tasks.max", "1")));
+        connect.assertions().assertConnectorIsRunningAndTasksHaveFailed("narrow", 1, "task fails on a narrow target");
+
+        ConnectorStateInfo status = connect.connectorStatus("narrow");
+        assertThat(status.tasks().get(0).trace())
+                .contains("target topic '" + target + "' has 3 partitions")
+                .contains("archived partition " + TOPIC + "-3 replays into partition 3");
+        assertThat(count(readAll(target))).isZero();
+        connect.deleteConnector("narrow");
+    }
+
+    private Map<String, String> storeProps() {
+        Map<String, String> props = new HashMap<>();
+        props.put("stores", String.join(",", STORES));
+        STORES.forEach(store -> props.put("store." + store + ".type", "faulty-memory"));
+        return props;
+    }
+
+    private Map<String, String> sinkProps() {
+        Map<String, String> props = new HashMap<>(storeProps());
+        props.put("connector.class", MultiCloudSinkConnector.class.getName());
+        props.put("topics", TOPIC);
+        props.put("tasks.max", "3");
+        props.put("archive.prefix", PREFIX);
+        props.put("flush.size", "4000");
+        props.put("rotate.schedule.interval.ms", "2000");
+        putByteArrayConverters(props);
+        return props;
+    }
+
+    private Map<String, String> sourceProps(String target, Map<String, String> overrides) {
+        Map<String, String> props = new HashMap<>(storeProps());
+        props.put("connector.class", MultiCloudSourceConnector.class.getName());
+        props.put("tasks.max", "3");
+        props.put("archive.topics", TOPIC);
+        props.put("archive.prefix", PREFIX);
+        props.put("topic.rename.format", target.replace(TOPIC, "${topic}"));
+        props.put("target.cluster.bootstrap.servers", connect.kafka().bootstrapServers());
+        props.put("archive.poll.interval.ms", "500");
+        props.put("exactly.once.support", "required");
+        putByteArrayConverters(props);
+        props.putAll(overrides);
+        return props;
+    }
+
+    /** Bytes in, bytes out, headers included: what makes a replay byte-exact. */
+    private static void putByteArrayConverters(Map<String, String> props) {
+        props.put("key.converter", ByteArrayConverter.class.getName());
+        props.put("value.converter", ByteArrayConverter.class.getName());
+        props.put("header.converter", ByteArrayConverter.class.getName());
+    }
+
+    /**
+     * Creates {@code topic}, keeping records forever (replayed records keep their original timestamps, which
+     * time-based retention may find old), and waits until the broker leads all its partitions.
+     */
+    private void createTopic(String topic, int partitions) throws InterruptedException {
+        connect.kafka().createTopic(topic, partitions, 1, Map.of("retention.ms", "-1"));
+        await("leaders of " + topic, () -> connect.kafka().describeTopics(topic).get(topic)
+                .map(description -> description.partitions().size() == partitions
+                        && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()))
+                .orElse(false));
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    /** Reads {@code topic} until it holds {@code expected} records or time runs out (the comparison then shows what is missing). */
+    private Map<Integer, List<String>> awaitRecords(String topic, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            Map<Integer, List<String>> records = readAll(topic);
+            if (count(records) >= expected || System.nanoTime() > deadline) {
+                return records;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private static int count(Map<Integer, List<String>> records) {
+        return records.values().stream().mapToInt(List::size).sum();
+    }
+
+    /** Every committed record of {@code topic}, by partition, in order, as comparable text. */
+    private Map<Integer, List<String>> readAll(String topic) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        Map<Integer, List<String>> byPartition = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = connect.kafka().createConsumer(props)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            partitions.forEach(tp -> byPartition.put(tp.partition(), new ArrayList<>()));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+                assertThat(System.nanoTime()).as("reading %s to its end", topic).isLessThan(deadline);
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    byPartition.get(record.partition()).add(describe(record));
+                }
+            }
+        }
+        return byPartition;
+    }
+
+    /** Key, value, timestamp and headers (order and duplicates kept); null distinct from empty. */
+    private static String describe(ConsumerRecord<byte[], byte[]> record) {
+        StringBuilder text = new StringBuilder();
+        text.append(bytes(record.key())).append('|').append(bytes(record.value())).append('|').append(record.timestamp());
+        for (Header header : record.headers()) {
+            text.append('|').append(header.key()).append('=').append(bytes(header.value()));
+        }
+        return text.toString();
+    }
+
+    private static String bytes(byte[] bytes) {
+        return bytes == null ? "<null>" : "b64:" + Base64.getEncoder().encodeToString(bytes);
+    }
+
+    private static Map<Integer, List<String>> filterByTimestamp(Map<Integer, List<String>> records, LongPredicate keep) {
+        Map<Integer, List<String>> filtered = new HashMap<>();
+        records.forEach((partition, list) -> filtered.put(partition, list.stream()
+                .filter(text -> keep.test(Long.parseLong(text.split("\\|")[2]))).toList()));
+        return filtered;
+    }
+
+    private static void assertSamePartitions(Map<Integer, List<String>> actual, Map<Integer, List<String>> expected) {
+        assertThat(actual.keySet()).isEqualTo(expected.keySet());
+        for (int partition : expected.keySet()) {
+            List<String> got = actual.get(partition);
+            List<String> want = expected.get(partition);
+            for (int i = 0; i < Math.min(got.size(), want.size()); i++) {
+                if (!got.get(i).equals(want.get(i))) {
+                    assertThat(got.get(i)).as("partition %d, record %d of %d (expected %d)", partition, i, got.size(),
+                            want.size()).isEqualTo(want.get(i));
+                }
+            }
+            assertThat(got.size()).as("records in partition %d", partition).isEqualTo(want.size());
+        }
+    }
+}

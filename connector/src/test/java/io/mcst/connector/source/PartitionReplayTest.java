@@ -1,0 +1,292 @@
+package io.mcst.connector.source;
+
+import static io.mcst.connector.source.ArchiveFixture.bytes;
+import static io.mcst.connector.source.ArchiveFixture.record;
+import static io.mcst.connector.source.ArchiveFixture.records;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mcst.connector.archive.SegmentKey;
+import io.mcst.connector.format.RecordFormats;
+import io.mcst.stores.ForwardingKeyValueStore;
+import io.mcst.stores.KeyValueStore;
+import io.mcst.stores.StoreUnavailableException;
+import io.mcst.stores.memory.MemoryStore;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.junit.jupiter.api.Test;
+
+class PartitionReplayTest {
+    private static final TopicPartition ORDERS_2 = new TopicPartition("orders.v1", 2);
+    private static final long POLL_INTERVAL_MS = 10_000;
+
+    private final FlakyStore store = new FlakyStore(new MemoryStore("mem"));
+    private final ArchiveFixture archive = new ArchiveFixture(store);
+
+    @Test
+    void replaysSegmentsInOffsetOrderWithArchivedContents() {
+        // Written out of order; offsets 3 and 1000 differ in digit count, so order must be numeric.
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 1000, 2));
+        archive.writeUnindexed(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
+        archive.writeUnindexed(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 997));
+
+        List<SourceRecord> out = pollOnce(replay(ReplayBounds.ALL, Optional.empty()), 10_000, 0);
+
+        assertThat(out).hasSize(1002);
+        for (int i = 0; i < out.size(); i++) {
+            SourceRecord replayed = out.get(i);
+            SinkRecord original = record("orders.v1", 2, i);
+            assertThat(replayed.topic()).isEqualTo("orders.v1-restored");
+            assertThat(replayed.kafkaPartition()).isEqualTo(2);
+            assertThat((byte[]) replayed.key()).isEqualTo((byte[]) original.key());
+            assertThat((byte[]) replayed.value()).isEqualTo((byte[]) original.value());
+            assertThat(replayed.timestamp()).isEqualTo(original.timestamp());
+            assertThat(replayed.headers()).hasSize(1);
+            assertThat((byte[]) replayed.headers().lastWithName("h").value()).isEqualTo(bytes("h" + i));
+            assertThat(replayed.sourcePartition()).isEqualTo(ReplayPosition.sourcePartition("orders.v1", 2));
+        }
+        assertThat(positions(out).subList(0, 4)).containsExactly(
+                new ReplayPosition(0, 0), new ReplayPosition(0, 1), new ReplayPosition(0, 2), new ReplayPosition(3, 0));
+        assertThat(positions(out).get(1001)).isEqualTo(new ReplayPosition(1000, 1));
+    }
+
+    @Test
+    void keepsNullsTombstonesAndDuplicateHeaders() {
+        ConnectHeaders headers = new ConnectHeaders();
+        headers.addBytes("dup", bytes("a")).addBytes("dup", bytes("b")).addBytes("nul", null);
+        SinkRecord tombstone = new SinkRecord("orders.v1", 2, Schema.OPTIONAL_BYTES_SCHEMA, null,
+                Schema.OPTIONAL_BYTES_SCHEMA, null, 7, 5L, TimestampType.LOG_APPEND_TIME, headers);
+        archive.append(RecordFormats.ENVELOPE, List.of(tombstone));
+
+        SourceRecord replayed = pollOnce(replay(ReplayBounds.ALL, Optional.empty()), 10, 0).get(0);
+
+        assertThat(replayed.key()).isNull();
+        assertThat(replayed.value()).isNull();
+        assertThat(replayed.timestamp()).isEqualTo(5L);
+        List<Object> values = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        replayed.headers().forEach(header -> {
+            names.add(header.key());
+            values.add(header.value());
+        });
+        assertThat(names).containsExactly("dup", "dup", "nul");
+        assertThat((byte[]) values.get(0)).isEqualTo(bytes("a"));
+        assertThat((byte[]) values.get(1)).isEqualTo(bytes("b"));
+        assertThat(values.get(2)).isNull();
+    }
+
+    @Test
+    void batchesAreBoundedAndContinueWhereTheyStopped() {
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 5));
+        PartitionReplay replay = replay(ReplayBounds.ALL, Optional.empty());
+
+        List<SourceRecord> first = pollOnce(replay, 3, 0);
+        List<SourceRecord> second = pollOnce(replay, 3, 0);
+
+        assertThat(positions(first)).extracting(ReplayPosition::index).containsExactly(0, 1, 2);
+        assertThat(positions(second)).extracting(ReplayPosition::index).containsExactly(3, 4);
+        assertThat(pollOnce(replay, 3, 0)).isEmpty();
+    }
+
+    @Test
+    void replaysOnlySegmentsTheIndexRegisterCovers() {
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
+        archive.writeUnindexed(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 3));
+        PartitionReplay replay = replay(ReplayBounds.ALL, Optional.empty());
+
+        assertThat(pollOnce(replay, 100, 0)).hasSize(3);
+        // The sink, restarted after a crash, rewrites segment 3 with other rotation points, then indexes.
+        archive.writeUnindexed(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 2));
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 5, 4));
+
+        assertThat(pollOnce(replay, 100, 1)).as("no listing before the poll interval").isEmpty();
+        List<SourceRecord> later = pollOnce(replay, 100, POLL_INTERVAL_MS);
+        assertThat(later).extracting(r -> new String((byte[]) r.value())).containsExactly("v3", "v4", "v5", "v6", "v7", "v8");
+    }
+
+    @Test
+    void waitsForTheIndexRegisterOfANewPartition() {
+        archive.writeUnindexed(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
+        PartitionReplay replay = replay(ReplayBounds.ALL, Optional.empty());
+
+        assertThat(pollOnce(replay, 100, 0)).isEmpty();
+        assertThat(replay.notBeforeMs()).isEqualTo(POLL_INTERVAL_MS);
+    }
+
+    @Test
+    void resumesAfterTheStoredPosition() {
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 3));
+
+        List<SourceRecord> out = pollOnce(replay(ReplayBounds.ALL, Optional.of(new ReplayPosition(3, 0))), 100, 0);
+
+        assertThat(out).extracting(r -> new String((byte[]) r.value())).containsExactly("v4", "v5");
+    }
+
+    @Test
+    void resumesAtTheNextSegmentWhenTheStoredOneWasFinished() {
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 3));
+
+        List<SourceRecord> out = pollOnce(replay(ReplayBounds.ALL, Optional.of(new ReplayPosition(0, 2))), 100, 0);
+
+        assertThat(out).extracting(r -> new String((byte[]) r.value())).containsExactly("v3", "v4", "v5");
+    }
+
+    @Test
+    void startOffsetSkipsWholeSegmentsAndEarlierRecords() {
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 3));
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 6, 3));
+        store.failGets(archive.layout.segmentKey(ORDERS_2, 0, "envelope.avro"), Integer.MAX_VALUE);
+
+        List<SourceRecord> out = pollOnce(replay(new ReplayBounds(4, Long.MIN_VALUE, Long.MAX_VALUE), Optional.empty()), 100, 0);
+
+        assertThat(out).extracting(r -> new String((byte[]) r.value())).containsExactly("v4", "v5", "v6", "v7", "v8");
+        assertThat(store.failedGets.get()).as("segment 0 was never read").isZero();
+    }
+
+    @Test
+    void timeWindowSelectsRecordsByArchivedTimestamp() {
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 10));
+
+        List<SourceRecord> out = pollOnce(replay(new ReplayBounds(0, 1003, 1007), Optional.empty()), 100, 0);
+
+        assertThat(out).extracting(SourceRecord::timestamp).containsExactly(1003L, 1004L, 1005L, 1006L);
+        assertThat(positions(out)).extracting(ReplayPosition::index).containsExactly(3, 4, 5, 6);
+    }
+
+    @Test
+    void timeWindowOnAFormatWithoutTimestampsFailsNamingTheBlob() {
+        SegmentKey segment = archive.append(RecordFormats.BYTES, records("orders.v1", 2, 0, 3));
+
+        assertThatThrownBy(() -> pollOnce(replay(new ReplayBounds(0, 0, 1), Optional.empty()), 100, 0))
+                .isInstanceOf(ConnectException.class).hasMessageContaining(segment.key());
+    }
+
+    @Test
+    void bytesFormatReplaysValuesOnly() {
+        archive.append(RecordFormats.BYTES, records("orders.v1", 2, 0, 3));
+
+        List<SourceRecord> out = pollOnce(replay(ReplayBounds.ALL, Optional.empty()), 100, 0);
+
+        assertThat(out).extracting(r -> new String((byte[]) r.value())).containsExactly("v0", "v1", "v2");
+        assertThat(out).allSatisfy(r -> {
+            assertThat(r.key()).isNull();
+            assertThat(r.timestamp()).isNull();
+            assertThat(r.headers()).isEmpty();
+        });
+    }
+
+    @Test
+    void replayTimeStampsLeaveTheTimestampToTheProducer() {
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 2));
+        PartitionReplay replay = new PartitionReplay(ORDERS_2, "t", archive.layout, store,
+                SegmentReader.forFormat(SourceConfig.FORMAT_AUTO), ReplayBounds.ALL, false, POLL_INTERVAL_MS, Optional.empty());
+
+        assertThat(pollOnce(replay, 10, 0)).extracting(SourceRecord::timestamp).containsExactly(null, null);
+    }
+
+    @Test
+    void aSegmentWithoutQuorumIsRetriedWithBackoffNeverSkipped() {
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 2));
+        SegmentKey second = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 2, 2));
+        store.failGets(second.key(), 2);
+        PartitionReplay replay = replay(ReplayBounds.ALL, Optional.empty());
+
+        assertThat(pollOnce(replay, 100, 0)).hasSize(2);
+        assertThat(replay.notBeforeMs()).isEqualTo(PartitionReplay.INITIAL_BACKOFF_MS);
+        assertThat(pollOnce(replay, 100, 100)).as("still backing off").isEmpty();
+        assertThat(pollOnce(replay, 100, 500)).isEmpty();
+        assertThat(replay.notBeforeMs()).isEqualTo(500 + 2 * PartitionReplay.INITIAL_BACKOFF_MS);
+        List<SourceRecord> out = pollOnce(replay, 100, 1500);
+
+        assertThat(out).extracting(r -> new String((byte[]) r.value())).containsExactly("v2", "v3");
+        assertThat(store.failedGets.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aTruncatedSegmentFailsNamingTheBlob() {
+        SegmentKey segment = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 50));
+        byte[] blob = store.get(segment.key()).orElseThrow();
+        store.put(segment.key(), Arrays.copyOf(blob, blob.length - 40));
+
+        assertThatThrownBy(() -> pollOnce(replay(ReplayBounds.ALL, Optional.empty()), 100, 0))
+                .isInstanceOf(ConnectException.class).hasMessageContaining(segment.key());
+    }
+
+    @Test
+    void aListedSegmentThatIsGoneFailsRatherThanBeingSkipped() {
+        SegmentKey segment = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 2));
+        store.hide(segment.key());
+
+        assertThatThrownBy(() -> pollOnce(replay(ReplayBounds.ALL, Optional.empty()), 100, 0))
+                .isInstanceOf(ConnectException.class).hasMessageContaining(segment.key()).hasMessageContaining("gone");
+    }
+
+    @Test
+    void aSegmentOfAnotherFormatThanConfiguredFails() {
+        SegmentKey segment = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 2));
+        PartitionReplay replay = new PartitionReplay(ORDERS_2, "t", archive.layout, store,
+                SegmentReader.forFormat(RecordFormats.BYTES), ReplayBounds.ALL, true, POLL_INTERVAL_MS, Optional.empty());
+
+        assertThatThrownBy(() -> pollOnce(replay, 100, 0))
+                .isInstanceOf(ConnectException.class).hasMessageContaining(segment.key()).hasMessageContaining("format=auto");
+    }
+
+    private PartitionReplay replay(ReplayBounds bounds, Optional<ReplayPosition> resume) {
+        return new PartitionReplay(ORDERS_2, "orders.v1-restored", archive.layout, store,
+                SegmentReader.forFormat(SourceConfig.FORMAT_AUTO), bounds, true, POLL_INTERVAL_MS, resume);
+    }
+
+    private static List<SourceRecord> pollOnce(PartitionReplay replay, int max, long now) {
+        List<SourceRecord> out = new ArrayList<>();
+        replay.poll(out, max, now);
+        return out;
+    }
+
+    private static List<ReplayPosition> positions(List<SourceRecord> records) {
+        return records.stream().map(r -> ReplayPosition.fromSourceOffset(r.sourcePartition(), r.sourceOffset())).toList();
+    }
+
+    /** A store whose reads of chosen keys fail (no quorum) a number of times, or find nothing. */
+    private static final class FlakyStore extends ForwardingKeyValueStore {
+        private final ConcurrentHashMap<String, Integer> failuresLeft = new ConcurrentHashMap<>();
+        private final Set<String> hidden = ConcurrentHashMap.newKeySet();
+        final AtomicInteger failedGets = new AtomicInteger();
+
+        FlakyStore(KeyValueStore delegate) {
+            super(delegate);
+        }
+
+        void failGets(String key, int times) {
+            failuresLeft.put(key, times);
+        }
+
+        void hide(String key) {
+            hidden.add(key);
+        }
+
+        @Override
+        public Optional<byte[]> get(String key) {
+            if (failuresLeft.getOrDefault(key, 0) > 0) {
+                failuresLeft.merge(key, -1, Integer::sum);
+                failedGets.incrementAndGet();
+                throw new StoreUnavailableException("2 of 3 stores did not answer for " + key);
+            }
+            return hidden.contains(key) ? Optional.empty() : super.get(key);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.mcst.replication.stack;
+
+import io.mcst.stores.KeyValueStore;
+import io.mcst.stores.azure.AzureBlobStore;
+import io.mcst.stores.azure.AzureBlobStoreConfig;
+import io.mcst.stores.azure.AzureBlobStoreConfig.AccountKey;
+import io.mcst.stores.azure.AzureBlobStoreConfig.ConnectionString;
+import io.mcst.stores.azure.AzureBlobStoreConfig.Credentials;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/** {@code type=azure-blob}: a container in an Azure Storage account (or Azurite). */
+public final class AzureBlobStoreType implements StoreType {
+    static final String CONTAINER_CONFIG = "container";
+    static final String CONNECTION_STRING_CONFIG = "connection.string";
+    static final String ACCOUNT_NAME_CONFIG = "account.name";
+    static final String ACCOUNT_KEY_CONFIG = "account.key";
+    static final String ENDPOINT_CONFIG = "endpoint";
+
+    @Override
+    public String type() {
+        return "azure-blob";
+    }
+
+    @Override
+    public ConfigDef configDef() {
+        return new ConfigDef()
+                .define(CONTAINER_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                        Importance.HIGH, "The container that holds this store's blobs. It must exist; the store never creates it.")
+                .define(CONNECTION_STRING_CONFIG, Type.PASSWORD, null, Importance.HIGH,
+                        "The storage account's connection string (Azure portal: Access keys), or one with a SAS "
+                                + "token. Set this, or " + ACCOUNT_NAME_CONFIG + " and " + ACCOUNT_KEY_CONFIG + ".")
+                .define(ACCOUNT_NAME_CONFIG, Type.STRING, null, Importance.HIGH,
+                        "The storage account's name, with " + ACCOUNT_KEY_CONFIG + ".")
+                .define(ACCOUNT_KEY_CONFIG, Type.PASSWORD, null, Importance.HIGH,
+                        "One of the storage account's keys, with " + ACCOUNT_NAME_CONFIG + ".")
+                .define(ENDPOINT_CONFIG, Type.STRING, null, StoreTypes.httpUrl(), Importance.LOW,
+                        "The blob service URL. Empty: the connection string's, or "
+                                + "https://<account.name>.blob.core.windows.net.");
+    }
+
+    @Override
+    public KeyValueStore open(String storeName, AbstractConfig config) {
+        Password connectionString = config.getPassword(CONNECTION_STRING_CONFIG);
+        String accountName = config.getString(ACCOUNT_NAME_CONFIG);
+        Password accountKey = config.getPassword(ACCOUNT_KEY_CONFIG);
+        String choices = "set " + StoreTypes.key(storeName, CONNECTION_STRING_CONFIG) + ", or "
+                + StoreTypes.key(storeName, ACCOUNT_NAME_CONFIG) + " and " + StoreTypes.key(storeName, ACCOUNT_KEY_CONFIG)
+                + " (Azure AD / DefaultAzureCredential is not supported)";
+        Credentials credentials;
+        if (connectionString != null && accountName == null && accountKey == null) {
+            credentials = new ConnectionString(connectionString.value());
+        } else if (connectionString == null && accountName != null && accountKey != null) {
+            credentials = new AccountKey(accountName, accountKey.value());
+        } else {
+            throw new ConfigException(StoreTypes.key(storeName, CONNECTION_STRING_CONFIG), null, choices + ", not both or parts");
+        }
+        return new AzureBlobStore(new AzureBlobStoreConfig(storeName, config.getString(CONTAINER_CONFIG), credentials,
+                StoreTypes.uri(config.getString(ENDPOINT_CONFIG))));
+    }
+}
