@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -57,10 +58,18 @@ final class ConnectRuns implements AutoCloseable {
         }
     }
 
-    /** How a connector run ended: when it reached its goal, or why it did not. */
-    record Progress(long reached, long startNanos, long doneNanos, String failure) {
+    /** How a connector run ended: when it reached its goal, or how far it got and whether it failed. */
+    record Progress(long reached, long goal, long startNanos, long doneNanos, String failure) {
         boolean complete() {
-            return failure == null;
+            return failure == null && reached >= goal;
+        }
+
+        /** Why the run did not complete, or null if it did. */
+        String problem() {
+            if (failure != null) {
+                return failure;
+            }
+            return complete() ? null : "reached " + reached + " of " + goal + " in " + elapsed().toSeconds() + " s";
         }
 
         Duration elapsed() {
@@ -70,10 +79,11 @@ final class ConnectRuns implements AutoCloseable {
 
     /**
      * Starts {@code connector} and polls {@code progress} until it reaches {@code goal}, the connector or a
-     * task fails, or {@code timeout} passes; then deletes the connector. {@code onPoll} runs at each poll.
+     * task fails, or {@code timeout} passes; then deletes the connector. {@code onPoll} runs at each poll,
+     * with the nanoseconds since the start.
      */
     Progress run(String connector, Map<String, String> config, LongSupplier progress, long goal, Duration timeout,
-            Runnable onPoll) {
+            LongConsumer onPoll) {
         long start = System.nanoTime();
         connect.configureConnector(connector, new HashMap<>(config));
         try {
@@ -82,16 +92,16 @@ final class ConnectRuns implements AutoCloseable {
             while (System.nanoTime() < deadline) {
                 reached = progress.getAsLong();
                 if (reached >= goal) {
-                    return new Progress(reached, start, System.nanoTime(), null);
+                    return new Progress(reached, goal, start, System.nanoTime(), null);
                 }
                 String failure = failure(connector);
                 if (failure != null) {
-                    return new Progress(reached, start, System.nanoTime(), failure);
+                    return new Progress(reached, goal, start, System.nanoTime(), failure);
                 }
-                onPoll.run();
+                onPoll.accept(System.nanoTime() - start);
                 sleep(POLL);
             }
-            return new Progress(reached, start, System.nanoTime(), "reached " + reached + " of " + goal + " in " + timeout);
+            return new Progress(reached, goal, start, System.nanoTime(), null);
         } finally {
             connect.deleteConnector(connector);
         }
