@@ -2,6 +2,7 @@ package io.mcst.benchmarks;
 
 import static java.util.Objects.requireNonNull;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.HashMap;
@@ -121,12 +122,17 @@ final class EndToEndBenchmarks {
         if (stallLast) {
             BenchStores.stall(stores.get(n - 1));
         }
+        long gcBefore = gcMillis();
         ConnectRuns.Progress progress = runs.run("sink-" + label, config, () -> runs.committed("sink-" + label),
                 records, RUN_TIMEOUT, sinceStart -> { });
+        long gc = gcMillis() - gcBefore;
         StoreTraffic live = BenchStores.traffic(stores.get(0));
         if (stallLast) {
             BenchStores.heal(stores.get(n - 1));
         }
+        // broker, worker and stores share this JVM: GC time explains pauses no store caused
+        table.note("sink run '" + label + "': " + progress.elapsed().toMillis() + " ms from connector start to the last "
+                + "offset committed; this JVM spent " + gc + " ms in garbage collection meanwhile");
         return new SinkRun(label, progress, live.firstPutNanos(), live.longestPutGapNanos());
     }
 
@@ -237,6 +243,11 @@ final class EndToEndBenchmarks {
         }
         table.add(section, "sink heap (max after GC, minus idle), 1000 partitions", heaps[1], "MiB",
                 "10 partitions", heaps[0], "flat (<= 1.25x)", heaps[1] / heaps[0] <= 1.25);
+    }
+
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionTime).filter(t -> t > 0).sum();
     }
 
     private static long usedHeapAfterGc() {
