@@ -91,8 +91,11 @@ final class EndToEndBenchmarks {
                 "bare KafkaConsumer", consumer.perSecond());
         table.add(section, "archive rate, 3 stores, one stalled", stalled.rate(), "records/s",
                 "3 stores healthy", three.rate(), ">= 0.9x", stalled.rate() / three.rate() >= 0.9);
+        // Uploads come in bursts (partitions fill their segments together), so even a healthy run pauses
+        // between bursts: the stall must add less than a second to the longest pause.
         table.add(section, "longest upload pause at a live store, one stalled", stalled.longestPauseMillis(), "ms",
-                "3 stores healthy", three.longestPauseMillis(), "< 1000 ms", stalled.longestPauseMillis() < 1000);
+                "3 stores healthy", three.longestPauseMillis(), "< healthy + 1000 ms",
+                stalled.longestPauseMillis() < three.longestPauseMillis() + 1000);
         return three;
     }
 
