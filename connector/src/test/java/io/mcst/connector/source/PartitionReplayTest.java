@@ -42,7 +42,7 @@ class PartitionReplayTest {
         archive.writeUnindexed(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
         archive.writeUnindexed(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 997));
 
-        List<SourceRecord> out = pollOnce(replay(ReplayBounds.ALL, Optional.empty()), 10_000, 0);
+        List<SourceRecord> out = drain(replay(ReplayBounds.ALL, Optional.empty()), 0);
 
         assertThat(out).hasSize(1002);
         for (int i = 0; i < out.size(); i++) {
@@ -101,18 +101,31 @@ class PartitionReplayTest {
     }
 
     @Test
+    void aPollEndsAtASegmentBoundarySoOtherPartitionsFillTheBatch() {
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 3));
+        PartitionReplay replay = replay(ReplayBounds.ALL, Optional.empty());
+
+        assertThat(pollOnce(replay, 100, 0)).hasSize(3);
+        assertThat(replay.holdsSegment()).isFalse();
+        assertThat(pollOnce(replay, 2, 0)).hasSize(2);
+        assertThat(replay.holdsSegment()).as("one record of segment 3 left").isTrue();
+        assertThat(pollOnce(replay, 100, 0)).hasSize(1);
+    }
+
+    @Test
     void replaysOnlySegmentsTheIndexRegisterCovers() {
         archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
         archive.writeUnindexed(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 3));
         PartitionReplay replay = replay(ReplayBounds.ALL, Optional.empty());
 
-        assertThat(pollOnce(replay, 100, 0)).hasSize(3);
+        assertThat(drain(replay, 0)).hasSize(3);
         // The sink, restarted after a crash, rewrites segment 3 with other rotation points, then indexes.
         archive.writeUnindexed(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 2));
         archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 5, 4));
 
         assertThat(pollOnce(replay, 100, 1)).as("no listing before the poll interval").isEmpty();
-        List<SourceRecord> later = pollOnce(replay, 100, POLL_INTERVAL_MS);
+        List<SourceRecord> later = drain(replay, POLL_INTERVAL_MS);
         assertThat(later).extracting(r -> new String((byte[]) r.value())).containsExactly("v3", "v4", "v5", "v6", "v7", "v8");
     }
 
@@ -140,7 +153,7 @@ class PartitionReplayTest {
         archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
         archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 3));
 
-        List<SourceRecord> out = pollOnce(replay(ReplayBounds.ALL, Optional.of(new ReplayPosition(0, 2))), 100, 0);
+        List<SourceRecord> out = drain(replay(ReplayBounds.ALL, Optional.of(new ReplayPosition(0, 2))), 0);
 
         assertThat(out).extracting(r -> new String((byte[]) r.value())).containsExactly("v3", "v4", "v5");
     }
@@ -152,7 +165,7 @@ class PartitionReplayTest {
         archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 6, 3));
         store.failGets(archive.layout.segmentKey(ORDERS_2, 0, "envelope.avro"), Integer.MAX_VALUE);
 
-        List<SourceRecord> out = pollOnce(replay(new ReplayBounds(4, Long.MIN_VALUE, Long.MAX_VALUE), Optional.empty()), 100, 0);
+        List<SourceRecord> out = drain(replay(new ReplayBounds(4, Long.MIN_VALUE, Long.MAX_VALUE), Optional.empty()), 0);
 
         assertThat(out).extracting(r -> new String((byte[]) r.value())).containsExactly("v4", "v5", "v6", "v7", "v8");
         assertThat(store.failedGets.get()).as("segment 0 was never read").isZero();
@@ -166,6 +179,17 @@ class PartitionReplayTest {
 
         assertThat(out).extracting(SourceRecord::timestamp).containsExactly(1003L, 1004L, 1005L, 1006L);
         assertThat(positions(out)).extracting(ReplayPosition::index).containsExactly(3, 4, 5, 6);
+    }
+
+    @Test
+    void aSegmentOutsideTheWindowEndsThePollEmptyAndTheNextPollGoesOn() {
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 3));
+        PartitionReplay replay = replay(new ReplayBounds(0, 1004, Long.MAX_VALUE), Optional.empty());
+
+        assertThat(pollOnce(replay, 100, 0)).as("segment 0 is all before the window").isEmpty();
+        assertThat(replay.notBeforeMs()).as("not waiting").isLessThanOrEqualTo(0);
+        assertThat(pollOnce(replay, 100, 0)).extracting(SourceRecord::timestamp).containsExactly(1004L, 1005L);
     }
 
     @Test
@@ -206,12 +230,12 @@ class PartitionReplayTest {
         store.failGets(second.key(), 2);
         PartitionReplay replay = replay(ReplayBounds.ALL, Optional.empty());
 
-        assertThat(pollOnce(replay, 100, 0)).hasSize(2);
+        assertThat(drain(replay, 0)).hasSize(2);
         assertThat(replay.notBeforeMs()).isEqualTo(PartitionReplay.INITIAL_BACKOFF_MS);
         assertThat(pollOnce(replay, 100, 100)).as("still backing off").isEmpty();
         assertThat(pollOnce(replay, 100, 500)).isEmpty();
         assertThat(replay.notBeforeMs()).isEqualTo(500 + 2 * PartitionReplay.INITIAL_BACKOFF_MS);
-        List<SourceRecord> out = pollOnce(replay, 100, 1500);
+        List<SourceRecord> out = drain(replay, 1500);
 
         assertThat(out).extracting(r -> new String((byte[]) r.value())).containsExactly("v2", "v3");
         assertThat(store.failedGets.get()).isEqualTo(2);
@@ -254,6 +278,15 @@ class PartitionReplayTest {
     private static List<SourceRecord> pollOnce(PartitionReplay replay, int max, long now) {
         List<SourceRecord> out = new ArrayList<>();
         replay.poll(out, max, now);
+        return out;
+    }
+
+    /** Polls until the partition waits: caught up (until the next listing) or backing off from a failed read. */
+    private static List<SourceRecord> drain(PartitionReplay replay, long now) {
+        List<SourceRecord> out = new ArrayList<>();
+        do {
+            replay.poll(out, 10_000, now);
+        } while (replay.notBeforeMs() <= now);
         return out;
     }
 

@@ -33,6 +33,9 @@ public final class StackConfig extends AbstractConfig {
     /** -1 stands for the largest tolerance n stores allow, floor((n-1)/2). */
     public static final int DEFAULT_REPLICATION_FAULT_TOLERANCE = -1;
 
+    public static final String REPLICATION_INLINE_MAX_BYTES_CONFIG = "replication.inline.max.bytes";
+    public static final int DEFAULT_REPLICATION_INLINE_MAX_BYTES = 64 * 1024;
+
     public static final String RETRY_MAX_ATTEMPTS_CONFIG = "retry.max.attempts";
     public static final int DEFAULT_RETRY_MAX_ATTEMPTS = RetryPolicy.DEFAULT.maxAttempts();
     public static final String RETRY_BACKOFF_INITIAL_MS_CONFIG = "retry.backoff.initial.ms";
@@ -74,6 +77,12 @@ public final class StackConfig extends AbstractConfig {
                         "t: how many stores may fail while every operation still completes; operations wait for "
                                 + "n - t answers. Must be below n/2. -1 means floor((n-1)/2).",
                         GROUP, ++order, ConfigDef.Width.SHORT, "Fault tolerance")
+                .define(REPLICATION_INLINE_MAX_BYTES_CONFIG, Type.INT, DEFAULT_REPLICATION_INLINE_MAX_BYTES,
+                        ConfigDef.Range.atLeast(0), Importance.LOW,
+                        "Values up to this size are stored twice per store (a temporary and an eternal copy), so "
+                                + "most reads take one round; larger values once, with a small timestamp record "
+                                + "as the eternal copy, halving upload bandwidth and storage for segments.",
+                        GROUP, ++order, ConfigDef.Width.SHORT, "Inline value limit")
                 .define(RETRY_MAX_ATTEMPTS_CONFIG, Type.INT, DEFAULT_RETRY_MAX_ATTEMPTS, ConfigDef.Range.atLeast(1),
                         Importance.LOW,
                         "Calls each base store gets per operation when it answers with a transient failure "

@@ -1,5 +1,8 @@
 package io.mcst.replication.stack;
 
+import io.mcst.replication.ReplicatedStore;
+import io.mcst.replication.ReplicationOptions;
+import io.mcst.replication.Semantics;
 import io.mcst.replication.layers.compression.CompressingStore;
 import io.mcst.replication.layers.encryption.EncryptingStore;
 import io.mcst.replication.layers.integrity.ChecksummingStore;
@@ -8,6 +11,7 @@ import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.retry.RetryingStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.function.Function;
@@ -63,12 +67,18 @@ public final class StoreStack {
         }
     }
 
+    /**
+     * A {@link ReplicatedStore} over the base stores, also for one store, so the data layout does not change
+     * when stores are added. {@link StackConfig#parse} has already checked t against n.
+     */
     private static KeyValueStore replicate(StackConfig config, List<KeyValueStore> stores) {
-        if (stores.size() != 1) {
-            throw new ConfigException(StackConfig.STORES_CONFIG, config.storeNames(),
-                    "replication over several stores is not built yet; name one store");
-        }
-        return stores.get(0);
+        Semantics semantics = Semantics.valueOf(
+                config.getString(StackConfig.REPLICATION_SEMANTICS_CONFIG).toUpperCase(Locale.ROOT));
+        ReplicationOptions options = ReplicationOptions.defaults()
+                .withSemantics(semantics)
+                .withFaultTolerance(config.getInt(StackConfig.REPLICATION_FAULT_TOLERANCE_CONFIG))
+                .withInlineMaxBytes(config.getInt(StackConfig.REPLICATION_INLINE_MAX_BYTES_CONFIG));
+        return new ReplicatedStore(stores, options);
     }
 
     private static KeyValueStore wrapPerStore(StackConfig config, KeyValueStore store) {

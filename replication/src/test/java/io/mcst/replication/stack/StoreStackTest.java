@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mcst.stores.KeyValueStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
@@ -59,5 +60,45 @@ class StoreStackTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("store 'x'")
                 .hasMessageContaining("path");
+    }
+
+    @Test
+    void severalStoresAreReplicatedAndSurviveTheLossOfOne() {
+        Map<String, String> props = Map.of("stores", "rep-a,rep-b,rep-c",
+                "store.rep-a.type", "memory", "store.rep-b.type", "memory", "store.rep-c.type", "memory",
+                "replication.semantics", "regular", "replication.inline.max.bytes", "16");
+        try (KeyValueStore store = StoreStack.open(props)) {
+            assertThat(store.name()).isEqualTo("replicated[rep-a,rep-b,rep-c]");
+            store.put("seg/1", "a value longer than sixteen bytes".getBytes(StandardCharsets.UTF_8));
+        }
+        // A quorum of the base stores holds the register's blobs: a temporary key and a thin eternal key.
+        int holding = 0;
+        for (String name : List.of("rep-a", "rep-b", "rep-c")) {
+            try (KeyValueStore raw = new MemoryStoreType().open(name, null)) {
+                holding += raw.list("seg%2F1/").size() == 2 ? 1 : 0;
+            }
+        }
+        assertThat(holding).isGreaterThanOrEqualTo(2);
+        try (KeyValueStore store = StoreStack.open(props)) {
+            assertThat(store.get("seg/1")).hasValueSatisfying(v -> assertThat(new String(v, StandardCharsets.UTF_8))
+                    .isEqualTo("a value longer than sixteen bytes"));
+        }
+    }
+
+    @Test
+    void faultToleranceOfHalfTheStoresIsRejectedNamingTheKeyAndTheRange() {
+        assertThatThrownBy(() -> StoreStack.open(Map.of("stores", "ft-a,ft-b",
+                "store.ft-a.type", "memory", "store.ft-b.type", "memory", "replication.fault.tolerance", "1")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("replication.fault.tolerance")
+                .hasMessageContaining("0..0");
+    }
+
+    @Test
+    void negativeInlineLimitIsRejected() {
+        assertThatThrownBy(() -> StoreStack.open(Map.of("stores", "x", "store.x.type", "memory",
+                "replication.inline.max.bytes", "-1")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("replication.inline.max.bytes");
     }
 }
