@@ -204,14 +204,14 @@ final class EndToEndBenchmarks {
 
     /**
      * Heap the sink holds with 10 and with 1,000 partitions of the same records: the most heap in use after
-     * a full GC, sampled every second while it runs, minus the heap in use before it started. The records
-     * (more than {@code max.buffered.bytes}) rotate only under the memory bound, so the buffers stay full
-     * for the whole window. Its stores keep nothing and add no latency here, so the figure is the sink's
+     * a full GC, minus the heap in use before it started, sampled every second once the buffers reached the
+     * memory bound. Segments rotate only under that bound here (flush.size and the schedule are off), so
+     * the first upload marks it. Its stores keep nothing and add no latency, so the figure is the sink's
      * (buffers, consumer, per-partition state), not the archive's.
      */
     private void heap(EmbeddedConnectCluster connect, ConnectRuns runs, KafkaTraffic kafka) {
         String section = "Sink heap, " + HEAP_RECORDS + " records of 1 KiB to archive (3 stores, default 64 MiB bound)";
-        Duration window = settings.quick() ? Duration.ofSeconds(6) : Duration.ofSeconds(12);
+        int samplesWanted = settings.quick() ? 3 : 6;
         double[] heaps = new double[2];
         int[] partitionCounts = {10, 1000};
         for (int i = 0; i < partitionCounts.length; i++) {
@@ -220,24 +220,28 @@ final class EndToEndBenchmarks {
             kafka.createTopic(topic, partitions);
             kafka.produce(topic, partitions, HEAP_RECORDS, VALUE_BYTES);
             String label = "heap" + partitions;
+            List<String> stores = Stacks.storeNames(label, 3);
             Map<String, String> storage = Stacks.replicated(label, "atomic", Stacks.uniform(3, 0.0));
-            Stacks.storeNames(label, 3).forEach(name -> storage.put("store." + name + "." + ModeledStoreType.DISCARD_CONFIG, "true"));
+            stores.forEach(name -> storage.put("store." + name + "." + ModeledStoreType.DISCARD_CONFIG, "true"));
             Map<String, String> config = sinkConfig(label, topic, storage);
             config.put("flush.size", Integer.toString(Integer.MAX_VALUE));
             config.put("rotate.schedule.interval.ms", "-1");
+            StoreTraffic uploads = BenchStores.traffic(stores.get(0));
             long idle = usedHeapAfterGc();
             long[] peak = {idle};
+            long[] lastSample = {0};
             int[] samples = {0};
-            ConnectRuns.Progress progress = runs.run("sink-" + label, config, () -> runs.committed("sink-" + label),
-                    Long.MAX_VALUE, window, sinceStart -> {
-                        if (sinceStart > (samples[0] + 1) * 1_000_000_000L) {
+            ConnectRuns.Progress progress = runs.run("sink-" + label, config, () -> samples[0], samplesWanted,
+                    RUN_TIMEOUT, sinceStart -> {
+                        long now = System.nanoTime();
+                        if (uploads.firstPutNanos() != 0 && now - lastSample[0] >= 1_000_000_000L) {
                             peak[0] = Math.max(peak[0], usedHeapAfterGc());
                             samples[0]++;
+                            lastSample[0] = now;
                         }
                     });
-            if (progress.failure() != null || samples[0] < 2) {
-                table.note(section + ", " + partitions + " partitions: not measured: "
-                        + (progress.failure() != null ? progress.failure() : "fewer than two heap samples"));
+            if (!progress.complete()) {
+                table.note(section + ", " + partitions + " partitions: not measured: " + progress.problem());
                 heaps[i] = Double.NaN;
             } else {
                 heaps[i] = (peak[0] - idle) / (1024.0 * 1024.0);
