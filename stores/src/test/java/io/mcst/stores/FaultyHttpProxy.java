@@ -80,6 +80,7 @@ public final class FaultyHttpProxy implements AutoCloseable {
 
     private void serve(Socket client) {
         try (client) {
+            client.setTcpNoDelay(true);
             InputStream in = client.getInputStream();
             OutputStream out = client.getOutputStream();
             List<String> head = readHead(in);
@@ -119,6 +120,7 @@ public final class FaultyHttpProxy implements AutoCloseable {
             forwarded.incrementAndGet();
             try (Socket server = new Socket()) {
                 server.connect(backend, 5_000);
+                server.setTcpNoDelay(true);
                 OutputStream toServer = server.getOutputStream();
                 toServer.write((String.join("\r\n", forwardedHead) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
                 copy(in, toServer, length);

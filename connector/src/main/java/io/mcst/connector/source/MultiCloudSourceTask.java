@@ -23,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Replays the archived partitions the connector assigned to it, round-robin, up to {@code batch.size} records a
- * poll. Each record keeps its archived partition; the task checks at start that every target topic has it.
+ * Replays the archived partitions the connector assigned to it, round-robin a segment at a time, up to
+ * {@code batch.size} records a poll. Each record keeps its archived partition; the task checks at start that every target topic has it.
  */
 public final class MultiCloudSourceTask extends SourceTask {
     private static final Logger log = LoggerFactory.getLogger(MultiCloudSourceTask.class);
@@ -121,7 +121,11 @@ public final class MultiCloudSourceTask extends SourceTask {
                 replay.poll(batch, batchSize - batch.size(), now);
                 wakeAt = Math.min(wakeAt, replay.notBeforeMs());
             }
-            nextReplay = (nextReplay + 1) % replays.size();
+            // Stay on a partition until its segment is replayed to the end, so that a task holds about one decoded
+            // segment at a time, not one per partition.
+            if (!replays.get(nextReplay).holdsSegment()) {
+                nextReplay = (nextReplay + 1) % replays.size();
+            }
             if (!batch.isEmpty()) {
                 return batch;
             }

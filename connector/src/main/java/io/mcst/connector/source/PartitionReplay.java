@@ -77,20 +77,27 @@ final class PartitionReplay {
         return archived;
     }
 
+    /** Whether a segment is read but not yet replayed to its end: the task keeps polling this partition first. */
+    boolean holdsSegment() {
+        return records != null && next < records.size();
+    }
+
     /** When this partition can next make progress, if its last {@link #poll} added nothing. */
     long notBeforeMs() {
         return notBeforeMs;
     }
 
     /**
-     * Adds up to {@code max} records to {@code out}; adds none when the partition is caught up with the archive
-     * or waiting to retry a read.
+     * Adds up to {@code max} records to {@code out}, reading at most one segment; adds none when the partition is
+     * caught up with the archive, waiting to retry a read, or its segment held no record within the bounds.
      *
      * @throws ConnectException naming the blob when a segment or the index register is corrupt or vanished,
      *     or a store fails in a way retrying cannot fix
      */
     void poll(List<SourceRecord> out, int max, long nowMs) {
-        int limit = out.size() + max;
+        int start = out.size();
+        int limit = start + max;
+        boolean loaded = false;
         while (out.size() < limit) {
             if (records != null && next < records.size()) {
                 emit(out, records.get(next), next);
@@ -102,6 +109,11 @@ final class PartitionReplay {
                 current = null;
                 records = null;
             }
+            if (out.size() > start || loaded) {
+                // A segment boundary: let the next partition fill the batch. One segment a call also bounds a
+                // poll whose bounds filter out segment after segment.
+                return;
+            }
             if (nowMs < notBeforeMs) {
                 return;
             }
@@ -111,6 +123,7 @@ final class PartitionReplay {
             if (!load(pending.peekFirst(), nowMs)) {
                 return;
             }
+            loaded = true;
         }
     }
 

@@ -78,6 +78,22 @@ class MultiCloudSourceTaskTest {
     }
 
     @Test
+    void staysOnAPartitionUntilItsSegmentIsReplayedSoOneSegmentIsHeldAtATime() throws InterruptedException {
+        archive.append(RecordFormats.ENVELOPE, records("orders", 0, 0, 5));
+        archive.append(RecordFormats.ENVELOPE, records("orders", 2, 0, 5));
+        targetPartitions.put("orders-restored", 3);
+        props.put("batch.size", "3");
+        start("orders:0,orders:2");
+
+        List<List<Integer>> batches = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            batches.add(task.poll().stream().map(SourceRecord::kafkaPartition).toList());
+        }
+
+        assertThat(batches).containsExactly(List.of(0, 0, 0), List.of(0, 0, 2), List.of(2, 2, 2), List.of(2));
+    }
+
+    @Test
     void resumesFromTheOffsetsTheWorkerStored() throws InterruptedException {
         archive.append(RecordFormats.ENVELOPE, records("orders", 1, 0, 5));
         targetPartitions.put("orders-restored", 2);

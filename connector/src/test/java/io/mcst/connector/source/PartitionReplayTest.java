@@ -10,11 +10,13 @@ import io.mcst.connector.archive.SegmentKey;
 import io.mcst.connector.format.RecordFormats;
 import io.mcst.stores.ForwardingKeyValueStore;
 import io.mcst.stores.KeyValueStore;
+import io.mcst.stores.StoreCorruptionException;
 import io.mcst.stores.StoreUnavailableException;
 import io.mcst.stores.memory.MemoryStore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,7 +44,7 @@ class PartitionReplayTest {
         archive.writeUnindexed(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
         archive.writeUnindexed(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 997));
 
-        List<SourceRecord> out = pollOnce(replay(ReplayBounds.ALL, Optional.empty()), 10_000, 0);
+        List<SourceRecord> out = drain(replay(ReplayBounds.ALL, Optional.empty()), 0);
 
         assertThat(out).hasSize(1002);
         for (int i = 0; i < out.size(); i++) {
@@ -101,18 +103,31 @@ class PartitionReplayTest {
     }
 
     @Test
+    void aPollEndsAtASegmentBoundarySoOtherPartitionsFillTheBatch() {
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 3));
+        PartitionReplay replay = replay(ReplayBounds.ALL, Optional.empty());
+
+        assertThat(pollOnce(replay, 100, 0)).hasSize(3);
+        assertThat(replay.holdsSegment()).isFalse();
+        assertThat(pollOnce(replay, 2, 0)).hasSize(2);
+        assertThat(replay.holdsSegment()).as("one record of segment 3 left").isTrue();
+        assertThat(pollOnce(replay, 100, 0)).hasSize(1);
+    }
+
+    @Test
     void replaysOnlySegmentsTheIndexRegisterCovers() {
         archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
         archive.writeUnindexed(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 3));
         PartitionReplay replay = replay(ReplayBounds.ALL, Optional.empty());
 
-        assertThat(pollOnce(replay, 100, 0)).hasSize(3);
+        assertThat(drain(replay, 0)).hasSize(3);
         // The sink, restarted after a crash, rewrites segment 3 with other rotation points, then indexes.
         archive.writeUnindexed(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 2));
         archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 5, 4));
 
         assertThat(pollOnce(replay, 100, 1)).as("no listing before the poll interval").isEmpty();
-        List<SourceRecord> later = pollOnce(replay, 100, POLL_INTERVAL_MS);
+        List<SourceRecord> later = drain(replay, POLL_INTERVAL_MS);
         assertThat(later).extracting(r -> new String((byte[]) r.value())).containsExactly("v3", "v4", "v5", "v6", "v7", "v8");
     }
 
@@ -140,7 +155,7 @@ class PartitionReplayTest {
         archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
         archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 3));
 
-        List<SourceRecord> out = pollOnce(replay(ReplayBounds.ALL, Optional.of(new ReplayPosition(0, 2))), 100, 0);
+        List<SourceRecord> out = drain(replay(ReplayBounds.ALL, Optional.of(new ReplayPosition(0, 2))), 0);
 
         assertThat(out).extracting(r -> new String((byte[]) r.value())).containsExactly("v3", "v4", "v5");
     }
@@ -152,7 +167,7 @@ class PartitionReplayTest {
         archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 6, 3));
         store.failGets(archive.layout.segmentKey(ORDERS_2, 0, "envelope.avro"), Integer.MAX_VALUE);
 
-        List<SourceRecord> out = pollOnce(replay(new ReplayBounds(4, Long.MIN_VALUE, Long.MAX_VALUE), Optional.empty()), 100, 0);
+        List<SourceRecord> out = drain(replay(new ReplayBounds(4, Long.MIN_VALUE, Long.MAX_VALUE), Optional.empty()), 0);
 
         assertThat(out).extracting(r -> new String((byte[]) r.value())).containsExactly("v4", "v5", "v6", "v7", "v8");
         assertThat(store.failedGets.get()).as("segment 0 was never read").isZero();
@@ -166,6 +181,17 @@ class PartitionReplayTest {
 
         assertThat(out).extracting(SourceRecord::timestamp).containsExactly(1003L, 1004L, 1005L, 1006L);
         assertThat(positions(out)).extracting(ReplayPosition::index).containsExactly(3, 4, 5, 6);
+    }
+
+    @Test
+    void aSegmentOutsideTheWindowEndsThePollEmptyAndTheNextPollGoesOn() {
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 3));
+        PartitionReplay replay = replay(new ReplayBounds(0, 1004, Long.MAX_VALUE), Optional.empty());
+
+        assertThat(pollOnce(replay, 100, 0)).as("segment 0 is all before the window").isEmpty();
+        assertThat(replay.notBeforeMs()).as("not waiting").isLessThanOrEqualTo(0);
+        assertThat(pollOnce(replay, 100, 0)).extracting(SourceRecord::timestamp).containsExactly(1004L, 1005L);
     }
 
     @Test
@@ -191,6 +217,21 @@ class PartitionReplayTest {
     }
 
     @Test
+    void jsonFormatReplaysSchemalessValuesOnly() {
+        SinkRecord order = new SinkRecord("orders.v1", 2, Schema.OPTIONAL_BYTES_SCHEMA, bytes("k"), null,
+                Map.of("id", 7, "item", "tea"), 0, 1000L, TimestampType.CREATE_TIME, new ConnectHeaders().addString("h", "x"));
+        archive.append(RecordFormats.JSON, List.of(order));
+
+        SourceRecord replayed = pollOnce(replay(ReplayBounds.ALL, Optional.empty()), 10, 0).get(0);
+
+        assertThat(replayed.valueSchema()).isNull();
+        assertThat(replayed.value()).isEqualTo(Map.of("id", 7L, "item", "tea"));
+        assertThat(replayed.key()).isNull();
+        assertThat(replayed.timestamp()).isNull();
+        assertThat(replayed.headers()).isEmpty();
+    }
+
+    @Test
     void replayTimeStampsLeaveTheTimestampToTheProducer() {
         archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 2));
         PartitionReplay replay = new PartitionReplay(ORDERS_2, "t", archive.layout, store,
@@ -206,12 +247,12 @@ class PartitionReplayTest {
         store.failGets(second.key(), 2);
         PartitionReplay replay = replay(ReplayBounds.ALL, Optional.empty());
 
-        assertThat(pollOnce(replay, 100, 0)).hasSize(2);
+        assertThat(drain(replay, 0)).hasSize(2);
         assertThat(replay.notBeforeMs()).isEqualTo(PartitionReplay.INITIAL_BACKOFF_MS);
         assertThat(pollOnce(replay, 100, 100)).as("still backing off").isEmpty();
         assertThat(pollOnce(replay, 100, 500)).isEmpty();
         assertThat(replay.notBeforeMs()).isEqualTo(500 + 2 * PartitionReplay.INITIAL_BACKOFF_MS);
-        List<SourceRecord> out = pollOnce(replay, 100, 1500);
+        List<SourceRecord> out = drain(replay, 1500);
 
         assertThat(out).extracting(r -> new String((byte[]) r.value())).containsExactly("v2", "v3");
         assertThat(store.failedGets.get()).isEqualTo(2);
@@ -225,6 +266,16 @@ class PartitionReplayTest {
 
         assertThatThrownBy(() -> pollOnce(replay(ReplayBounds.ALL, Optional.empty()), 100, 0))
                 .isInstanceOf(ConnectException.class).hasMessageContaining(segment.key());
+    }
+
+    @Test
+    void aSegmentCorruptOnAQuorumOfStoresFailsNamingTheBlob() {
+        SegmentKey segment = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 2));
+        store.corrupt(segment.key());
+
+        assertThatThrownBy(() -> pollOnce(replay(ReplayBounds.ALL, Optional.empty()), 100, 0))
+                .isInstanceOf(ConnectException.class).hasMessageContaining(segment.key())
+                .hasRootCauseInstanceOf(StoreCorruptionException.class);
     }
 
     @Test
@@ -257,14 +308,24 @@ class PartitionReplayTest {
         return out;
     }
 
+    /** Polls until the partition waits: caught up (until the next listing) or backing off from a failed read. */
+    private static List<SourceRecord> drain(PartitionReplay replay, long now) {
+        List<SourceRecord> out = new ArrayList<>();
+        do {
+            replay.poll(out, 10_000, now);
+        } while (replay.notBeforeMs() <= now);
+        return out;
+    }
+
     private static List<ReplayPosition> positions(List<SourceRecord> records) {
         return records.stream().map(r -> ReplayPosition.fromSourceOffset(r.sourcePartition(), r.sourceOffset())).toList();
     }
 
-    /** A store whose reads of chosen keys fail (no quorum) a number of times, or find nothing. */
+    /** A store whose reads of chosen keys fail (no quorum) a number of times, find nothing, or fail as corrupt. */
     private static final class FlakyStore extends ForwardingKeyValueStore {
         private final ConcurrentHashMap<String, Integer> failuresLeft = new ConcurrentHashMap<>();
         private final Set<String> hidden = ConcurrentHashMap.newKeySet();
+        private final Set<String> corrupt = ConcurrentHashMap.newKeySet();
         final AtomicInteger failedGets = new AtomicInteger();
 
         FlakyStore(KeyValueStore delegate) {
@@ -279,12 +340,19 @@ class PartitionReplayTest {
             hidden.add(key);
         }
 
+        void corrupt(String key) {
+            corrupt.add(key);
+        }
+
         @Override
         public Optional<byte[]> get(String key) {
             if (failuresLeft.getOrDefault(key, 0) > 0) {
                 failuresLeft.merge(key, -1, Integer::sum);
                 failedGets.incrementAndGet();
                 throw new StoreUnavailableException("2 of 3 stores did not answer for " + key);
+            }
+            if (corrupt.contains(key)) {
+                throw new StoreCorruptionException("2 of 3 replicas of " + key + " fail their checksum");
             }
             return hidden.contains(key) ? Optional.empty() : super.get(key);
         }

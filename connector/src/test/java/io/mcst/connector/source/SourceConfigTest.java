@@ -125,6 +125,17 @@ class SourceConfigTest {
     }
 
     @Test
+    void connectorValidationReportsStorageErrorsOnTheirKeys() {
+        Map<String, String> props = minimal();
+        props.put("store.mem.type", "tape");
+
+        List<ConfigValue> values = new MultiCloudSourceConnector().validate(props).configValues();
+
+        assertThat(errors(values, "store.mem.type")).anySatisfy(m -> assertThat(m).contains("tape"));
+        assertThat(errors(values, "archive.topics")).isEmpty();
+    }
+
+    @Test
     void connectorValidationReportsAMissingRequiredKey() {
         Map<String, String> props = minimal();
         props.remove("target.cluster.bootstrap.servers");

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class LayerThroughputTest {
     private static final int VALUE_BYTES = 1024 * 1024;
-    private static final int ROUNDS = Integer.getInteger("layer.throughput.rounds", 4);
+    private static final int ROUNDS = Integer.getInteger("layer.throughput.rounds", 2);
 
     @Test
     void printsMegabytesPerSecondPerLayer() {
@@ -58,7 +58,7 @@ class LayerThroughputTest {
 
     private static double measure(UnaryOperator<KeyValueStore> layer, byte[] value) {
         try (KeyValueStore store = layer.apply(new MemoryStore("throughput"))) {
-            for (int i = 0; i < 4; i++) { // warm-up: let the JIT compile the crypto and codec paths
+            for (int i = 0; i < 2; i++) { // warm-up: let the JIT compile the crypto and codec paths
                 roundTrip(store, value, i);
             }
             long start = System.nanoTime();

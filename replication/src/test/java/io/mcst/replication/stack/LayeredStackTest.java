@@ -10,7 +10,6 @@ import io.mcst.replication.layers.encryption.EncryptionKeyset;
 import io.mcst.stores.AbstractKeyValueStoreTest;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreCorruptionException;
-import io.mcst.stores.StoreUnavailableException;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Map;
@@ -78,10 +77,11 @@ class LayeredStackTest extends AbstractKeyValueStoreTest {
     void aDamagedBlobAtTheStoreIsCorruptionNamingStoreAndKey() {
         store.put(key("k"), utf8("value"));
         flipLastByteOfEachBlobOf(key("k"));
-        // Replication counts a corrupt replica as no answer; with every replica corrupt, no quorum answers.
+        // Replication counts a corrupt replica as no answer; with every replica corrupt, no quorum can answer,
+        // and waiting will not heal it: a corruption error, never wrong bytes.
         assertThatThrownBy(() -> store.get(key("k")))
-                .isInstanceOf(StoreUnavailableException.class)
-                .hasMessageContaining("StoreCorruptionException")
+                .isInstanceOf(StoreCorruptionException.class)
+                .hasMessageContaining("hold corrupt data")
                 .hasMessageContaining("store '" + storeName + "'")
                 .hasMessageContaining("SHA-256");
         flipLastByteOfEachBlobOf(key("k")); // undamaged again, so the test's cleanup can remove it

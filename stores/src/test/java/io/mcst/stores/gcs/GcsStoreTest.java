@@ -47,11 +47,16 @@ class GcsStoreTest extends AbstractKeyValueStoreTest {
     }
 
     @Test
-    void resumableUploadsOfSeveralChunksRoundTripByteExact() {
+    void largeValuesGoUpResumableInChunksAndSmallOnesInOneRequest() {
         // Three 8 MiB chunks and a short last one.
         byte[] value = randomBytes(3 * 8 * 1024 * 1024 + 5, 11);
         assertThat(value.length).isGreaterThan(GcsStore.RESUMABLE_ABOVE);
+        int resumable = server.uploadsStarted("resumable");
+        int multipart = server.uploadsStarted("multipart");
         assertRoundTrip(key("resumable"), value);
+        store.put(key("small"), utf8("one request"));
+        assertThat(server.uploadsStarted("resumable")).isEqualTo(resumable + 1);
+        assertThat(server.uploadsStarted("multipart")).isEqualTo(multipart + 1);
     }
 
     @Test

@@ -55,6 +55,7 @@ public final class GcsTestServer implements AutoCloseable {
     private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
     private final AtomicLong generations = new AtomicLong(1_000);
     private final AtomicInteger failuresLeft = new AtomicInteger();
+    private final Map<String, AtomicInteger> uploadsByType = new ConcurrentHashMap<>();
     private volatile int failureStatus;
     private int port;
     private HttpServer server;
@@ -74,6 +75,9 @@ public final class GcsTestServer implements AutoCloseable {
         if (server != null) {
             return;
         }
+        // Without TCP_NODELAY each small answer waits out a delayed ACK (~40 ms). Read once, when the JDK's
+        // server first starts in this JVM.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         executor = Executors.newFixedThreadPool(16);
         server.setExecutor(executor);
@@ -103,6 +107,11 @@ public final class GcsTestServer implements AutoCloseable {
 
     public void createBucket(String bucket) {
         buckets.putIfAbsent(bucket, new ConcurrentSkipListMap<>());
+    }
+
+    /** How many uploads of {@code uploadType} (media, multipart, resumable) were started so far. */
+    public int uploadsStarted(String uploadType) {
+        return uploadsByType.getOrDefault(uploadType, new AtomicInteger()).get();
     }
 
     /** Answers the next {@code count} requests with {@code status} (e.g. 429, 503) instead of serving them. */
@@ -180,6 +189,7 @@ public final class GcsTestServer implements AutoCloseable {
 
     private void startUpload(HttpExchange exchange, String bucket, Map<String, String> query) throws IOException {
         String type = query.getOrDefault("uploadType", "media");
+        uploadsByType.computeIfAbsent(type, t -> new AtomicInteger()).incrementAndGet();
         byte[] body = body(exchange);
         Long ifGenerationMatch = query.containsKey("ifGenerationMatch") ? Long.valueOf(query.get("ifGenerationMatch")) : null;
         switch (type) {

@@ -1,0 +1,104 @@
+package io.mcst.demo;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A real distributed Connect worker ({@code ConnectDistributed}) in its own JVM, on the worker's classpath only:
+ * our connectors reach it solely through {@code plugin.path}, as in a user's cluster. REST on 127.0.0.1.
+ */
+final class LocalConnect implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+
+    private final LocalProcess process;
+    private final ConnectRest rest;
+
+    private LocalConnect(LocalProcess process, ConnectRest rest) {
+        this.process = process;
+        this.rest = rest;
+    }
+
+    /**
+     * Starts a worker of group {@code groupId}.
+     *
+     * @param pluginPath the directory holding unzipped plugin archives
+     * @param discovery  {@code plugin.discovery}: service_load, hybrid_warn, only_scan...
+     */
+    static LocalConnect start(Path dir, String classpath, String bootstrapServers, String groupId, Path pluginPath,
+            String discovery) throws InterruptedException {
+        requireNonNull(classpath, "classpath");
+        int restPort = Net.freePort();
+        Path properties = dir.resolve("worker.properties");
+        String config = String.join("\n",
+                "bootstrap.servers=" + bootstrapServers,
+                "group.id=" + groupId,
+                "config.storage.topic=" + groupId + "-configs",
+                "offset.storage.topic=" + groupId + "-offsets",
+                "status.storage.topic=" + groupId + "-status",
+                "config.storage.replication.factor=1",
+                "offset.storage.replication.factor=1",
+                "status.storage.replication.factor=1",
+                // Byte-exact pass-through: keys, values and headers stay bytes end to end.
+                "key.converter=org.apache.kafka.connect.converters.ByteArrayConverter",
+                "value.converter=org.apache.kafka.connect.converters.ByteArrayConverter",
+                "header.converter=org.apache.kafka.connect.converters.ByteArrayConverter",
+                "offset.flush.interval.ms=2000",
+                "listeners=http://" + Net.HOST + ":" + restPort,
+                "rest.advertised.host.name=" + Net.HOST,
+                "rest.advertised.port=" + restPort,
+                "plugin.path=" + pluginPath.toAbsolutePath(),
+                "plugin.discovery=" + discovery,
+                "");
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(properties, config);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + properties, e);
+        }
+        LocalProcess process = LocalProcess.start("connect worker",
+                LocalProcess.java("768m", classpath, List.of(Logging.jvmOption(dir, "connect", "INFO")),
+                        "org.apache.kafka.connect.cli.ConnectDistributed", List.of(properties.toString())),
+                dir, dir.resolve("connect.log"));
+        LocalConnect connect = new LocalConnect(process, new ConnectRest(URI.create("http://" + Net.HOST + ":" + restPort)));
+        try {
+            connect.awaitReady();
+        } catch (RuntimeException | InterruptedException e) {
+            connect.close();
+            throw e;
+        }
+        return connect;
+    }
+
+    private void awaitReady() throws InterruptedException {
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        while (!rest.isUp()) {
+            process.ensureAlive();
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("Connect REST at " + rest.base() + " not up within " + START_TIMEOUT
+                        + "; see " + process.log());
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    ConnectRest rest() {
+        return rest;
+    }
+
+    Path log() {
+        return process.log();
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}

@@ -1,0 +1,101 @@
+package io.mcst.demo;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A child process of the demo (a broker, a worker, a cloud), its output kept in one log file. */
+final class LocalProcess implements AutoCloseable {
+    /** How long a JVM child (broker, worker) gets to shut down cleanly before it is killed. */
+    static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+    private final Duration grace;
+
+    private LocalProcess(String name, Process process, Path log, Duration grace) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+        this.grace = grace;
+    }
+
+    static LocalProcess start(String name, List<String> command, Path workDir, Path log) {
+        return start(name, command, workDir, log, DEFAULT_GRACE);
+    }
+
+    static LocalProcess start(String name, List<String> command, Path workDir, Path log, Duration grace) {
+        requireNonNull(name, "name");
+        try {
+            Files.createDirectories(log.getParent());
+            Process process = new ProcessBuilder(command)
+                    .directory(workDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+            return new LocalProcess(name, process, log, requireNonNull(grace, "grace"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name + ": " + command, e);
+        }
+    }
+
+    /** A java command for {@code mainClass} on {@code classpath}, with the JVM that runs the demo. */
+    static List<String> java(String heap, String classpath, List<String> jvmOptions, String mainClass, List<String> args) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-cp", classpath));
+        command.addAll(jvmOptions);
+        command.add(mainClass);
+        command.addAll(args);
+        return command;
+    }
+
+    String name() {
+        return name;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** Throws, pointing at the log, if the process has exited. */
+    void ensureAlive() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException(name + " exited with code " + process.exitValue() + "; see " + log);
+        }
+    }
+
+    /** Waits for the process to exit by itself and returns its exit code. */
+    int waitFor(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            close();
+            throw new IllegalStateException(name + " did not finish within " + timeout + "; see " + log);
+        }
+        return process.exitValue();
+    }
+
+    /** Asks the process (and its children, e.g. node's) to stop, then kills what is left after a grace period. */
+    @Override
+    public void close() {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroy();
+        descendants.forEach(ProcessHandle::destroy);
+        try {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(DEFAULT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    }
+}

@@ -1,0 +1,76 @@
+package io.mcst.demo;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Deterministic sample data with what a byte-exact archive must keep: keys and null keys, values, null values
+ * (tombstones), binary values, empty values, several headers (repeated names, null header values), explicit
+ * timestamps, records spread over every partition.
+ */
+final class SampleRecords {
+    private static final long BASE_TIMESTAMP = 1_700_000_000_000L;
+
+    private SampleRecords() {}
+
+    /** Produces records {@code from} (inclusive) to {@code to} (exclusive) of the sample sequence; returns their value bytes. */
+    static long produce(String bootstrapServers, String topic, int partitions, int from, int to)
+            throws InterruptedException, ExecutionException {
+        long bytes = 0;
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config)) {
+            for (int i = from; i < to; i++) {
+                ProducerRecord<byte[], byte[]> record = record(topic, partitions, i);
+                bytes += record.value() == null ? 0 : record.value().length;
+                producer.send(record);
+            }
+            producer.flush();
+        }
+        return bytes;
+    }
+
+    static ProducerRecord<byte[], byte[]> record(String topic, int partitions, int i) {
+        Random random = new Random(i);
+        byte[] key = i % 17 == 0 ? null : utf8("customer-" + (i % 101));
+        byte[] value;
+        if (i % 29 == 0) {
+            value = null;
+        } else if (i % 31 == 0) {
+            value = new byte[0];
+        } else if (i % 7 == 0) {
+            value = new byte[64 + random.nextInt(512)];
+            random.nextBytes(value);
+        } else {
+            value = utf8("{\"order\":" + i + ",\"amount\":" + random.nextInt(100_000) + ",\"note\":\"ünïcødé ✓\"}");
+        }
+        List<Header> headers = new ArrayList<>();
+        if (i % 3 != 0) {
+            headers.add(new RecordHeader("trace-id", utf8(Long.toHexString(random.nextLong()))));
+        }
+        if (i % 5 == 0) {
+            headers.add(new RecordHeader("tag", utf8("a")));
+            headers.add(new RecordHeader("tag", utf8("b")));
+            headers.add(new RecordHeader("empty", null));
+        }
+        return new ProducerRecord<>(topic, i % partitions, BASE_TIMESTAMP + i * 1_000L, key, value, headers);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
