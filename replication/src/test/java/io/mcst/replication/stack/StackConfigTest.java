@@ -132,7 +132,9 @@ class StackConfigTest {
     void theDocumentationCoversTopLevelKeysAndEachStoreType() {
         String rst = StackConfig.documentationRst();
         assertThat(rst).contains("``stores``", "``layers``", "``compression.codec``", "``encryption.keyset``",
-                "Store type ``filesystem``", "``store.<name>.path``", "Store type ``memory``", "It takes no other keys.");
+                "Store type ``filesystem``", "``store.<name>.path``", "Store type ``memory``", "It takes no other keys.",
+                "Valid Values: distinct names of letters, digits");
+        assertThat(rst).doesNotContain("$$Lambda");
     }
 
     private static Map<String, List<String>> errors(List<ConfigValue> values) {
