@@ -4,8 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,6 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * absent here.
  */
 class WorkerPluginIT {
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+
     @TempDir
     static Path dir;
     static String classpath;
@@ -36,6 +45,55 @@ class WorkerPluginIT {
         if (kafka != null) {
             kafka.close();
         }
+    }
+
+    /**
+     * The connectors run in the real worker from the installed archive: a sink archives a topic to three
+     * directories, a source replays it into another topic, byte for byte. Class-loading clashes between the
+     * archive's libraries (Avro, Jackson, Tink, the cloud SDKs) and the worker's would fail here.
+     */
+    @Test
+    void archivesAndReplaysThroughTheInstalledPlugin() throws Exception {
+        Map<String, String> storage = new LinkedHashMap<>();
+        storage.put("stores", "a,b,c");
+        for (String store : List.of("a", "b", "c")) {
+            storage.put("store." + store + ".type", "filesystem");
+            storage.put("store." + store + ".path", dir.resolve("clouds/" + store).toString());
+        }
+        Map<String, String> bytes = Map.of(
+                "key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter",
+                "value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter",
+                "header.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        Map<String, String> sink = new LinkedHashMap<>(storage);
+        sink.putAll(bytes);
+        sink.putAll(Map.of("connector.class", Connectors.SINK, "topics", "events", "flush.size", "100",
+                "rotate.schedule.interval.ms", "2000", "layers", "compression", "compression.codec", "zstd"));
+        Map<String, String> source = new LinkedHashMap<>(storage);
+        source.putAll(bytes);
+        source.putAll(Map.of("connector.class", Connectors.SOURCE, "archive.topics", "events",
+                "topic.rename.format", "${topic}-restored", "target.cluster.bootstrap.servers", kafka.bootstrapServers(),
+                "layers", "compression", "compression.codec", "zstd"));
+
+        try (LocalConnect connect = LocalConnect.start(dir.resolve("connect-roundtrip"), classpath,
+                kafka.bootstrapServers(), "mcst-it-roundtrip", pluginPath, "service_load");
+                Admin admin = kafka.admin()) {
+            admin.createTopics(List.of(new NewTopic("events", 2, (short) 1), new NewTopic("events-restored", 2, (short) 1)))
+                    .all().get();
+            SampleRecords.produce(kafka.bootstrapServers(), "events", 2, 0, 1_000);
+            connect.rest().putConnector("archive-events", sink);
+            Progress.await("archived", 1_000, TIMEOUT, () -> {
+                connect.rest().ensureNotFailed("archive-events", "worker log: " + connect.log());
+                return Progress.archived(admin, "archive-events");
+            }, System.out::println);
+            connect.rest().putConnector("replay-events", source);
+            Progress.await("restored", 1_000, TIMEOUT, () -> {
+                connect.rest().ensureNotFailed("replay-events", "worker log: " + connect.log());
+                return Progress.records(admin, "events-restored");
+            }, System.out::println);
+        }
+        TopicComparison.Result result = TopicComparison.compare(kafka.bootstrapServers(), "events", "events-restored");
+        assertThat(result.differences()).isEmpty();
+        assertThat(result.records()).isEqualTo(1_000);
     }
 
     @ParameterizedTest
