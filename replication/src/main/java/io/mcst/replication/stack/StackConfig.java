@@ -238,7 +238,7 @@ public final class StackConfig extends AbstractConfig {
         StringBuilder rst = new StringBuilder(CONFIG_DEF.toEnrichedRst());
         new TreeMap<>(StoreStack.TYPES).forEach((typeName, type) -> {
             String title = "Store type ``" + typeName + "``";
-            rst.append('\n').append(title).append('\n').append("-".repeat(title.length())).append("\n\n")
+            rst.append('\n').append(title).append('\n').append("^".repeat(title.length())).append("\n\n")
                     .append("Selected by ``store.<name>.type=").append(typeName).append("``.");
             ConfigDef prefixed = new ConfigDef();
             prefixed.embed(STORE_PREFIX + "<name>.", "Store type " + typeName, 0, type.configDef());
@@ -248,7 +248,7 @@ public final class StackConfig extends AbstractConfig {
     }
 
     private static ConfigDef.Validator validLayers() {
-        return (key, value) -> {
+        return described("names from " + Layer.configNames() + ", each once, integrity last", (key, value) -> {
             @SuppressWarnings("unchecked")
             List<String> names = (List<String>) value;
             List<String> problems = new ArrayList<>();
@@ -265,11 +265,11 @@ public final class StackConfig extends AbstractConfig {
             if (!problems.isEmpty()) {
                 throw new ConfigException(key, value, String.join("; ", problems));
             }
-        };
+        });
     }
 
     private static ConfigDef.Validator nonEmptyNames() {
-        return (key, value) -> {
+        return described("distinct names of letters, digits, '_' and '-'", (key, value) -> {
             @SuppressWarnings("unchecked")
             List<String> names = (List<String>) value;
             if (names == null || names.isEmpty()) {
@@ -282,6 +282,21 @@ public final class StackConfig extends AbstractConfig {
                 if (!name.matches("[A-Za-z0-9_-]+")) {
                     throw new ConfigException(key, value, "store name '" + name + "' may use only letters, digits, '_' and '-'");
                 }
+            }
+        });
+    }
+
+    /** A validator whose {@code toString()}, which the generated documentation shows, says what it accepts. */
+    static ConfigDef.Validator described(String description, ConfigDef.Validator check) {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                check.ensureValid(name, value);
+            }
+
+            @Override
+            public String toString() {
+                return description;
             }
         };
     }
