@@ -3,6 +3,7 @@ package io.mcst.replication;
 import io.mcst.stores.StoreCorruptionException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -60,6 +61,13 @@ final class Phase<T> {
     int failures() {
         synchronized (monitor) {
             return failures;
+        }
+    }
+
+    /** How many stores answered with bytes that failed an integrity check. */
+    int corruptions() {
+        synchronized (monitor) {
+            return (int) Arrays.stream(errors).filter(error -> error != null && isCorruption(error)).count();
         }
     }
 

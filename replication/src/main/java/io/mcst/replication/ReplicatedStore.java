@@ -453,6 +453,12 @@ public final class ReplicatedStore implements KeyValueStore {
         synchronized (monitor) {
             while (!done.getAsBoolean()) {
                 long left = deadline - System.nanoTime();
+                if (phase.corruptions() > lanes.size() - needed) {
+                    // Bad bytes do not heal by waiting: a clear, non-retriable error, never a guess.
+                    throw new StoreCorruptionException(name + ": " + what + " failed: " + phase.corruptions() + " of "
+                            + lanes.size() + " stores hold corrupt data, so " + needed + " good answers cannot be had: "
+                            + phase.failureReport(timeout));
+                }
                 if (phase.failures() > lanes.size() - needed || left <= 0) {
                     throw new StoreUnavailableException(name + ": " + what + " failed: " + (lanes.size() - phase.failures())
                             + " of " + lanes.size() + " stores could still answer, " + needed + " needed: "

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mcst.replication.layers.integrity.ChecksummingStore;
-import io.mcst.stores.StoreException;
+import io.mcst.stores.StoreCorruptionException;
 import io.mcst.stores.memory.MemoryStore;
 import java.time.Duration;
 import java.util.List;
@@ -64,7 +64,11 @@ class IntegrityBelowReplicationTest {
         assertThat(replicated.awaitBackgroundWork(Duration.ofSeconds(60))).isTrue();
         rot(bases.get(0));
         rot(bases.get(2));
-        assertThatThrownBy(() -> replicated.get("k")).isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> replicated.get("k"))
+                .isInstanceOf(StoreCorruptionException.class)
+                .hasMessageContaining("2 of 3 stores hold corrupt data")
+                .hasMessageContaining("s0")
+                .hasMessageContaining("s2");
     }
 
     private static byte[] randomBytes(int size) {

@@ -10,11 +10,13 @@ import io.mcst.connector.archive.SegmentKey;
 import io.mcst.connector.format.RecordFormats;
 import io.mcst.stores.ForwardingKeyValueStore;
 import io.mcst.stores.KeyValueStore;
+import io.mcst.stores.StoreCorruptionException;
 import io.mcst.stores.StoreUnavailableException;
 import io.mcst.stores.memory.MemoryStore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -215,6 +217,21 @@ class PartitionReplayTest {
     }
 
     @Test
+    void jsonFormatReplaysSchemalessValuesOnly() {
+        SinkRecord order = new SinkRecord("orders.v1", 2, Schema.OPTIONAL_BYTES_SCHEMA, bytes("k"), null,
+                Map.of("id", 7, "item", "tea"), 0, 1000L, TimestampType.CREATE_TIME, new ConnectHeaders().addString("h", "x"));
+        archive.append(RecordFormats.JSON, List.of(order));
+
+        SourceRecord replayed = pollOnce(replay(ReplayBounds.ALL, Optional.empty()), 10, 0).get(0);
+
+        assertThat(replayed.valueSchema()).isNull();
+        assertThat(replayed.value()).isEqualTo(Map.of("id", 7L, "item", "tea"));
+        assertThat(replayed.key()).isNull();
+        assertThat(replayed.timestamp()).isNull();
+        assertThat(replayed.headers()).isEmpty();
+    }
+
+    @Test
     void replayTimeStampsLeaveTheTimestampToTheProducer() {
         archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 2));
         PartitionReplay replay = new PartitionReplay(ORDERS_2, "t", archive.layout, store,
@@ -249,6 +266,16 @@ class PartitionReplayTest {
 
         assertThatThrownBy(() -> pollOnce(replay(ReplayBounds.ALL, Optional.empty()), 100, 0))
                 .isInstanceOf(ConnectException.class).hasMessageContaining(segment.key());
+    }
+
+    @Test
+    void aSegmentCorruptOnAQuorumOfStoresFailsNamingTheBlob() {
+        SegmentKey segment = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 2));
+        store.corrupt(segment.key());
+
+        assertThatThrownBy(() -> pollOnce(replay(ReplayBounds.ALL, Optional.empty()), 100, 0))
+                .isInstanceOf(ConnectException.class).hasMessageContaining(segment.key())
+                .hasRootCauseInstanceOf(StoreCorruptionException.class);
     }
 
     @Test
@@ -294,10 +321,11 @@ class PartitionReplayTest {
         return records.stream().map(r -> ReplayPosition.fromSourceOffset(r.sourcePartition(), r.sourceOffset())).toList();
     }
 
-    /** A store whose reads of chosen keys fail (no quorum) a number of times, or find nothing. */
+    /** A store whose reads of chosen keys fail (no quorum) a number of times, find nothing, or fail as corrupt. */
     private static final class FlakyStore extends ForwardingKeyValueStore {
         private final ConcurrentHashMap<String, Integer> failuresLeft = new ConcurrentHashMap<>();
         private final Set<String> hidden = ConcurrentHashMap.newKeySet();
+        private final Set<String> corrupt = ConcurrentHashMap.newKeySet();
         final AtomicInteger failedGets = new AtomicInteger();
 
         FlakyStore(KeyValueStore delegate) {
@@ -312,12 +340,19 @@ class PartitionReplayTest {
             hidden.add(key);
         }
 
+        void corrupt(String key) {
+            corrupt.add(key);
+        }
+
         @Override
         public Optional<byte[]> get(String key) {
             if (failuresLeft.getOrDefault(key, 0) > 0) {
                 failuresLeft.merge(key, -1, Integer::sum);
                 failedGets.incrementAndGet();
                 throw new StoreUnavailableException("2 of 3 stores did not answer for " + key);
+            }
+            if (corrupt.contains(key)) {
+                throw new StoreCorruptionException("2 of 3 replicas of " + key + " fail their checksum");
             }
             return hidden.contains(key) ? Optional.empty() : super.get(key);
         }

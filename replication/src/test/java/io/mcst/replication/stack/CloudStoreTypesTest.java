@@ -94,7 +94,9 @@ class CloudStoreTypesTest {
         }
         props.put("retry.max.attempts", "1");
         try (KeyValueStore store = StoreStack.open(props)) {
-            gcs.failNext(2, 503);
+            // A replicated get makes two base calls at once (list the versions, get the eternal copy), each
+            // one attempt of two requests (the client's own retry): fail all four.
+            gcs.failNext(4, 503);
             assertThatThrownBy(() -> store.get("k")).isInstanceOf(StoreUnavailableException.class);
             store.remove("k");
         }
