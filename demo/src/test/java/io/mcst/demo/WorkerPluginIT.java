@@ -9,24 +9,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The plugin archive installed as a user installs it: unzipped into {@code plugin.path} of a real distributed
- * worker (its own JVM, Kafka's jars only on its classpath), under both discovery modes. If a bundled jar
- * clashed with the worker's (Jackson, Netty, slf4j) or a service file were missing, a connector would be
- * absent here.
+ * worker (its own JVM, Kafka's jars only on its classpath), under both discovery modes (service_load and
+ * only_scan). A missing service file would hide a connector; a bundled jar that clashed with the worker's
+ * (Jackson, Netty, slf4j, Avro) would fail the round trip.
  */
 class WorkerPluginIT {
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
-    @TempDir
+    /** Under target/, not a temporary directory: the broker's and workers' logs outlive a failure. */
     static Path dir;
     static String classpath;
     static Path pluginPath;
@@ -34,6 +30,7 @@ class WorkerPluginIT {
 
     @BeforeAll
     static void startKafka() throws Exception {
+        dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "worker-plugin-it-").toAbsolutePath();
         classpath = Files.readString(Path.of(System.getProperty("mcst.worker.classpath"))).trim();
         pluginPath = dir.resolve("plugins");
         PluginArchive.install(Path.of(System.getProperty("mcst.plugin.archive")), pluginPath);
@@ -53,7 +50,7 @@ class WorkerPluginIT {
      * archive's libraries (Avro, Jackson, Tink, the cloud SDKs) and the worker's would fail here.
      */
     @Test
-    void archivesAndReplaysThroughTheInstalledPlugin() throws Exception {
+    void serviceLoadWorkerListsBothConnectorsAndRunsThemByteExact() throws Exception {
         Map<String, String> storage = new LinkedHashMap<>();
         storage.put("stores", "a,b,c");
         for (String store : List.of("a", "b", "c")) {
@@ -74,10 +71,12 @@ class WorkerPluginIT {
                 "topic.rename.format", "${topic}-restored", "target.cluster.bootstrap.servers", kafka.bootstrapServers(),
                 "layers", "compression", "compression.codec", "zstd"));
 
-        try (LocalConnect connect = LocalConnect.start(dir.resolve("connect-roundtrip"), classpath,
-                kafka.bootstrapServers(), "mcst-it-roundtrip", pluginPath, "service_load");
+        try (LocalConnect connect = LocalConnect.start(dir.resolve("connect-service-load"), classpath,
+                kafka.bootstrapServers(), "mcst-it-service-load", pluginPath, "service_load");
                 Admin admin = kafka.admin()) {
-            admin.createTopics(List.of(new NewTopic("events", 2, (short) 1), new NewTopic("events-restored", 2, (short) 1)))
+            assertThat(connect.rest().connectorPlugins()).as("plugins; log: %s", connect.log())
+                    .contains(Connectors.SINK, Connectors.SOURCE);
+            admin.createTopics(List.of(SampleRecords.topic("events", 2), SampleRecords.topic("events-restored", 2)))
                     .all().get();
             SampleRecords.produce(kafka.bootstrapServers(), "events", 2, 0, 1_000);
             connect.rest().putConnector("archive-events", sink);
@@ -96,13 +95,12 @@ class WorkerPluginIT {
         assertThat(result.records()).isEqualTo(1_000);
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"service_load", "only_scan"})
-    void workerListsBothConnectors(String discovery) throws Exception {
-        try (LocalConnect connect = LocalConnect.start(dir.resolve("connect-" + discovery), classpath,
-                kafka.bootstrapServers(), "mcst-it-" + discovery.replace('_', '-'), pluginPath, discovery)) {
-            assertThat(connect.rest().connectorPlugins())
-                    .as("connector plugins of a worker with plugin.discovery=%s; log: %s", discovery, connect.log())
+    /** Classpath scanning, the other discovery mode: the worker scans the archive's classes instead of reading its service files. */
+    @Test
+    void scanningWorkerListsBothConnectors() throws Exception {
+        try (LocalConnect connect = LocalConnect.start(dir.resolve("connect-only-scan"), classpath,
+                kafka.bootstrapServers(), "mcst-it-only-scan", pluginPath, "only_scan")) {
+            assertThat(connect.rest().connectorPlugins()).as("plugins; log: %s", connect.log())
                     .contains(Connectors.SINK, Connectors.SOURCE);
         }
     }

@@ -77,7 +77,8 @@ public final class StoreStack {
         return new ReplicatedStore(stores, ReplicationOptions.defaults()
                 .withSemantics(semantics)
                 .withFaultTolerance(config.getInt(StackConfig.REPLICATION_FAULT_TOLERANCE_CONFIG))
-                .withInlineMaxBytes(config.getInt(StackConfig.REPLICATION_INLINE_MAX_BYTES_CONFIG)));
+                .withInlineMaxBytes(config.getInt(StackConfig.REPLICATION_INLINE_MAX_BYTES_CONFIG))
+                .withDataFragments(config.dataFragments(stores.size())));
     }
 
     private static KeyValueStore wrapPerStore(StackConfig config, KeyValueStore store) {

@@ -33,7 +33,13 @@ class FullStackTest extends AbstractKeyValueStoreTest {
                 "layers", "compression,encryption,integrity",
                 "encryption.keyset", KEYSET));
         storeNames.forEach(name -> props.put("store." + name + ".type", "memory"));
+        props.putAll(replicationProps());
         return StoreStack.open(props);
+    }
+
+    /** How the three stores are replicated; the default is full replication. */
+    protected Map<String, String> replicationProps() {
+        return Map.of();
     }
 
     /** A view of one base store without any layer, as its cloud sees it. */
