@@ -1,21 +1,66 @@
 package io.mcst.stores.azure;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mcst.stores.StoreException;
 import io.mcst.stores.azure.AzureBlobStoreConfig.DefaultCredential;
 import java.net.URI;
 import java.util.Optional;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfEnvironmentVariable;
 
 /**
  * A store on Azure's default credential chain in a process that has no Azure identity, as this test JVM has:
  * no AZURE_* variables, no managed identity, no Azure CLI login. The chain fails before any request reaches
- * the (made-up) account, so no network is needed.
+ * the (made-up) account, and its managed-identity step is pointed at loopback, so no network is needed.
  */
 @DisabledIfEnvironmentVariable(named = "AZURE_CLIENT_ID", matches = ".+", disabledReason = "this process has an Azure identity")
 class AzureDefaultCredentialTest {
+    private static final String[] IDENTITY_SETTINGS = {"IDENTITY_ENDPOINT", "IDENTITY_HEADER", "MSI_ENDPOINT", "MSI_SECRET"};
+    private static ServerSocket identityEndpoint;
+    private static final AtomicInteger identityProbes = new AtomicInteger();
+
+    /**
+     * Points the chain's managed-identity step at a loopback socket that hangs up (the App Service style
+     * endpoint Azure's SDK reads from these settings, system properties included), so the test never probes
+     * the cloud metadata address, and fails fast instead of waiting on it.
+     */
+    @BeforeAll
+    static void managedIdentityOnLoopbackOnly() throws IOException {
+        identityEndpoint = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(() -> {
+            while (!identityEndpoint.isClosed()) {
+                try (Socket probe = identityEndpoint.accept()) {
+                    identityProbes.incrementAndGet();
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        }, "identity-endpoint");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        String endpoint = "http://127.0.0.1:" + identityEndpoint.getLocalPort() + "/msi/token";
+        System.setProperty("IDENTITY_ENDPOINT", endpoint);
+        System.setProperty("IDENTITY_HEADER", "mcst-test");
+        System.setProperty("MSI_ENDPOINT", endpoint);
+        System.setProperty("MSI_SECRET", "mcst-test");
+    }
+
+    @AfterAll
+    static void restore() throws IOException {
+        for (String name : IDENTITY_SETTINGS) {
+            System.clearProperty(name);
+        }
+        identityEndpoint.close();
+    }
 
     @Test
     void noCredentialIsANonRetriableErrorNamingTheStoreAndTheFix() {
@@ -30,7 +75,8 @@ class AzureDefaultCredentialTest {
                         .hasMessageContaining("default Azure credential chain got no token")
                         .hasMessageContaining("'az login'")
                         .hasMessageContaining("store.azure.connection.string")
-                        .hasMessageContaining("store.azure.account.key");
+                        .hasMessageContaining("store.azure.account.key")
+;
             }
         }
     }
