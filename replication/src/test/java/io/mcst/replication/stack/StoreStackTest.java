@@ -91,7 +91,7 @@ class StoreStackTest {
                 "store.ft-a.type", "memory", "store.ft-b.type", "memory", "replication.fault.tolerance", "1")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("replication.fault.tolerance")
-                .hasMessageContaining("tolerate at most 0");
+                .hasMessageContaining("0..0");
     }
 
     @Test
