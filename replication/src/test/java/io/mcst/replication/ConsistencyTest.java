@@ -84,13 +84,6 @@ class ConsistencyTest {
         System.out.println("trust-eternal caught at seed " + seed);
     }
 
-    @Test
-    void writeReturningAfterOneAckIsCaughtByTheRegularityCheck() throws Exception {
-        long seed = firstCaught(Semantics.REGULAR, Mutation.RETURN_AFTER_ONE_ACK,
-                run -> !HistoryChecks.timestampViolations(run.ops(), Semantics.REGULAR).isEmpty());
-        System.out.println("one-ack write caught at seed " + seed);
-    }
-
     /**
      * ALGORITHM.md §9 expected a write that returns before its eternal copy reached a quorum to break
      * regularity. Under the §4 read rule it cannot: a read never returns anything older than the newest

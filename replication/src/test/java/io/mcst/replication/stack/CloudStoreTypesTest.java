@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mcst.stores.KeyValueStore;
+import io.mcst.stores.StoreException;
 import io.mcst.stores.StoreUnavailableException;
 import io.mcst.stores.gcs.GcsTestServer;
 import io.mcst.stores.s3.S3ProxyServer;
@@ -15,6 +16,7 @@ import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfEnvironmentVariable;
 
 /**
  * The s3, azure-blob and gcs store types open from the config vocabulary, and every base store in a stack
@@ -113,13 +115,44 @@ class CloudStoreTypesTest {
     }
 
     @Test
-    void azureNeedsAConnectionStringOrAnAccountKeyPair() {
+    void azureNeedsAConnectionStringAnAccountKeyPairOrOnlyAnAccount() {
+        Map<String, String> base = Map.of("stores", "az", "store.az.type", "azure-blob", "store.az.container", "c");
+        for (Map<String, String> extra : List.of(Map.<String, String>of(), Map.of("store.az.account.key", "a2V5"),
+                Map.of("store.az.connection.string", "AccountName=acct;AccountKey=a2V5", "store.az.account.key", "a2V5"))) {
+            Map<String, String> props = new HashMap<>(base);
+            props.putAll(extra);
+            assertThatThrownBy(() -> StoreStack.open(props))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("store.az.connection.string")
+                    .hasMessageContaining("store.az.account.key")
+                    .hasMessageContaining("default Azure credential chain")
+                    .hasMessageNotContaining("a2V5");
+        }
+    }
+
+    @Test
+    void theDefaultAzureCredentialChainNeedsAnHttpsEndpoint() {
         Map<String, String> props = Map.of("stores", "az", "store.az.type", "azure-blob", "store.az.container", "c",
-                "store.az.account.name", "acct");
+                "store.az.endpoint", "http://127.0.0.1:10000/devstoreaccount1");
         assertThatThrownBy(() -> StoreStack.open(props))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("store.az.connection.string")
-                .hasMessageContaining("store.az.account.key");
+                .hasMessageContaining("store.az.endpoint")
+                .hasMessageContaining("https://");
+    }
+
+    @Test
+    @DisabledIfEnvironmentVariable(named = "AZURE_CLIENT_ID", matches = ".+", disabledReason = "this process has an Azure identity")
+    void anAzureAccountAloneUsesTheDefaultChainWhoseFailureReachesTheCaller() {
+        Map<String, String> props = Map.of("stores", "az", "store.az.type", "azure-blob", "store.az.container", "c",
+                "store.az.account.name", "mcstnocredential");
+        try (KeyValueStore store = StoreStack.open(props)) {
+            // Replication reports a lost quorum as unavailable; the store's own (non-retriable) error is the
+            // cause it names, and AzureDefaultCredentialTest checks that error's type.
+            assertThatThrownBy(() -> store.get("k"))
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("store 'az'")
+                    .hasMessageContaining("default Azure credential chain got no token");
+        }
     }
 
     @Test

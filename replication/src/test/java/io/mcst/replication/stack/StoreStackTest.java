@@ -91,7 +91,8 @@ class StoreStackTest {
                 "store.ft-a.type", "memory", "store.ft-b.type", "memory", "replication.fault.tolerance", "1")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("replication.fault.tolerance")
-                .hasMessageContaining("t must be in 0..0");
+                .hasMessageContaining("tolerate at most 0")
+                .hasMessageContaining("0..0");
     }
 
     @Test

@@ -2,9 +2,12 @@ package io.mcst.stores.azure;
 
 import static java.util.Objects.requireNonNull;
 
+import com.azure.core.exception.ClientAuthenticationException;
+import com.azure.core.http.HttpClient;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
+import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobErrorCode;
@@ -22,6 +25,7 @@ import io.mcst.stores.StoreKeys;
 import io.mcst.stores.StoreUnavailableException;
 import io.mcst.stores.azure.AzureBlobStoreConfig.AccountKey;
 import io.mcst.stores.azure.AzureBlobStoreConfig.ConnectionString;
+import io.mcst.stores.azure.AzureBlobStoreConfig.DefaultCredential;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +41,10 @@ import java.util.concurrent.TimeoutException;
  * uploaded as blocks committed in one step, so a blob is never seen half-written.
  *
  * <p>The SDK tries each request once ({@link #SDK_ATTEMPTS}): retries belong to the retry layer.
+ *
+ * <p>With {@link DefaultCredential} the store asks Azure's {@code DefaultAzureCredential} chain for a token on
+ * its first call, not when it is built, so a store without any credential fails on that call with a
+ * non-retriable {@link StoreException} that lists what the chain tried.
  */
 public final class AzureBlobStore implements KeyValueStore {
     /**
@@ -61,8 +69,9 @@ public final class AzureBlobStore implements KeyValueStore {
     public AzureBlobStore(AzureBlobStoreConfig config) {
         this.config = requireNonNull(config, "config");
         this.guard = new CloseGuard(config.name());
+        HttpClient httpClient = new JdkHttpClientBuilder().build();
         BlobServiceClientBuilder builder = new BlobServiceClientBuilder()
-                .httpClient(new JdkHttpClientBuilder().build())
+                .httpClient(httpClient)
                 .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, SDK_ATTEMPTS,
                         (Duration) null, null, null, null));
         if (config.credentials() instanceof ConnectionString connectionString) {
@@ -70,8 +79,12 @@ public final class AzureBlobStore implements KeyValueStore {
             config.endpoint().ifPresent(endpoint -> builder.endpoint(endpoint.toString()));
         } else if (config.credentials() instanceof AccountKey key) {
             builder.credential(new StorageSharedKeyCredential(key.accountName(), key.accountKey()))
+                    .endpoint(config.endpoint().map(Object::toString).orElse(accountEndpoint(key.accountName())));
+        } else if (config.credentials() instanceof DefaultCredential chain) {
+            // The chain's own token requests (managed identity, Entra ID) go over the same JDK client: no Netty.
+            builder.credential(new DefaultAzureCredentialBuilder().httpClient(httpClient).build())
                     .endpoint(config.endpoint().map(Object::toString)
-                            .orElse("https://" + key.accountName() + ".blob.core.windows.net"));
+                            .orElseGet(() -> accountEndpoint(chain.accountName().orElseThrow())));
         }
         this.container = builder.buildClient().getBlobContainerClient(config.container());
     }
@@ -171,9 +184,12 @@ public final class AzureBlobStore implements KeyValueStore {
                         + "create it or fix store.%s.container".formatted(config.name()), e);
             }
             if (status == 401 || status == 403 || CREDENTIAL_CODES.contains(code)) {
-                return new StoreException(("%s: Azure refused the credentials (%d %s); fix store.%s.connection.string, "
-                        + "or store.%s.account.name and store.%s.account.key")
-                        .formatted(what, status, code, config.name(), config.name(), config.name()), e);
+                String fix = config.credentials() instanceof DefaultCredential
+                        ? "grant the default credential's identity a data role on the container (e.g. Storage Blob "
+                                + "Data Contributor), or set store.%s.connection.string or store.%s.account.key"
+                        : "fix store.%s.connection.string, or store.%s.account.name and store.%s.account.key";
+                return new StoreException("%s: Azure refused the credentials (%d %s); ".formatted(what, status, code)
+                        + fix.formatted(config.name(), config.name(), config.name()), e);
             }
             if (status >= 500 || status == 429 || status == 408 || TRANSIENT_CODES.contains(code)) {
                 return new StoreUnavailableException("%s: Azure answered %d %s".formatted(what, status, code), e);
@@ -183,6 +199,14 @@ public final class AzureBlobStore implements KeyValueStore {
                 return new StoreUnavailableException(what + ": the blob changed while it was read", e);
             }
             return new StoreException("%s: Azure answered %d %s".formatted(what, status, code), e);
+        }
+        if (findCause(e, ClientAuthenticationException.class) instanceof ClientAuthenticationException noToken) {
+            // The default chain found no credential, or the one it found was refused: retrying cannot help.
+            return new StoreException(("%s: the default Azure credential chain got no token; give this process an "
+                    + "identity (AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET, workload or managed identity, "
+                    + "or 'az login'), or set store.%s.connection.string, or store.%s.account.name and "
+                    + "store.%s.account.key. Azure said: %s")
+                    .formatted(what, config.name(), config.name(), config.name(), noToken.getMessage()), e);
         }
         if (hasCause(e, InterruptedException.class)) {
             Thread.currentThread().interrupt();
@@ -194,12 +218,21 @@ public final class AzureBlobStore implements KeyValueStore {
         return new StoreException(what + ": " + e.getMessage(), e);
     }
 
+    private static String accountEndpoint(String accountName) {
+        return "https://" + accountName + ".blob.core.windows.net";
+    }
+
     private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        return findCause(e, type) != null;
+    }
+
+    /** The first throwable of {@code type} in {@code e}'s cause chain, or null. */
+    private static Throwable findCause(Throwable e, Class<? extends Throwable> type) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
-                return true;
+                return t;
             }
         }
-        return false;
+        return null;
     }
 }

@@ -10,9 +10,9 @@ import java.util.Optional;
  *
  * @param name the store's name in errors and logs, e.g. {@code azure}
  * @param container the container that holds the store's blobs; it must exist
- * @param credentials a connection string, or an account name and key
+ * @param credentials a connection string, an account name and key, or Azure's default credential chain
  * @param endpoint the blob service URL; empty means the connection string's, or
- *     {@code https://<account>.blob.core.windows.net} for an account key
+ *     {@code https://<account>.blob.core.windows.net} for an account key or the default chain
  */
 public record AzureBlobStoreConfig(String name, String container, Credentials credentials, Optional<URI> endpoint) {
 
@@ -23,6 +23,15 @@ public record AzureBlobStoreConfig(String name, String container, Credentials cr
         requireNonNull(endpoint, "endpoint");
         if (container.isBlank()) {
             throw new IllegalArgumentException("store '" + name + "': the container name is empty");
+        }
+        if (credentials instanceof DefaultCredential chain && chain.accountName().isEmpty() && endpoint.isEmpty()) {
+            throw new IllegalArgumentException("store '" + name + "': the default Azure credential needs an account name "
+                    + "or an endpoint to know which storage account to reach");
+        }
+        if (credentials instanceof DefaultCredential && endpoint.filter(uri -> !"https".equals(uri.getScheme())).isPresent()) {
+            // The SDK sends bearer tokens over https only.
+            throw new IllegalArgumentException("store '" + name + "': the default Azure credential needs an https "
+                    + "endpoint, not " + endpoint.get());
         }
     }
 
@@ -51,6 +60,19 @@ public record AzureBlobStoreConfig(String name, String container, Credentials cr
         @Override
         public String toString() {
             return "AccountKey[accountName=" + accountName + ", accountKey=[hidden]]";
+        }
+    }
+
+    /**
+     * Azure's {@code DefaultAzureCredential} chain: environment (AZURE_CLIENT_ID with AZURE_CLIENT_SECRET or a
+     * certificate, AZURE_TENANT_ID), workload identity, managed identity, then the Azure CLI, PowerShell and
+     * Developer CLI logins. The identity needs a data role on the container, e.g. Storage Blob Data Contributor.
+     *
+     * @param accountName the storage account, for the default endpoint; may be empty when an endpoint is given
+     */
+    public record DefaultCredential(Optional<String> accountName) implements Credentials {
+        public DefaultCredential {
+            requireNonNull(accountName, "accountName");
         }
     }
 }
