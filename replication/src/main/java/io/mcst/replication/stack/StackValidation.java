@@ -91,8 +91,8 @@ final class StackValidation {
             int max = (stores - 1) / 2;
             if (t > max) {
                 values.get(StackConfig.REPLICATION_FAULT_TOLERANCE_CONFIG).addErrorMessage(("%d stores tolerate at most %d "
-                        + "failures (t < n/2, so any two quorums of n - t stores intersect): set it in 0..%d, or -1 for "
-                        + "%d, or name more stores").formatted(stores, max, max, max));
+                        + "failed: t must be in 0..%d (t < n/2, so any two quorums of n - t stores intersect), or -1 "
+                        + "for %d; add stores or lower t").formatted(stores, max, max, max));
             }
         });
     }

@@ -10,13 +10,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.junit.jupiter.api.Test;
 
 /**
  * The whole stack as a connector gets it from {@link StoreStack#open}: compression and encryption above
- * replication over three memory stores, each checked by the integrity layer. It passes the store contract,
+ * replication over memory stores (three unless a subclass says otherwise), each checked by the integrity layer. It passes the store contract,
  * each store holds only ciphertext, and a replica whose bytes rot is outvoted.
  */
 class FullStackTest extends AbstractKeyValueStoreTest {
@@ -27,7 +28,7 @@ class FullStackTest extends AbstractKeyValueStoreTest {
     @Override
     protected KeyValueStore createStore() {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        storeNames = List.of("full-a-" + run, "full-b-" + run, "full-c-" + run);
+        storeNames = IntStream.range(0, stores()).mapToObj(i -> "full-" + i + "-" + run).toList();
         Map<String, String> props = new HashMap<>(Map.of(
                 "stores", String.join(",", storeNames),
                 "layers", "compression,encryption,integrity",
@@ -37,7 +38,11 @@ class FullStackTest extends AbstractKeyValueStoreTest {
         return StoreStack.open(props);
     }
 
-    /** How the three stores are replicated; the default is full replication. */
+    protected int stores() {
+        return 3;
+    }
+
+    /** How the stores are replicated; the default is full replication. */
     protected Map<String, String> replicationProps() {
         return Map.of();
     }
@@ -51,16 +56,19 @@ class FullStackTest extends AbstractKeyValueStoreTest {
     void everyStoreHoldsOnlyCiphertext() {
         byte[] value = "plaintext that must not reach any cloud; ".repeat(2_000).getBytes(StandardCharsets.UTF_8);
         store.put(key("k"), value);
+        int storesWithBlobs = 0;
         for (String name : storeNames) {
             try (KeyValueStore raw = raw(name)) {
                 List<String> blobs = raw.list("");
-                assertThat(blobs).as("blobs at %s", name).isNotEmpty();
+                // A put returns at a quorum; the last store's copy may still be on its way.
+                storesWithBlobs += blobs.isEmpty() ? 0 : 1;
                 for (String blob : blobs) {
                     String bytes = new String(raw.get(blob).orElseThrow(), StandardCharsets.ISO_8859_1);
                     assertThat(bytes).as("%s at %s", blob, name).doesNotContain("plaintext");
                 }
             }
         }
+        assertThat(storesWithBlobs).isGreaterThanOrEqualTo(storeNames.size() - 1);
         assertThat(store.get(key("k"))).hasValueSatisfying(v -> assertThat(v).isEqualTo(value));
     }
 

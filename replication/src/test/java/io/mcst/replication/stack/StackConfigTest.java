@@ -73,7 +73,7 @@ class StackConfigTest {
         assertThat(errors.get("store.c.path")).singleElement().asString().contains("store 'c'", "missing; set store.c.path", "Directory");
         assertThat(errors.get("store.c.bukcet")).singleElement().asString().contains("no key 'bukcet'", "store.c.path");
         assertThat(errors.get("replication.semantics")).singleElement().asString().contains("eventual", "atomic");
-        assertThat(errors.get("replication.fault.tolerance")).singleElement().asString().contains("3 stores tolerate at most 1 failures", "set it in 0..1");
+        assertThat(errors.get("replication.fault.tolerance")).singleElement().asString().contains("3 stores tolerate at most 1 failed", "t must be in 0..1");
         assertThat(errors.get("compression.level")).singleElement().asString().contains("zstd takes levels 1..19");
         assertThat(errors.get("encryption.keyset")).singleElement().asString().contains("needs a keyset", "KeysetTool new");
     }
