@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * The demo: a local Kafka, a Connect worker with the plugin archive on its plugin.path, three local clouds
@@ -92,7 +91,7 @@ public final class Demo {
         say("  Connect REST at " + connect.rest().base() + ", plugins: " + connect.rest().connectorPlugins());
 
         try (Admin admin = kafka.admin()) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1), new NewTopic(RESTORED, PARTITIONS, (short) 1)))
+            admin.createTopics(List.of(SampleRecords.topic(TOPIC, PARTITIONS), SampleRecords.topic(RESTORED, PARTITIONS)))
                     .all().get();
         }
 

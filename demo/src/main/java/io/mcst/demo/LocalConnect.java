@@ -36,7 +36,7 @@ final class LocalConnect implements AutoCloseable {
             String discovery) throws InterruptedException {
         requireNonNull(classpath, "classpath");
         int restPort = Net.freePort();
-        Path properties = dir.resolve("worker.properties");
+        Path properties = dir.resolve("worker.properties").toAbsolutePath();
         String config = String.join("\n",
                 "bootstrap.servers=" + bootstrapServers,
                 "group.id=" + groupId,

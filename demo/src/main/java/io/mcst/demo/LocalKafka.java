@@ -36,7 +36,7 @@ final class LocalKafka implements AutoCloseable {
         requireNonNull(classpath, "classpath");
         int brokerPort = Net.freePort();
         int controllerPort = Net.freePort();
-        Path properties = dir.resolve("server.properties");
+        Path properties = dir.resolve("server.properties").toAbsolutePath();
         String bootstrap = Net.HOST + ":" + brokerPort;
         String config = String.join("\n",
                 "process.roles=broker,controller",

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,6 +23,14 @@ final class SampleRecords {
     private static final long BASE_TIMESTAMP = 1_700_000_000_000L;
 
     private SampleRecords() {}
+
+    /**
+     * A topic for the sample records or their replay. Their timestamps lie in 2023, so time-based retention
+     * (7 days by default) would delete them within minutes of the broker's first retention check: keep them.
+     */
+    static NewTopic topic(String name, int partitions) {
+        return new NewTopic(name, partitions, (short) 1).configs(Map.of("retention.ms", "-1"));
+    }
 
     /** Produces records {@code from} (inclusive) to {@code to} (exclusive) of the sample sequence; returns their value bytes. */
     static long produce(String bootstrapServers, String topic, int partitions, int from, int to)

@@ -4,20 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
 
 /**
  * The plugin archive installed as a user installs it: unzipped into {@code plugin.path} of a real distributed
- * worker (its own JVM, Kafka's jars only on its classpath), under both discovery modes. If a bundled jar
- * clashed with the worker's (Jackson, Netty, slf4j) or a service file were missing, a connector would be
- * absent here.
+ * worker (its own JVM, Kafka's jars only on its classpath), under both discovery modes (service_load and
+ * only_scan). A missing service file would hide a connector; a bundled jar that clashed with the worker's
+ * (Jackson, Netty, slf4j, Avro) would fail the round trip.
  */
 class WorkerPluginIT {
-    @TempDir
+    private static final Duration TIMEOUT = Duration.ofMinutes(3);
+
+    /** Under target/, not a temporary directory: the broker's and workers' logs outlive a failure. */
     static Path dir;
     static String classpath;
     static Path pluginPath;
@@ -25,6 +30,7 @@ class WorkerPluginIT {
 
     @BeforeAll
     static void startKafka() throws Exception {
+        dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "worker-plugin-it-").toAbsolutePath();
         classpath = Files.readString(Path.of(System.getProperty("mcst.worker.classpath"))).trim();
         pluginPath = dir.resolve("plugins");
         PluginArchive.install(Path.of(System.getProperty("mcst.plugin.archive")), pluginPath);
@@ -38,13 +44,63 @@ class WorkerPluginIT {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"service_load", "only_scan"})
-    void workerListsBothConnectors(String discovery) throws Exception {
-        try (LocalConnect connect = LocalConnect.start(dir.resolve("connect-" + discovery), classpath,
-                kafka.bootstrapServers(), "mcst-it-" + discovery.replace('_', '-'), pluginPath, discovery)) {
-            assertThat(connect.rest().connectorPlugins())
-                    .as("connector plugins of a worker with plugin.discovery=%s; log: %s", discovery, connect.log())
+    /**
+     * The connectors run in the real worker from the installed archive: a sink archives a topic to three
+     * directories, a source replays it into another topic, byte for byte. Class-loading clashes between the
+     * archive's libraries (Avro, Jackson, Tink, the cloud SDKs) and the worker's would fail here.
+     */
+    @Test
+    void serviceLoadWorkerListsBothConnectorsAndRunsThemByteExact() throws Exception {
+        Map<String, String> storage = new LinkedHashMap<>();
+        storage.put("stores", "a,b,c");
+        for (String store : List.of("a", "b", "c")) {
+            storage.put("store." + store + ".type", "filesystem");
+            storage.put("store." + store + ".path", dir.resolve("clouds/" + store).toString());
+        }
+        Map<String, String> bytes = Map.of(
+                "key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter",
+                "value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter",
+                "header.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        Map<String, String> sink = new LinkedHashMap<>(storage);
+        sink.putAll(bytes);
+        sink.putAll(Map.of("connector.class", Connectors.SINK, "topics", "events", "flush.size", "100",
+                "rotate.schedule.interval.ms", "2000", "layers", "compression", "compression.codec", "zstd"));
+        Map<String, String> source = new LinkedHashMap<>(storage);
+        source.putAll(bytes);
+        source.putAll(Map.of("connector.class", Connectors.SOURCE, "archive.topics", "events",
+                "topic.rename.format", "${topic}-restored", "target.cluster.bootstrap.servers", kafka.bootstrapServers(),
+                "layers", "compression", "compression.codec", "zstd"));
+
+        try (LocalConnect connect = LocalConnect.start(dir.resolve("connect-service-load"), classpath,
+                kafka.bootstrapServers(), "mcst-it-service-load", pluginPath, "service_load");
+                Admin admin = kafka.admin()) {
+            assertThat(connect.rest().connectorPlugins()).as("plugins; log: %s", connect.log())
+                    .contains(Connectors.SINK, Connectors.SOURCE);
+            admin.createTopics(List.of(SampleRecords.topic("events", 2), SampleRecords.topic("events-restored", 2)))
+                    .all().get();
+            SampleRecords.produce(kafka.bootstrapServers(), "events", 2, 0, 1_000);
+            connect.rest().putConnector("archive-events", sink);
+            Progress.await("archived", 1_000, TIMEOUT, () -> {
+                connect.rest().ensureNotFailed("archive-events", "worker log: " + connect.log());
+                return Progress.archived(admin, "archive-events");
+            }, System.out::println);
+            connect.rest().putConnector("replay-events", source);
+            Progress.await("restored", 1_000, TIMEOUT, () -> {
+                connect.rest().ensureNotFailed("replay-events", "worker log: " + connect.log());
+                return Progress.records(admin, "events-restored");
+            }, System.out::println);
+        }
+        TopicComparison.Result result = TopicComparison.compare(kafka.bootstrapServers(), "events", "events-restored");
+        assertThat(result.differences()).isEmpty();
+        assertThat(result.records()).isEqualTo(1_000);
+    }
+
+    /** Classpath scanning, the other discovery mode: the worker scans the archive's classes instead of reading its service files. */
+    @Test
+    void scanningWorkerListsBothConnectors() throws Exception {
+        try (LocalConnect connect = LocalConnect.start(dir.resolve("connect-only-scan"), classpath,
+                kafka.bootstrapServers(), "mcst-it-only-scan", pluginPath, "only_scan")) {
+            assertThat(connect.rest().connectorPlugins()).as("plugins; log: %s", connect.log())
                     .contains(Connectors.SINK, Connectors.SOURCE);
         }
     }

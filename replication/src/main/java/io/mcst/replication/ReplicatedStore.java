@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -44,12 +45,16 @@ public final class ReplicatedStore implements KeyValueStore {
     private final String name;
     private final List<StoreLane> lanes;
     private final int quorum;
+    /** Null when whole values are replicated; the erasure code otherwise (ALGORITHM.md §8a). */
+    private final ReedSolomon code;
     private final ReplicationOptions options;
     private final Mutation mutation;
     private final String clientId;
     private final CloseGuard guard;
     private final BackgroundWork background = new BackgroundWork();
     private final LongAdder readRounds = new LongAdder();
+    /** The last counter this instance wrote with, under any key. */
+    private final AtomicLong lastCounter = new AtomicLong();
 
     /**
      * Replicates over {@code stores}, in order; it owns them and closes them on {@link #close()}.
@@ -66,6 +71,13 @@ public final class ReplicatedStore implements KeyValueStore {
         this.mutation = requireNonNull(mutation, "mutation");
         int t = options.faultToleranceFor(stores.size());
         this.quorum = stores.size() - t;
+        int k = options.dataFragments();
+        if (k > stores.size() - 2 * t) {
+            throw new IllegalArgumentException("erasure coding with k=" + k + " data fragments needs k <= n - 2t = "
+                    + (stores.size() - 2 * t) + " for n=" + stores.size() + " stores and t=" + t
+                    + ", so a write's and a read's quorums share k fragments; lower k or t, or add stores");
+        }
+        this.code = k == 0 ? null : new ReedSolomon(k, stores.size());
         List<StoreLane> lanes = new ArrayList<>();
         for (KeyValueStore store : stores) {
             lanes.add(new StoreLane(lanes.size(), store, options.threadsPerStore(), options.queuedCallsPerStore()));
@@ -171,18 +183,20 @@ public final class ReplicatedStore implements KeyValueStore {
                 max = view.max();
             }
         }
-        Timestamp ts = max.next(clientId);
+        Timestamp ts = nextTimestamp(max);
         Blob blob = Blob.full(kind, ts, value);
-        byte[] encoded = blob.encode();
-        byte[] eternal = value.length > options.inlineMaxBytes() ? blob.thin().encode() : encoded;
+        byte[][] temporaries = perStore(blob);
+        // Erasure mode: the eternal copy is always thin, so no store holds more than its fragment of a value.
+        byte[] eternal = code != null || value.length > options.inlineMaxBytes() ? blob.thin().encode() : temporaries[0];
         String temporaryKey = KeyLayout.temporaryKey(escaped, ts, kind);
         String eternalKey = KeyLayout.eternalKey(escaped);
 
         CompletableFuture<Void> committed = new CompletableFuture<>();
-        collectGarbage(escaped, collect, ts, committed);
         try {
             int acks = mutation == Mutation.RETURN_AFTER_ONE_ACK ? 1 : quorum;
-            Phase<Void> temporary = new Phase<>(monitor, lanes, lane -> call(lane, store -> put(store, temporaryKey, encoded)));
+            Phase<Void> temporary = new Phase<>(monitor, lanes,
+                    lane -> call(lane, store -> put(store, temporaryKey, temporaries[lane.index()])));
+            collectGarbage(escaped, collect, temporary, ts, committed);
             await(monitor, () -> temporary.successes() >= acks, temporary, acks, what + " (temporary copy " + temporaryKey + ")");
             if (mutation != Mutation.RETURN_BEFORE_ETERNAL_QUORUM) {
                 Phase<Void> eternalCopy = new Phase<>(monitor, lanes, lane -> call(lane, store -> put(store, eternalKey, eternal)));
@@ -199,14 +213,26 @@ public final class ReplicatedStore implements KeyValueStore {
     }
 
     /**
+     * A timestamp above {@code seen} that no other write of this instance uses: threads sharing one instance
+     * (one client id) may write one key at once, and two writes with one timestamp would share a temporary
+     * key. Counters only need to grow per key, so skipping values is harmless.
+     */
+    private Timestamp nextTimestamp(Timestamp seen) {
+        long counter = lastCounter.updateAndGet(last -> Math.addExact(Math.max(last, seen.counter()), 1));
+        return new Timestamp(counter, clientId);
+    }
+
+    /**
      * Phase 4: at each store, once its phase-1 list has arrived (also after the write returned) and the
      * write has committed, remove the temporary keys that list showed below {@code ts}. Only keys this
      * writer saw and superseded; never the eternal key. Best effort: a failed remove is left for the next
-     * writer's GC.
+     * writer's GC. In erasure mode only at stores that acknowledged this write's own fragment, so a store
+     * never drops an older fragment without holding a newer one (ALGORITHM.md §8a).
      */
-    private void collectGarbage(String escaped, Collect collect, Timestamp ts, CompletableFuture<Void> committed) {
+    private void collectGarbage(String escaped, Collect collect, Phase<Void> temporary, Timestamp ts, CompletableFuture<Void> committed) {
         for (StoreLane lane : lanes) {
-            background.track(collect.lists.get(lane.index()).thenCombine(committed, (listed, ignored) -> listed)
+            CompletableFuture<Void> ready = code == null ? committed : committed.thenCombine(temporary.future(lane.index()), (a, b) -> null);
+            background.track(collect.lists.get(lane.index()).thenCombine(ready, (listed, ignored) -> listed)
                     .thenCompose(listed -> CompletableFuture.allOf(listed.stream()
                             .filter(old -> old.ts().compareTo(ts) < 0)
                             .map(old -> call(lane, store -> {
@@ -252,7 +278,12 @@ public final class ReplicatedStore implements KeyValueStore {
                     }
                 }
                 Temporary target;
-                if (mutation == Mutation.TRUST_ETERNAL || newest == null || (eternal != null && newest.ts().compareTo(eternal.ts()) <= 0)) {
+                if (code != null) {
+                    target = kthHighestStoreMaximum(views);
+                    if (target == null) {
+                        return Versioned.NEVER_WRITTEN;
+                    }
+                } else if (mutation == Mutation.TRUST_ETERNAL || newest == null || (eternal != null && newest.ts().compareTo(eternal.ts()) <= 0)) {
                     if (eternal == null) {
                         return Versioned.NEVER_WRITTEN;
                     }
@@ -264,25 +295,34 @@ public final class ReplicatedStore implements KeyValueStore {
                     target = newest;
                 }
                 String temporaryKey = KeyLayout.temporaryKey(escaped, target.ts(), target.kind());
-                Phase<Blob> gets = new Phase<>(monitor, lanes, lane -> call(lane, store -> getTemporary(store, temporaryKey, target)));
+                Phase<Blob> gets = new Phase<>(monitor, lanes,
+                        lane -> call(lane, store -> getTemporary(store, lane.index(), temporaryKey, target)));
                 for (StoreLane lane : lanes) {
                     CompletableFuture<Blob> answer = gets.future(lane.index());
                     answer.thenAccept(blob -> {
                         if (blob != null) {
-                            fetch.offer(blob);
+                            fetch.offer(lane.index(), blob);
                         }
                     });
                     repairIfCorrupt(lane, temporaryKey, target.ts(), answer, fetch);
                 }
-                BooleanSupplier absentAtQuorum = () -> gets.answers().stream().filter(blob -> blob == null).count()
-                        - (lanes.size() - gets.successes()) >= quorum;
-                await(monitor, () -> fetch.found() != null || absentAtQuorum.getAsBoolean(), gets, quorum,
+                // Replication: one copy suffices, so look again only once a quorum answered "absent".
+                // Erasure: look again once a quorum answered without k fragments of the version between
+                // them (a completed, uncollected version would have k among any quorum), or once too few
+                // stores are left to hold k.
+                BooleanSupplier roundOver = () -> {
+                    long absent = gets.answers().stream().filter(blob -> blob == null).count() - (lanes.size() - gets.successes());
+                    return code == null ? absent >= quorum
+                            : gets.successes() >= quorum || absent > lanes.size() - code.dataFragments();
+                };
+                await(monitor, () -> fetch.found() != null || roundOver.getAsBoolean(), gets, quorum,
                         what + " (round " + round + ": fetch " + temporaryKey + ")");
                 if (fetch.found() != null) {
                     return finishRead(monitor, escaped, fetch.found(), views, what);
                 }
                 // temp(M) is gone at a quorum: a newer write completed meanwhile. Look again; never fall back
-                // to a lower temporary key (a concurrent GC may have left a superseded one).
+                // to a lower temporary key (a concurrent GC may have left a superseded one). In erasure mode M
+                // may also be a version still in flight, or a crashed writer's partial one.
             }
         } finally {
             fetch.end();
@@ -299,8 +339,9 @@ public final class ReplicatedStore implements KeyValueStore {
                     .count();
             if (listedAt < quorum) {
                 String temporaryKey = KeyLayout.temporaryKey(escaped, found.ts(), found.kind());
-                byte[] encoded = Blob.full(found.kind(), found.ts(), found.payload()).encode();
-                Phase<Void> writeBack = new Phase<>(monitor, lanes, lane -> call(lane, store -> put(store, temporaryKey, encoded)));
+                byte[][] encoded = perStore(found);
+                Phase<Void> writeBack = new Phase<>(monitor, lanes,
+                        lane -> call(lane, store -> put(store, temporaryKey, encoded[lane.index()])));
                 awaitQuorum(monitor, writeBack, what + " (write back " + temporaryKey + ")");
             }
         }
@@ -319,7 +360,7 @@ public final class ReplicatedStore implements KeyValueStore {
                         return CompletableFuture.completedFuture(null);
                     }
                     LOG.info("{}: read-repair of {} at store '{}', which returned corrupt bytes", name, temporaryKey, lane.name());
-                    byte[] encoded = Blob.full(good.kind(), good.ts(), good.payload()).encode();
+                    byte[] encoded = perStore(good)[lane.index()];
                     return call(lane, store -> put(store, temporaryKey, encoded)).exceptionally(e -> {
                         LOG.warn("{}: read-repair of {} at store '{}' failed: {}", name, temporaryKey, lane.name(), e.toString());
                         return null;
@@ -327,18 +368,33 @@ public final class ReplicatedStore implements KeyValueStore {
                 }));
     }
 
-    /** The value found for one read, from any round's fetch (an answer that arrives late still ends the read). */
-    private static final class Fetch {
+    /**
+     * The value found for one read, from any round's fetch (an answer that arrives late still ends the
+     * read). Erasure mode gathers fragments per version across rounds until k of one version decode.
+     */
+    private final class Fetch {
         private final Object monitor;
+        private final Map<Timestamp, Map<Integer, Blob>> fragments = new HashMap<>();
         final CompletableFuture<Blob> result = new CompletableFuture<>();
 
         Fetch(Object monitor) {
             this.monitor = monitor;
         }
 
-        void offer(Blob blob) {
+        void offer(int store, Blob blob) {
             synchronized (monitor) {
-                result.complete(blob);
+                if (code == null) {
+                    result.complete(blob);
+                } else {
+                    Map<Integer, Blob> ofVersion = fragments.computeIfAbsent(blob.ts(), ts -> new HashMap<>());
+                    ofVersion.put(store, blob);
+                    if (ofVersion.size() >= code.dataFragments() && !result.isDone()) {
+                        Map<Integer, byte[]> shards = new HashMap<>();
+                        ofVersion.forEach((index, fragment) -> shards.put(index, fragment.payload()));
+                        byte[] value = code.decode(shards, blob.valueLength());
+                        result.complete(Blob.full(blob.kind(), blob.ts(), value));
+                    }
+                }
                 monitor.notifyAll();
             }
         }
@@ -405,18 +461,63 @@ public final class ReplicatedStore implements KeyValueStore {
         return blob;
     }
 
-    /** The blob under a temporary key, null if absent; a blob that disagrees with its key is corrupt. */
-    private static Blob getTemporary(KeyValueStore store, String temporaryKey, Temporary expected) {
+    /**
+     * The blob under a temporary key, null if absent; a blob that disagrees with its key (or, erasure-coded,
+     * is not this store's fragment of a value of this code) is corrupt.
+     */
+    private Blob getTemporary(KeyValueStore store, int storeIndex, String temporaryKey, Temporary expected) {
         Optional<byte[]> bytes = store.get(temporaryKey);
         if (bytes.isEmpty()) {
             return null;
         }
         String where = "store '" + store.name() + "', key " + temporaryKey;
         Blob blob = Blob.decode(bytes.get(), where);
-        if (!blob.ts().equals(expected.ts()) || blob.kind() != expected.kind() || blob.form() != Blob.Form.FULL) {
+        boolean fits = code == null
+                ? blob.form() == Blob.Form.FULL
+                : blob.form() == Blob.Form.FRAGMENT && blob.fragmentIndex() == storeIndex
+                        && blob.dataFragments() == code.dataFragments()
+                        && blob.payload().length == ReedSolomon.fragmentSize(blob.valueLength(), code.dataFragments());
+        if (!blob.ts().equals(expected.ts()) || blob.kind() != expected.kind() || !fits) {
             throw new StoreCorruptionException(where + ": blob header " + blob + " does not match its key");
         }
         return blob;
+    }
+
+    /** The temporary blob each store gets for {@code version}: the whole value, or store i's fragment. */
+    private byte[][] perStore(Blob version) {
+        byte[][] blobs = new byte[lanes.size()][];
+        if (code == null) {
+            Arrays.fill(blobs, version.encode());
+        } else {
+            byte[][] fragments = code.encode(version.payload());
+            for (int i = 0; i < blobs.length; i++) {
+                blobs[i] = new Blob(version.kind(), Blob.Form.FRAGMENT, version.ts(), i, code.dataFragments(),
+                        version.valueLength(), fragments[i]).encode();
+            }
+        }
+        return blobs;
+    }
+
+    /**
+     * Erasure mode's choice of version to fetch (ALGORITHM.md §8a, the second rule): the k-th highest of the
+     * answering stores' newest listed timestamps, so at least k stores list that version or a newer one.
+     * A write that completed before the read has its fragment at a quorum, whose intersection with the read
+     * quorum holds at least n − 2t &gt;= k stores, each still listing it or, since GC there waits for the
+     * collector's own fragment, a newer version: so the choice is never older than that write. Null if
+     * fewer than k stores list anything (never written).
+     */
+    private Temporary kthHighestStoreMaximum(List<StoreView> views) {
+        List<Temporary> maxima = new ArrayList<>();
+        for (StoreView view : views) {
+            if (view != null) {
+                view.temporaries().stream().max((a, b) -> a.ts().compareTo(b.ts())).ifPresent(maxima::add);
+            }
+        }
+        if (maxima.size() < code.dataFragments()) {
+            return null;
+        }
+        maxima.sort((a, b) -> b.ts().compareTo(a.ts()));
+        return maxima.get(code.dataFragments() - 1);
     }
 
     private static Void put(KeyValueStore store, String key, byte[] bytes) {

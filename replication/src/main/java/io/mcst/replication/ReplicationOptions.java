@@ -19,6 +19,9 @@ import java.time.Duration;
  * @param threadsPerStore concurrent calls to one store
  * @param queuedCallsPerStore calls to one store that may wait for a thread; beyond that a call fails at once
  *     as "no answer", so a stalled store cannot exhaust memory
+ * @param dataFragments 0 to store whole values at every store (the default); k &gt; 0 to erasure-code them:
+ *     store i holds fragment i of a Reed–Solomon code any k fragments of which decode (ALGORITHM.md §8a),
+ *     so storage drops from n times to n/k times the value. Needs k &lt;= n − 2t.
  */
 public record ReplicationOptions(
         Semantics semantics,
@@ -27,7 +30,8 @@ public record ReplicationOptions(
         int maxReadRounds,
         Duration phaseTimeout,
         int threadsPerStore,
-        int queuedCallsPerStore) {
+        int queuedCallsPerStore,
+        int dataFragments) {
 
     public static final int MAX_FAULT_TOLERANCE = -1;
     public static final int DEFAULT_INLINE_MAX_BYTES = 64 * 1024;
@@ -48,6 +52,9 @@ public record ReplicationOptions(
         if (maxReadRounds < 1 || threadsPerStore < 1 || queuedCallsPerStore < 1) {
             throw new IllegalArgumentException("maxReadRounds, threadsPerStore and queuedCallsPerStore must be positive: " + this);
         }
+        if (dataFragments < 0) {
+            throw new IllegalArgumentException("dataFragments must be 0 (replicate) or a positive k: " + dataFragments);
+        }
         if (phaseTimeout.isNegative() || phaseTimeout.isZero()) {
             throw new IllegalArgumentException("phaseTimeout must be positive: " + phaseTimeout);
         }
@@ -55,31 +62,36 @@ public record ReplicationOptions(
 
     public static ReplicationOptions defaults() {
         return new ReplicationOptions(Semantics.ATOMIC, MAX_FAULT_TOLERANCE, DEFAULT_INLINE_MAX_BYTES,
-                DEFAULT_MAX_READ_ROUNDS, DEFAULT_PHASE_TIMEOUT, DEFAULT_THREADS_PER_STORE, DEFAULT_QUEUED_CALLS_PER_STORE);
+                DEFAULT_MAX_READ_ROUNDS, DEFAULT_PHASE_TIMEOUT, DEFAULT_THREADS_PER_STORE, DEFAULT_QUEUED_CALLS_PER_STORE, 0);
     }
 
     public ReplicationOptions withSemantics(Semantics value) {
-        return new ReplicationOptions(value, faultTolerance, inlineMaxBytes, maxReadRounds, phaseTimeout, threadsPerStore, queuedCallsPerStore);
+        return new ReplicationOptions(value, faultTolerance, inlineMaxBytes, maxReadRounds, phaseTimeout, threadsPerStore, queuedCallsPerStore, dataFragments);
     }
 
     public ReplicationOptions withFaultTolerance(int value) {
-        return new ReplicationOptions(semantics, value, inlineMaxBytes, maxReadRounds, phaseTimeout, threadsPerStore, queuedCallsPerStore);
+        return new ReplicationOptions(semantics, value, inlineMaxBytes, maxReadRounds, phaseTimeout, threadsPerStore, queuedCallsPerStore, dataFragments);
     }
 
     public ReplicationOptions withInlineMaxBytes(int value) {
-        return new ReplicationOptions(semantics, faultTolerance, value, maxReadRounds, phaseTimeout, threadsPerStore, queuedCallsPerStore);
+        return new ReplicationOptions(semantics, faultTolerance, value, maxReadRounds, phaseTimeout, threadsPerStore, queuedCallsPerStore, dataFragments);
     }
 
     public ReplicationOptions withMaxReadRounds(int value) {
-        return new ReplicationOptions(semantics, faultTolerance, inlineMaxBytes, value, phaseTimeout, threadsPerStore, queuedCallsPerStore);
+        return new ReplicationOptions(semantics, faultTolerance, inlineMaxBytes, value, phaseTimeout, threadsPerStore, queuedCallsPerStore, dataFragments);
     }
 
     public ReplicationOptions withPhaseTimeout(Duration value) {
-        return new ReplicationOptions(semantics, faultTolerance, inlineMaxBytes, maxReadRounds, value, threadsPerStore, queuedCallsPerStore);
+        return new ReplicationOptions(semantics, faultTolerance, inlineMaxBytes, maxReadRounds, value, threadsPerStore, queuedCallsPerStore, dataFragments);
     }
 
     public ReplicationOptions withQueuePerStore(int threads, int queuedCalls) {
-        return new ReplicationOptions(semantics, faultTolerance, inlineMaxBytes, maxReadRounds, phaseTimeout, threads, queuedCalls);
+        return new ReplicationOptions(semantics, faultTolerance, inlineMaxBytes, maxReadRounds, phaseTimeout, threads, queuedCalls, dataFragments);
+    }
+
+    /** Erasure-codes values into {@code k} data fragments (0: replicate whole values). */
+    public ReplicationOptions withDataFragments(int k) {
+        return new ReplicationOptions(semantics, faultTolerance, inlineMaxBytes, maxReadRounds, phaseTimeout, threadsPerStore, queuedCallsPerStore, k);
     }
 
     /** The fault tolerance for {@code n} stores: the configured t, checked, or floor((n-1)/2). */

@@ -29,14 +29,6 @@ public record Timestamp(long counter, String clientId) implements Comparable<Tim
         }
     }
 
-    /** The next timestamp of writer {@code clientId} after this one; fails rather than wrap around. */
-    Timestamp next(String writerId) {
-        if (counter == Long.MAX_VALUE) {
-            throw new IllegalStateException("timestamp counter overflow after " + this);
-        }
-        return new Timestamp(counter + 1, writerId);
-    }
-
     byte[] clientIdBytes() {
         return HexFormat.of().parseHex(clientId);
     }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 class ConsistencyTest {
     private static final int ATOMIC_HISTORIES = 600;
     private static final int REGULAR_HISTORIES = 450;
+    private static final int ERASURE_HISTORIES = 300;
     /** Seeds a mutant gets before the test concludes the checker missed it. */
     private static final int MUTANT_SEEDS = 400;
     private static final int EARLY_RETURN_SEEDS = 150;
@@ -47,6 +48,27 @@ class ConsistencyTest {
                 fail("violation at " + run.shape() + "\n" + violations + "\n" + describe(run));
             }
         }
+    }
+
+    /**
+     * Erasure mode (ALGORITHM.md §8a) under the same schedules: crashed writers leave partial fragment sets,
+     * GC runs concurrently, up to t stores fail. Half atomic (both judges), half regular.
+     */
+    @Test
+    void erasureCodedHistoriesUnderFaultsAreLinearizableOrRegular() throws Exception {
+        int contended = 0;
+        for (long seed = 1; seed <= ERASURE_HISTORIES; seed++) {
+            Semantics semantics = seed % 2 == 0 ? Semantics.ATOMIC : Semantics.REGULAR;
+            Run run = HistoryScenario.run(seed, profile(seed), semantics, Mutation.NONE, true);
+            assertLive(run);
+            List<String> violations = HistoryChecks.timestampViolations(run.ops(), semantics);
+            boolean linearizable = semantics == Semantics.REGULAR || HistoryChecks.isLinearizable(run.ops());
+            if (!violations.isEmpty() || !linearizable) {
+                fail("violation at " + run.shape() + "\n" + violations + "\nlinearizable: " + linearizable + "\n" + describe(run));
+            }
+            contended += run.contendedReads();
+        }
+        System.out.printf("erasure: %d histories, %d reads gave up under contention%n", ERASURE_HISTORIES, contended);
     }
 
     @Test

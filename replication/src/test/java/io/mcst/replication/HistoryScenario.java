@@ -60,14 +60,24 @@ final class HistoryScenario {
 
     private HistoryScenario() {}
 
+    /** Erasure-coded shapes (n, t, k) with k <= n - 2t. */
+    private static final int[][] ERASURE_SHAPES = {{3, 1, 1}, {4, 1, 2}, {5, 1, 3}, {5, 2, 1}, {6, 2, 2}, {7, 2, 3}};
+
     static Run run(long seed, Profile profile, Semantics semantics, Mutation mutation) throws Exception {
+        return run(seed, profile, semantics, mutation, false);
+    }
+
+    /** With {@code erasure}, values are erasure-coded over one of {@link #ERASURE_SHAPES}. */
+    static Run run(long seed, Profile profile, Semantics semantics, Mutation mutation, boolean erasure) throws Exception {
         Random random = new Random(seed);
-        int n = new int[] {1, 3, 5}[random.nextInt(3)];
-        int t = (n - 1) / 2;
+        int[] erasureShape = ERASURE_SHAPES[random.nextInt(ERASURE_SHAPES.length)];
+        int n = erasure ? erasureShape[0] : new int[] {1, 3, 5}[random.nextInt(3)];
+        int t = erasure ? erasureShape[1] : (n - 1) / 2;
+        int k = erasure ? erasureShape[2] : 0;
         int clients = 2 + random.nextInt(4);
         int inlineMaxBytes = random.nextBoolean() ? 0 : ReplicationOptions.DEFAULT_INLINE_MAX_BYTES;
-        StringBuilder shape = new StringBuilder("seed=%d %s n=%d t=%d clients=%d %s %s inline=%d".formatted(
-                seed, profile, n, t, clients, semantics, mutation, inlineMaxBytes));
+        StringBuilder shape = new StringBuilder("seed=%d %s n=%d t=%d k=%d clients=%d %s %s inline=%d".formatted(
+                seed, profile, n, t, k, clients, semantics, mutation, inlineMaxBytes));
 
         List<FaultInjectingStore> stores = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -77,6 +87,8 @@ final class HistoryScenario {
         }
         ReplicationOptions options = ReplicationOptions.defaults()
                 .withSemantics(semantics)
+                .withFaultTolerance(t)
+                .withDataFragments(k)
                 .withInlineMaxBytes(inlineMaxBytes)
                 // Broken variants may wait for answers the correct one would not need: judge only their safety.
                 .withPhaseTimeout(mutation == Mutation.NONE ? LIVENESS_TIMEOUT : Duration.ofSeconds(2))

@@ -104,9 +104,10 @@ class ReplicatedStoreTest {
     }
 
     @Test
-    void corruptAnswersCountAsNoAnswerNeverAsNotFound() {
+    void corruptAnswersCountAsNoAnswerNeverAsNotFound() throws Exception {
         open(3, ReplicationOptions.defaults());
         store.put("k", utf8("precious"));
+        assertThat(store.awaitBackgroundWork(GENEROUS)).as("every store holds both copies").isTrue();
         faulty.get(0).corrupt(7);
         assertThat(store.get("k")).hasValueSatisfying(v -> assertThat(v).isEqualTo(utf8("precious")));
         faulty.get(1).crash();
@@ -163,6 +164,27 @@ class ReplicatedStoreTest {
         } finally {
             clients.forEach(ReplicatedStore::close);
         }
+    }
+
+    @Test
+    void threadsSharingOneInstanceWriteWithDistinctTimestamps() throws Exception {
+        open(3, ReplicationOptions.defaults());
+        List<Timestamp> written = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 6; t++) {
+            Thread thread = new Thread(() -> {
+                for (int i = 0; i < 20; i++) {
+                    written.add(store.write("one-key", Kind.VALUE, utf8("v" + i)));
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join(GENEROUS.toMillis());
+        }
+        // One client id: only the counters can tell these writes apart, and they must.
+        assertThat(written).hasSize(120).doesNotHaveDuplicates();
     }
 
     @Test

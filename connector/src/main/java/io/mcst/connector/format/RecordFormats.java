@@ -33,11 +33,6 @@ public final class RecordFormats {
         };
     }
 
-    /** Whether format {@code name} writes Avro containers, which are the only ones that take a codec. */
-    public static boolean supportsCodec(String name) {
-        return ENVELOPE.equals(name) || AVRO.equals(name);
-    }
-
     /** The format that writes segments with {@code extension}, for reading them (the codec is in the blob). */
     public static Optional<RecordFormat> forExtension(String extension) {
         return NAMES.stream().map(name -> of(name, AvroCodecs.NULL))

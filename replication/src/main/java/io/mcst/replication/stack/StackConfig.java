@@ -36,6 +36,12 @@ public final class StackConfig extends AbstractConfig {
     public static final String REPLICATION_INLINE_MAX_BYTES_CONFIG = "replication.inline.max.bytes";
     public static final int DEFAULT_REPLICATION_INLINE_MAX_BYTES = 64 * 1024;
 
+    public static final String REPLICATION_CODING_CONFIG = "replication.coding";
+    public static final String DEFAULT_REPLICATION_CODING = "replicate";
+    public static final String ERASURE_DATA_FRAGMENTS_CONFIG = "erasure.data.fragments";
+    /** -1 stands for the most the stores allow, n − 2t. */
+    public static final int DEFAULT_ERASURE_DATA_FRAGMENTS = -1;
+
     public static final String RETRY_MAX_ATTEMPTS_CONFIG = "retry.max.attempts";
     public static final int DEFAULT_RETRY_MAX_ATTEMPTS = RetryPolicy.DEFAULT.maxAttempts();
     public static final String RETRY_BACKOFF_INITIAL_MS_CONFIG = "retry.backoff.initial.ms";
@@ -83,6 +89,17 @@ public final class StackConfig extends AbstractConfig {
                                 + "most reads take one round; larger values once, with a small timestamp record "
                                 + "as the eternal copy, halving upload bandwidth and storage for segments.",
                         GROUP, ++order, ConfigDef.Width.SHORT, "Inline value limit")
+                .define(REPLICATION_CODING_CONFIG, Type.STRING, DEFAULT_REPLICATION_CODING,
+                        ConfigDef.ValidString.in("replicate", "erasure"), Importance.MEDIUM,
+                        "replicate: every store holds each whole value (n times the data). erasure: store i holds "
+                                + "fragment i of a Reed-Solomon code, any " + ERASURE_DATA_FRAGMENTS_CONFIG
+                                + " of which rebuild the value, so the stores hold n/k times the data.",
+                        GROUP, ++order, ConfigDef.Width.SHORT, "Coding")
+                .define(ERASURE_DATA_FRAGMENTS_CONFIG, Type.INT, DEFAULT_ERASURE_DATA_FRAGMENTS,
+                        ConfigDef.Range.atLeast(-1), Importance.MEDIUM,
+                        "k, the fragments that rebuild a value when " + REPLICATION_CODING_CONFIG + "=erasure: "
+                                + "1..n-2t, so that a write's and a read's quorums share k stores. -1 means n-2t.",
+                        GROUP, ++order, ConfigDef.Width.SHORT, "Erasure data fragments")
                 .define(RETRY_MAX_ATTEMPTS_CONFIG, Type.INT, DEFAULT_RETRY_MAX_ATTEMPTS, ConfigDef.Range.atLeast(1),
                         Importance.LOW,
                         "Calls each base store gets per operation when it answers with a transient failure "
@@ -137,6 +154,21 @@ public final class StackConfig extends AbstractConfig {
     /** The keys of store {@code name}, without their {@code store.<name>.} prefix. */
     public Map<String, Object> storeProperties(String name) {
         return originalsWithPrefix(STORE_PREFIX + name + ".");
+    }
+
+    /** k for erasure coding over {@code n} stores, 0 when replicating whole values; valid once validated. */
+    int dataFragments(int n) {
+        if (!getString(REPLICATION_CODING_CONFIG).equals("erasure")) {
+            return 0;
+        }
+        int k = getInt(ERASURE_DATA_FRAGMENTS_CONFIG);
+        return k == DEFAULT_ERASURE_DATA_FRAGMENTS ? n - 2 * faultTolerance(n) : k;
+    }
+
+    /** t for {@code n} stores: the configured one, or floor((n-1)/2) for -1. */
+    int faultTolerance(int n) {
+        int t = getInt(REPLICATION_FAULT_TOLERANCE_CONFIG);
+        return t == DEFAULT_REPLICATION_FAULT_TOLERANCE ? (n - 1) / 2 : t;
     }
 
     /** How each base store retries transient failures; only called when {@link #validate} found it valid. */
@@ -206,7 +238,7 @@ public final class StackConfig extends AbstractConfig {
         StringBuilder rst = new StringBuilder(CONFIG_DEF.toEnrichedRst());
         new TreeMap<>(StoreStack.TYPES).forEach((typeName, type) -> {
             String title = "Store type ``" + typeName + "``";
-            rst.append('\n').append(title).append('\n').append("-".repeat(title.length())).append("\n\n")
+            rst.append('\n').append(title).append('\n').append("^".repeat(title.length())).append("\n\n")
                     .append("Selected by ``store.<name>.type=").append(typeName).append("``.");
             ConfigDef prefixed = new ConfigDef();
             prefixed.embed(STORE_PREFIX + "<name>.", "Store type " + typeName, 0, type.configDef());
@@ -216,7 +248,7 @@ public final class StackConfig extends AbstractConfig {
     }
 
     private static ConfigDef.Validator validLayers() {
-        return (key, value) -> {
+        return described("names from " + Layer.configNames() + ", each once, integrity last", (key, value) -> {
             @SuppressWarnings("unchecked")
             List<String> names = (List<String>) value;
             List<String> problems = new ArrayList<>();
@@ -233,11 +265,11 @@ public final class StackConfig extends AbstractConfig {
             if (!problems.isEmpty()) {
                 throw new ConfigException(key, value, String.join("; ", problems));
             }
-        };
+        });
     }
 
     private static ConfigDef.Validator nonEmptyNames() {
-        return (key, value) -> {
+        return described("distinct names of letters, digits, '_' and '-'", (key, value) -> {
             @SuppressWarnings("unchecked")
             List<String> names = (List<String>) value;
             if (names == null || names.isEmpty()) {
@@ -250,6 +282,21 @@ public final class StackConfig extends AbstractConfig {
                 if (!name.matches("[A-Za-z0-9_-]+")) {
                     throw new ConfigException(key, value, "store name '" + name + "' may use only letters, digits, '_' and '-'");
                 }
+            }
+        });
+    }
+
+    /** A validator whose {@code toString()}, which the generated documentation shows, says what it accepts. */
+    static ConfigDef.Validator described(String description, ConfigDef.Validator check) {
+        return new ConfigDef.Validator() {
+            @Override
+            public void ensureValid(String name, Object value) {
+                check.ensureValid(name, value);
+            }
+
+            @Override
+            public String toString() {
+                return description;
             }
         };
     }

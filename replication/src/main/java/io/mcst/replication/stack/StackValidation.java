@@ -29,6 +29,7 @@ final class StackValidation {
             List<String> stores = (List<String>) names;
             stores.forEach(name -> validateStore(name, props, values));
             checkFaultTolerance(stores.size(), values);
+            checkErasureCoding(stores.size(), values);
         });
         checkLayers(values);
         checkRetry(values);
@@ -90,10 +91,28 @@ final class StackValidation {
             int max = (stores - 1) / 2;
             if (t > max) {
                 values.get(StackConfig.REPLICATION_FAULT_TOLERANCE_CONFIG).addErrorMessage(("%d stores tolerate at most %d "
-                        + "failures (t < n/2); set it to at most %d, or -1 for that, or name more stores")
-                        .formatted(stores, max, max));
+                        + "failures (t < n/2, so any two quorums of n - t stores intersect): set it in 0..%d, or -1 for "
+                        + "%d, or name more stores").formatted(stores, max, max, max));
             }
         });
+    }
+
+    private static void checkErasureCoding(int stores, Map<String, ConfigValue> values) {
+        boolean erasure = parsed(values, StackConfig.REPLICATION_CODING_CONFIG).filter("erasure"::equals).isPresent();
+        Optional<Object> k = parsed(values, StackConfig.ERASURE_DATA_FRAGMENTS_CONFIG);
+        Optional<Object> t = parsed(values, StackConfig.REPLICATION_FAULT_TOLERANCE_CONFIG);
+        if (!erasure || k.isEmpty() || t.isEmpty()) {
+            return;
+        }
+        int faults = (Integer) t.get() == StackConfig.DEFAULT_REPLICATION_FAULT_TOLERANCE ? (stores - 1) / 2 : (Integer) t.get();
+        int max = stores - 2 * faults;
+        int fragments = (Integer) k.get();
+        if (fragments == 0 || fragments > max) {
+            values.get(StackConfig.ERASURE_DATA_FRAGMENTS_CONFIG).addErrorMessage(("with %d stores and t=%d, k must be in "
+                    + "1..%d (k <= n - 2t, so a write's and a read's quorums share k fragments), or -1 for %d; "
+                    + "lower k or %s, or name more stores").formatted(stores, faults, max, max,
+                    StackConfig.REPLICATION_FAULT_TOLERANCE_CONFIG));
+        }
     }
 
     private static void checkLayers(Map<String, ConfigValue> values) {

@@ -68,17 +68,17 @@ public final class StoreStack {
     }
 
     /**
-     * A {@link ReplicatedStore} over the base stores, also for one store, so the data layout does not change
-     * when stores are added. {@link StackConfig#parse} has already checked t against n.
+     * One {@link ReplicatedStore} over the base stores, also for a single store, so the data layout stays
+     * the same when stores are added. {@link StackValidation} already checked the fault tolerance against n.
      */
     private static KeyValueStore replicate(StackConfig config, List<KeyValueStore> stores) {
         Semantics semantics = Semantics.valueOf(
                 config.getString(StackConfig.REPLICATION_SEMANTICS_CONFIG).toUpperCase(Locale.ROOT));
-        ReplicationOptions options = ReplicationOptions.defaults()
+        return new ReplicatedStore(stores, ReplicationOptions.defaults()
                 .withSemantics(semantics)
                 .withFaultTolerance(config.getInt(StackConfig.REPLICATION_FAULT_TOLERANCE_CONFIG))
-                .withInlineMaxBytes(config.getInt(StackConfig.REPLICATION_INLINE_MAX_BYTES_CONFIG));
-        return new ReplicatedStore(stores, options);
+                .withInlineMaxBytes(config.getInt(StackConfig.REPLICATION_INLINE_MAX_BYTES_CONFIG))
+                .withDataFragments(config.dataFragments(stores.size())));
     }
 
     private static KeyValueStore wrapPerStore(StackConfig config, KeyValueStore store) {

@@ -17,7 +17,7 @@ final class StoreTypes {
 
     /** Accepts an empty value or an absolute http(s) URL. */
     static ConfigDef.Validator httpUrl() {
-        return (key, value) -> {
+        return StackConfig.described("empty, or an http(s) URL with a host", (key, value) -> {
             if (value == null) {
                 return;
             }
@@ -29,7 +29,7 @@ final class StoreTypes {
             } catch (URISyntaxException e) {
                 throw new ConfigException(key, value, "not a URL: " + e.getMessage());
             }
-        };
+        });
     }
 
     static Optional<URI> uri(String value) {

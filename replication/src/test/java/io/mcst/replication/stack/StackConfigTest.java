@@ -73,7 +73,7 @@ class StackConfigTest {
         assertThat(errors.get("store.c.path")).singleElement().asString().contains("store 'c'", "missing; set store.c.path", "Directory");
         assertThat(errors.get("store.c.bukcet")).singleElement().asString().contains("no key 'bukcet'", "store.c.path");
         assertThat(errors.get("replication.semantics")).singleElement().asString().contains("eventual", "atomic");
-        assertThat(errors.get("replication.fault.tolerance")).singleElement().asString().contains("3 stores tolerate at most 1");
+        assertThat(errors.get("replication.fault.tolerance")).singleElement().asString().contains("3 stores tolerate at most 1 failures", "set it in 0..1");
         assertThat(errors.get("compression.level")).singleElement().asString().contains("zstd takes levels 1..19");
         assertThat(errors.get("encryption.keyset")).singleElement().asString().contains("needs a keyset", "KeysetTool new");
     }
@@ -132,7 +132,9 @@ class StackConfigTest {
     void theDocumentationCoversTopLevelKeysAndEachStoreType() {
         String rst = StackConfig.documentationRst();
         assertThat(rst).contains("``stores``", "``layers``", "``compression.codec``", "``encryption.keyset``",
-                "Store type ``filesystem``", "``store.<name>.path``", "Store type ``memory``", "It takes no other keys.");
+                "Store type ``filesystem``", "``store.<name>.path``", "Store type ``memory``", "It takes no other keys.",
+                "Valid Values: distinct names of letters, digits");
+        assertThat(rst).doesNotContain("$$Lambda");
     }
 
     private static Map<String, List<String>> errors(List<ConfigValue> values) {

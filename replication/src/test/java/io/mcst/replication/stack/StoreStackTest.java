@@ -71,14 +71,14 @@ class StoreStackTest {
             assertThat(store.name()).isEqualTo("replicated[rep-a,rep-b,rep-c]");
             store.put("seg/1", "a value longer than sixteen bytes".getBytes(StandardCharsets.UTF_8));
         }
-        // A quorum of the base stores holds the register's blobs: a temporary key and a thin eternal key.
-        int holding = 0;
+        // A quorum (2 of 3) of the base stores got the temporary key, and a quorum the thin eternal key.
+        int blobs = 0;
         for (String name : List.of("rep-a", "rep-b", "rep-c")) {
             try (KeyValueStore raw = new MemoryStoreType().open(name, null)) {
-                holding += raw.list("seg%2F1/").size() == 2 ? 1 : 0;
+                blobs += raw.list("seg%2F1/").size();
             }
         }
-        assertThat(holding).isGreaterThanOrEqualTo(2);
+        assertThat(blobs).isGreaterThanOrEqualTo(4);
         try (KeyValueStore store = StoreStack.open(props)) {
             assertThat(store.get("seg/1")).hasValueSatisfying(v -> assertThat(new String(v, StandardCharsets.UTF_8))
                     .isEqualTo("a value longer than sixteen bytes"));
@@ -91,7 +91,8 @@ class StoreStackTest {
                 "store.ft-a.type", "memory", "store.ft-b.type", "memory", "replication.fault.tolerance", "1")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("replication.fault.tolerance")
-                .hasMessageContaining("at most 0");
+                .hasMessageContaining("tolerate at most 0")
+                .hasMessageContaining("0..0");
     }
 
     @Test
@@ -100,5 +101,35 @@ class StoreStackTest {
                 "replication.inline.max.bytes", "-1")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("replication.inline.max.bytes");
+    }
+
+    @Test
+    void erasureCodingStoresAFragmentPerStore() {
+        Map<String, String> props = new java.util.HashMap<>(Map.of("stores", "ec-a,ec-b,ec-c,ec-d,ec-e",
+                "replication.fault.tolerance", "1", "replication.coding", "erasure"));
+        List.of("ec-a", "ec-b", "ec-c", "ec-d", "ec-e").forEach(name -> props.put("store." + name + ".type", "memory"));
+        byte[] value = new byte[30_000];
+        new java.util.Random(4).nextBytes(value);
+        try (KeyValueStore store = StoreStack.open(props)) {
+            store.put("seg", value);
+            assertThat(store.get("seg")).hasValueSatisfying(v -> assertThat(v).isEqualTo(value));
+        }
+        // k defaults to n - 2t = 3: each store that got the write holds a third of the value.
+        try (KeyValueStore raw = new MemoryStoreType().open("ec-a", null)) {
+            for (String key : raw.list("seg/t/")) {
+                assertThat(raw.get(key).orElseThrow().length).isLessThan(value.length / 3 + 100);
+            }
+        }
+    }
+
+    @Test
+    void tooManyDataFragmentsAreRejectedNamingTheKeyAndTheRange() {
+        Map<String, String> props = new java.util.HashMap<>(Map.of("stores", "ek-a,ek-b,ek-c,ek-d,ek-e",
+                "replication.fault.tolerance", "1", "replication.coding", "erasure", "erasure.data.fragments", "4"));
+        List.of("ek-a", "ek-b", "ek-c", "ek-d", "ek-e").forEach(name -> props.put("store." + name + ".type", "memory"));
+        assertThatThrownBy(() -> StoreStack.open(props))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("erasure.data.fragments")
+                .hasMessageContaining("1..3");
     }
 }
