@@ -88,6 +88,11 @@ public final class BenchStores {
         return data.list("").stream().mapToLong(key -> data.get(key).map(v -> v.length).orElse(0)).sum();
     }
 
+    /** Sum of the sizes of every blob every store holds: what a scenario's stack stored over all its stores. */
+    public static long storedBytesOfAll() {
+        return STORES.keySet().stream().mapToLong(BenchStores::storedBytes).sum();
+    }
+
     /** Releases stalled calls and forgets every store, so the next scenario starts empty with fresh counters. */
     public static void clear() {
         STORES.values().forEach(base -> base.stall(false));
