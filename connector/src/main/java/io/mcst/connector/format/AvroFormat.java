@@ -2,6 +2,7 @@ package io.mcst.connector.format;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mcst.connector.SinkRecordPosition;
 import io.mcst.connector.archive.SegmentKey;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,7 +84,7 @@ final class AvroFormat implements RecordFormat {
         @Override
         public void append(SinkRecord record) {
             Schema schema = record.valueSchema();
-            String where = record.originalTopic() + "-" + record.originalKafkaPartition() + "@" + record.originalKafkaOffset();
+            String where = SinkRecordPosition.of(record);
             if (schema == null || schema.type() != Schema.Type.STRUCT) {
                 throw new DataException("avro format writes struct values with a schema, but the value of " + where
                         + (schema == null ? " has no schema (use a converter with schemas)" : " is a " + schema.type()));

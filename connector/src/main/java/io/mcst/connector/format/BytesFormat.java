@@ -1,5 +1,6 @@
 package io.mcst.connector.format;
 
+import io.mcst.connector.SinkRecordPosition;
 import io.mcst.connector.archive.SegmentKey;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -93,9 +94,8 @@ final class BytesFormat implements RecordFormat {
                 bytes = new byte[buffer.remaining()];
                 buffer.duplicate().get(bytes);
             } else {
-                throw new DataException("bytes format stores byte values, but the value of " + record.originalTopic()
-                        + "-" + record.originalKafkaPartition() + "@" + record.originalKafkaOffset() + " is a "
-                        + value.getClass().getSimpleName()
+                throw new DataException("bytes format stores byte values, but the value of "
+                        + SinkRecordPosition.of(record) + " is a " + value.getClass().getSimpleName()
                         + "; set value.converter=org.apache.kafka.connect.converters.ByteArrayConverter");
             }
             values.add(bytes);

@@ -2,6 +2,7 @@ package io.mcst.connector.format;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mcst.connector.SinkRecordPosition;
 import io.mcst.connector.archive.SegmentKey;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -190,8 +191,8 @@ final class EnvelopeFormat implements RecordFormat {
             return copy;
         }
         String type = schema == null ? data.getClass().getSimpleName() : schema.type().toString();
-        throw new DataException("envelope format stores bytes, but the " + what + " of " + record.originalTopic()
-                + "-" + record.originalKafkaPartition() + "@" + record.originalKafkaOffset() + " is " + type
+        throw new DataException("envelope format stores bytes, but the " + what + " of "
+                + SinkRecordPosition.of(record) + " is " + type
                 + (schema != null && schema.type() == Type.BYTES ? "" : "; set key.converter, value.converter and "
                         + "header.converter to org.apache.kafka.connect.converters.ByteArrayConverter"));
     }

@@ -1,5 +1,6 @@
 package io.mcst.connector.format;
 
+import io.mcst.connector.SinkRecordPosition;
 import io.mcst.connector.archive.SegmentKey;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -96,8 +97,8 @@ final class JsonFormat implements RecordFormat {
             try {
                 json = converter.fromConnectData(record.topic(), record.valueSchema(), record.value());
             } catch (DataException e) {
-                throw new DataException("json format cannot write the value of " + record.originalTopic() + "-"
-                        + record.originalKafkaPartition() + "@" + record.originalKafkaOffset() + ": " + e.getMessage(), e);
+                throw new DataException("json format cannot write the value of " + SinkRecordPosition.of(record) + ": "
+                        + e.getMessage(), e);
             }
             lines.writeBytes(json == null ? "null".getBytes(StandardCharsets.US_ASCII) : json);
             lines.write('\n');
