@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.file.CodecFactory;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
@@ -61,8 +60,8 @@ final class AvroFormat implements RecordFormat {
                 if (schema == null) {
                     schema = AvroData.toConnectSchema(record.getSchema());
                 }
-                result.add(new ArchivedRecord(segment.partition(), null, null, TimestampType.NO_TIMESTAMP_TYPE,
-                        SchemaAndValue.NULL, new SchemaAndValue(schema, AvroData.toConnectValue(schema, record)), List.of()));
+                result.add(ArchivedRecord.valueOnly(segment.partition(),
+                        new SchemaAndValue(schema, AvroData.toConnectValue(schema, record))));
             } catch (DataException | ClassCastException e) {
                 throw new CorruptSegmentException(segment.key(), "its records do not map back to Connect data", e);
             }

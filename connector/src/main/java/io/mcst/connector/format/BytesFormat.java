@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.errors.DataException;
@@ -66,8 +65,8 @@ final class BytesFormat implements RecordFormat {
                 } else if (length != -1) {
                     throw new CorruptSegmentException(segment.key(), "record " + i + " has length " + length);
                 }
-                records.add(new ArchivedRecord(segment.partition(), null, null, TimestampType.NO_TIMESTAMP_TYPE,
-                        SchemaAndValue.NULL, new SchemaAndValue(Schema.OPTIONAL_BYTES_SCHEMA, value), List.of()));
+                records.add(ArchivedRecord.valueOnly(segment.partition(),
+                        new SchemaAndValue(Schema.OPTIONAL_BYTES_SCHEMA, value)));
             }
         } catch (BufferUnderflowException e) {
             throw new CorruptSegmentException(segment.key(), "it ends inside record " + records.size(), e);

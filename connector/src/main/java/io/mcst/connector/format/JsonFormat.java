@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.json.JsonConverter;
@@ -71,8 +70,7 @@ final class JsonFormat implements RecordFormat {
             } catch (DataException e) {
                 throw new CorruptSegmentException(segment.key(), "line " + (records.size() + 1) + " is not JSON", e);
             }
-            records.add(new ArchivedRecord(segment.partition(), null, null, TimestampType.NO_TIMESTAMP_TYPE,
-                    SchemaAndValue.NULL, value, List.of()));
+            records.add(ArchivedRecord.valueOnly(segment.partition(), value));
             start = end + 1;
         }
         return records;
