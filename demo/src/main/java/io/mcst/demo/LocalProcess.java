@@ -47,6 +47,16 @@ final class LocalProcess implements AutoCloseable {
         }
     }
 
+    /** Writes a child's configuration file, creating its directory; the demo cannot go on without it. */
+    static void writeConfig(Path file, String content) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
     /** A java command for {@code mainClass} on {@code classpath}, with the JVM that runs the demo. */
     static List<String> java(String heap, String classpath, List<String> jvmOptions, String mainClass, List<String> args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
