@@ -60,12 +60,7 @@ final class LocalConnect implements AutoCloseable {
                         "org.apache.kafka.connect.cli.ConnectDistributed", List.of(properties.toString())),
                 dir, dir.resolve("connect.log"));
         LocalConnect connect = new LocalConnect(process, new ConnectRest(URI.create("http://" + Net.HOST + ":" + restPort)));
-        try {
-            connect.awaitReady();
-        } catch (RuntimeException | InterruptedException e) {
-            connect.close();
-            throw e;
-        }
+        process.awaitReady(connect::awaitReady);
         return connect;
     }
 

@@ -70,12 +70,7 @@ final class LocalKafka implements AutoCloseable {
                 LocalProcess.java("768m", classpath, List.of(logging), "kafka.Kafka", List.of(properties.toString())),
                 dir, log);
         LocalKafka kafka = new LocalKafka(broker, bootstrap);
-        try {
-            kafka.awaitReady();
-        } catch (RuntimeException | InterruptedException e) {
-            kafka.close();
-            throw e;
-        }
+        broker.awaitReady(kafka::awaitReady);
         return kafka;
     }
 

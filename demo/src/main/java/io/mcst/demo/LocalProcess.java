@@ -75,6 +75,22 @@ final class LocalProcess implements AutoCloseable {
         return log;
     }
 
+    /** Waits until {@code readiness} passes; a child that fails it is stopped, so none outlives a failed start. */
+    void awaitReady(Readiness readiness) throws InterruptedException {
+        try {
+            readiness.await();
+        } catch (RuntimeException | InterruptedException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** A wait for a started child to serve, failing if it exits or does not serve in time. */
+    @FunctionalInterface
+    interface Readiness {
+        void await() throws InterruptedException;
+    }
+
     /** Throws, pointing at the log, if the process has exited. */
     void ensureAlive() {
         if (!process.isAlive()) {
