@@ -84,19 +84,9 @@ final class BytesFormat implements RecordFormat {
         @Override
         public void append(SinkRecord record) {
             Object value = record.value();
-            byte[] bytes;
-            if (value == null) {
-                bytes = null;
-            } else if (value instanceof byte[] array) {
-                bytes = array;
-            } else if (value instanceof ByteBuffer buffer) {
-                bytes = new byte[buffer.remaining()];
-                buffer.duplicate().get(bytes);
-            } else {
-                throw new DataException("bytes format stores byte values, but the value of "
-                        + SinkRecordPosition.of(record) + " is a " + value.getClass().getSimpleName()
-                        + "; set value.converter=org.apache.kafka.connect.converters.ByteArrayConverter");
-            }
+            byte[] bytes = RawBytes.of(value, () -> new DataException("bytes format stores byte values, but the "
+                    + "value of " + SinkRecordPosition.of(record) + " is a " + value.getClass().getSimpleName()
+                    + "; set value.converter=org.apache.kafka.connect.converters.ByteArrayConverter"));
             values.add(bytes);
             estimatedBytes += RECORD_OVERHEAD_BYTES + (bytes == null ? 0 : bytes.length);
         }
