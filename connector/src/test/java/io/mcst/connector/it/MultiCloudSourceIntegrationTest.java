@@ -119,6 +119,9 @@ class MultiCloudSourceIntegrationTest {
         createTopic(target, PARTITIONS);
         FaultInjectingStore c = FaultyMemoryStoreType.faults("replay-c");
         FaultInjectingStore b = FaultyMemoryStoreType.faults("replay-b");
+        // Cloud-like latency keeps the replay going for seconds, so the outages below land mid-replay on a
+        // fast machine too (an unslowed replay can finish before the second crash).
+        STORES.forEach(store -> FaultyMemoryStoreType.faults(store).delay(Duration.ofMillis(150)));
 
         connect.configureConnector("crashed", sourceProps(target, Map.of("batch.size", "1000")));
         assertThat(count(awaitRecords(target, RECORDS / 5))).as("crashing mid-replay").isLessThan(RECORDS);
