@@ -2,11 +2,8 @@ package io.mcst.benchmarks;
 
 import io.mcst.replication.faults.FaultInjectingStore;
 import io.mcst.replication.stack.StoreType;
-import io.mcst.stores.CloseGuard;
-import io.mcst.stores.ForwardingKeyValueStore;
 import io.mcst.stores.KeyValueStore;
-import java.util.List;
-import java.util.Optional;
+import io.mcst.stores.SharedStoreView;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -53,7 +50,7 @@ public final class ModeledStoreType implements StoreType {
      * {@link BenchStores#stall} flips.
      */
     static KeyValueStore open(String storeName, double latencyFactor, long seed) {
-        return attach(storeName, new View(BenchStores.base(storeName).data()), latencyFactor, seed);
+        return attach(storeName, new SharedStoreView(BenchStores.base(storeName).data()), latencyFactor, seed);
     }
 
     private static KeyValueStore attach(String storeName, KeyValueStore data, double latencyFactor, long seed) {
@@ -63,44 +60,5 @@ public final class ModeledStoreType implements StoreType {
                 new ModeledStore(data, model, seed * 31 + storeName.hashCode(), base.traffic()));
         base.attach(store);
         return store;
-    }
-
-    /** This stack's closable view of the shared data: closing a stack must not drop what it stored. */
-    private static final class View extends ForwardingKeyValueStore {
-        private final CloseGuard guard;
-
-        View(KeyValueStore shared) {
-            super(shared);
-            this.guard = new CloseGuard(shared.name());
-        }
-
-        @Override
-        public void put(String key, byte[] value) {
-            guard.ensureOpen();
-            super.put(key, value);
-        }
-
-        @Override
-        public Optional<byte[]> get(String key) {
-            guard.ensureOpen();
-            return super.get(key);
-        }
-
-        @Override
-        public void remove(String key) {
-            guard.ensureOpen();
-            super.remove(key);
-        }
-
-        @Override
-        public List<String> list(String prefix) {
-            guard.ensureOpen();
-            return super.list(prefix);
-        }
-
-        @Override
-        public void close() {
-            guard.close();
-        }
     }
 }

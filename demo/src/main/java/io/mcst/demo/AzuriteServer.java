@@ -78,12 +78,7 @@ final class AzuriteServer implements AutoCloseable {
                 List.of(azuriteBlob.toAbsolutePath().toString(), "--blobHost", Net.HOST, "--blobPort", Integer.toString(port),
                         "--location", data.toString(), "--skipApiVersionCheck", "--loose", "--silent"),
                 dir, dir.resolve("azurite.log"), STOP_GRACE);
-        try {
-            Net.awaitListening(port, process, Duration.ofMinutes(1));
-        } catch (RuntimeException | InterruptedException e) {
-            process.close();
-            throw e;
-        }
+        process.awaitReady(() -> Net.awaitListening(port, process, Duration.ofMinutes(1)));
         return new AzuriteServer(process, port, data);
     }
 

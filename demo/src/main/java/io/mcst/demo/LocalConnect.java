@@ -2,10 +2,7 @@ package io.mcst.demo;
 
 import static java.util.Objects.requireNonNull;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,23 +54,13 @@ final class LocalConnect implements AutoCloseable {
                 "plugin.path=" + pluginPath.toAbsolutePath(),
                 "plugin.discovery=" + discovery,
                 "");
-        try {
-            Files.createDirectories(dir);
-            Files.writeString(properties, config);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + properties, e);
-        }
+        LocalProcess.writeConfig(properties, config);
         LocalProcess process = LocalProcess.start("connect worker",
                 LocalProcess.java("768m", classpath, List.of(Logging.jvmOption(dir, "connect", "INFO")),
                         "org.apache.kafka.connect.cli.ConnectDistributed", List.of(properties.toString())),
                 dir, dir.resolve("connect.log"));
         LocalConnect connect = new LocalConnect(process, new ConnectRest(URI.create("http://" + Net.HOST + ":" + restPort)));
-        try {
-            connect.awaitReady();
-        } catch (RuntimeException | InterruptedException e) {
-            connect.close();
-            throw e;
-        }
+        process.awaitReady(connect::awaitReady);
         return connect;
     }
 

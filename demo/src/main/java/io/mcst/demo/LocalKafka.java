@@ -2,9 +2,6 @@ package io.mcst.demo;
 
 import static java.util.Objects.requireNonNull;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,12 +53,7 @@ final class LocalKafka implements AutoCloseable {
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
                 "");
-        try {
-            Files.createDirectories(dir);
-            Files.writeString(properties, config);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + properties, e);
-        }
+        LocalProcess.writeConfig(properties, config);
         String logging = Logging.jvmOption(dir, "kafka", "WARN");
         Path log = dir.resolve("kafka.log");
 
@@ -78,12 +70,7 @@ final class LocalKafka implements AutoCloseable {
                 LocalProcess.java("768m", classpath, List.of(logging), "kafka.Kafka", List.of(properties.toString())),
                 dir, log);
         LocalKafka kafka = new LocalKafka(broker, bootstrap);
-        try {
-            kafka.awaitReady();
-        } catch (RuntimeException | InterruptedException e) {
-            kafka.close();
-            throw e;
-        }
+        broker.awaitReady(kafka::awaitReady);
         return kafka;
     }
 

@@ -47,6 +47,16 @@ final class LocalProcess implements AutoCloseable {
         }
     }
 
+    /** Writes a child's configuration file, creating its directory; the demo cannot go on without it. */
+    static void writeConfig(Path file, String content) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
     /** A java command for {@code mainClass} on {@code classpath}, with the JVM that runs the demo. */
     static List<String> java(String heap, String classpath, List<String> jvmOptions, String mainClass, List<String> args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -63,6 +73,22 @@ final class LocalProcess implements AutoCloseable {
 
     Path log() {
         return log;
+    }
+
+    /** Waits until {@code readiness} passes; a child that fails it is stopped, so none outlives a failed start. */
+    void awaitReady(Readiness readiness) throws InterruptedException {
+        try {
+            readiness.await();
+        } catch (RuntimeException | InterruptedException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** A wait for a started child to serve, failing if it exits or does not serve in time. */
+    @FunctionalInterface
+    interface Readiness {
+        void await() throws InterruptedException;
     }
 
     /** Throws, pointing at the log, if the process has exited. */

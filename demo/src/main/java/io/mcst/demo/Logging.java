@@ -1,8 +1,5 @@
 package io.mcst.demo;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The log4j 2 configuration of a child JVM: everything at {@code level} to stdout, which goes to its log file. */
@@ -23,12 +20,7 @@ final class Logging {
                 logger.reflections.name = org.reflections
                 logger.reflections.level = ERROR
                 """.replace("LEVEL", level);
-        try {
-            Files.createDirectories(dir);
-            Files.writeString(file, config);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        LocalProcess.writeConfig(file, config);
         return "-Dlog4j2.configurationFile=" + file.toAbsolutePath();
     }
 }

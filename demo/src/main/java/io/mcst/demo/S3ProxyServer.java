@@ -48,12 +48,7 @@ final class S3ProxyServer implements AutoCloseable {
         LocalProcess process = LocalProcess.start("s3proxy",
                 List.of(java, "-Xmx256m", "-jar", jar.toAbsolutePath().toString(), "--properties", properties.toString()),
                 dir, dir.resolve("s3proxy.log"));
-        try {
-            Net.awaitListening(port, process, Duration.ofMinutes(1));
-        } catch (RuntimeException | InterruptedException e) {
-            process.close();
-            throw e;
-        }
+        process.awaitReady(() -> Net.awaitListening(port, process, Duration.ofMinutes(1)));
         return new S3ProxyServer(process, endpoint, blobs);
     }
 

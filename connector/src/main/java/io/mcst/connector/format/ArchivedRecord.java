@@ -27,4 +27,10 @@ public record ArchivedRecord(TopicPartition partition, Long offset, Long timesta
         requireNonNull(value, "value");
         headers = List.copyOf(headers);
     }
+
+    /** A record of a format that keeps only values: no offset, timestamp, key or headers. */
+    static ArchivedRecord valueOnly(TopicPartition partition, SchemaAndValue value) {
+        return new ArchivedRecord(partition, null, null, TimestampType.NO_TIMESTAMP_TYPE, SchemaAndValue.NULL, value,
+                List.of());
+    }
 }

@@ -2,13 +2,13 @@ package io.mcst.connector.format;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mcst.connector.SinkRecordPosition;
 import io.mcst.connector.archive.SegmentKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.file.CodecFactory;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
@@ -60,8 +60,8 @@ final class AvroFormat implements RecordFormat {
                 if (schema == null) {
                     schema = AvroData.toConnectSchema(record.getSchema());
                 }
-                result.add(new ArchivedRecord(segment.partition(), null, null, TimestampType.NO_TIMESTAMP_TYPE,
-                        SchemaAndValue.NULL, new SchemaAndValue(schema, AvroData.toConnectValue(schema, record)), List.of()));
+                result.add(ArchivedRecord.valueOnly(segment.partition(),
+                        new SchemaAndValue(schema, AvroData.toConnectValue(schema, record))));
             } catch (DataException | ClassCastException e) {
                 throw new CorruptSegmentException(segment.key(), "its records do not map back to Connect data", e);
             }
@@ -83,7 +83,7 @@ final class AvroFormat implements RecordFormat {
         @Override
         public void append(SinkRecord record) {
             Schema schema = record.valueSchema();
-            String where = record.originalTopic() + "-" + record.originalKafkaPartition() + "@" + record.originalKafkaOffset();
+            String where = SinkRecordPosition.of(record);
             if (schema == null || schema.type() != Schema.Type.STRUCT) {
                 throw new DataException("avro format writes struct values with a schema, but the value of " + where
                         + (schema == null ? " has no schema (use a converter with schemas)" : " is a " + schema.type()));

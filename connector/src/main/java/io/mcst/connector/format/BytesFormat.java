@@ -1,5 +1,6 @@
 package io.mcst.connector.format;
 
+import io.mcst.connector.SinkRecordPosition;
 import io.mcst.connector.archive.SegmentKey;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -11,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.errors.DataException;
@@ -65,8 +65,8 @@ final class BytesFormat implements RecordFormat {
                 } else if (length != -1) {
                     throw new CorruptSegmentException(segment.key(), "record " + i + " has length " + length);
                 }
-                records.add(new ArchivedRecord(segment.partition(), null, null, TimestampType.NO_TIMESTAMP_TYPE,
-                        SchemaAndValue.NULL, new SchemaAndValue(Schema.OPTIONAL_BYTES_SCHEMA, value), List.of()));
+                records.add(ArchivedRecord.valueOnly(segment.partition(),
+                        new SchemaAndValue(Schema.OPTIONAL_BYTES_SCHEMA, value)));
             }
         } catch (BufferUnderflowException e) {
             throw new CorruptSegmentException(segment.key(), "it ends inside record " + records.size(), e);
@@ -84,20 +84,9 @@ final class BytesFormat implements RecordFormat {
         @Override
         public void append(SinkRecord record) {
             Object value = record.value();
-            byte[] bytes;
-            if (value == null) {
-                bytes = null;
-            } else if (value instanceof byte[] array) {
-                bytes = array;
-            } else if (value instanceof ByteBuffer buffer) {
-                bytes = new byte[buffer.remaining()];
-                buffer.duplicate().get(bytes);
-            } else {
-                throw new DataException("bytes format stores byte values, but the value of " + record.originalTopic()
-                        + "-" + record.originalKafkaPartition() + "@" + record.originalKafkaOffset() + " is a "
-                        + value.getClass().getSimpleName()
-                        + "; set value.converter=org.apache.kafka.connect.converters.ByteArrayConverter");
-            }
+            byte[] bytes = RawBytes.of(value, () -> new DataException("bytes format stores byte values, but the "
+                    + "value of " + SinkRecordPosition.of(record) + " is a " + value.getClass().getSimpleName()
+                    + "; set value.converter=org.apache.kafka.connect.converters.ByteArrayConverter"));
             values.add(bytes);
             estimatedBytes += RECORD_OVERHEAD_BYTES + (bytes == null ? 0 : bytes.length);
         }

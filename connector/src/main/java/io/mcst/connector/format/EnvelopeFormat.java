@@ -2,6 +2,7 @@ package io.mcst.connector.format;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mcst.connector.SinkRecordPosition;
 import io.mcst.connector.archive.SegmentKey;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -116,10 +117,8 @@ final class EnvelopeFormat implements RecordFormat {
         if (avroBytes == null) {
             return new SchemaAndValue(org.apache.kafka.connect.data.Schema.OPTIONAL_BYTES_SCHEMA, null);
         }
-        ByteBuffer buffer = ((ByteBuffer) avroBytes).duplicate();
-        byte[] copy = new byte[buffer.remaining()];
-        buffer.get(copy);
-        return new SchemaAndValue(org.apache.kafka.connect.data.Schema.OPTIONAL_BYTES_SCHEMA, copy);
+        return new SchemaAndValue(org.apache.kafka.connect.data.Schema.OPTIONAL_BYTES_SCHEMA,
+                RawBytes.copyOf((ByteBuffer) avroBytes));
     }
 
     private static String[] names(TimestampType[] types) {
@@ -178,22 +177,13 @@ final class EnvelopeFormat implements RecordFormat {
     }
 
     private static byte[] bytesOf(SinkRecord record, String what, org.apache.kafka.connect.data.Schema schema, Object data) {
-        if (data == null) {
-            return null;
-        }
-        if (data instanceof byte[] bytes) {
-            return bytes;
-        }
-        if (data instanceof ByteBuffer buffer) {
-            byte[] copy = new byte[buffer.remaining()];
-            buffer.duplicate().get(copy);
-            return copy;
-        }
-        String type = schema == null ? data.getClass().getSimpleName() : schema.type().toString();
-        throw new DataException("envelope format stores bytes, but the " + what + " of " + record.originalTopic()
-                + "-" + record.originalKafkaPartition() + "@" + record.originalKafkaOffset() + " is " + type
-                + (schema != null && schema.type() == Type.BYTES ? "" : "; set key.converter, value.converter and "
-                        + "header.converter to org.apache.kafka.connect.converters.ByteArrayConverter"));
+        return RawBytes.of(data, () -> {
+            String type = schema == null ? data.getClass().getSimpleName() : schema.type().toString();
+            return new DataException("envelope format stores bytes, but the " + what + " of "
+                    + SinkRecordPosition.of(record) + " is " + type
+                    + (schema != null && schema.type() == Type.BYTES ? "" : "; set key.converter, value.converter and "
+                            + "header.converter to org.apache.kafka.connect.converters.ByteArrayConverter"));
+        });
     }
 
     private static int length(byte[] bytes) {

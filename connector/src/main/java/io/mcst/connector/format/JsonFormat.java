@@ -1,5 +1,6 @@
 package io.mcst.connector.format;
 
+import io.mcst.connector.SinkRecordPosition;
 import io.mcst.connector.archive.SegmentKey;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.json.JsonConverter;
@@ -70,8 +70,7 @@ final class JsonFormat implements RecordFormat {
             } catch (DataException e) {
                 throw new CorruptSegmentException(segment.key(), "line " + (records.size() + 1) + " is not JSON", e);
             }
-            records.add(new ArchivedRecord(segment.partition(), null, null, TimestampType.NO_TIMESTAMP_TYPE,
-                    SchemaAndValue.NULL, value, List.of()));
+            records.add(ArchivedRecord.valueOnly(segment.partition(), value));
             start = end + 1;
         }
         return records;
@@ -96,8 +95,8 @@ final class JsonFormat implements RecordFormat {
             try {
                 json = converter.fromConnectData(record.topic(), record.valueSchema(), record.value());
             } catch (DataException e) {
-                throw new DataException("json format cannot write the value of " + record.originalTopic() + "-"
-                        + record.originalKafkaPartition() + "@" + record.originalKafkaOffset() + ": " + e.getMessage(), e);
+                throw new DataException("json format cannot write the value of " + SinkRecordPosition.of(record) + ": "
+                        + e.getMessage(), e);
             }
             lines.writeBytes(json == null ? "null".getBytes(StandardCharsets.US_ASCII) : json);
             lines.write('\n');

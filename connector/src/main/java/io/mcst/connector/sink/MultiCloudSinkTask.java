@@ -2,6 +2,7 @@ package io.mcst.connector.sink;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mcst.connector.SinkRecordPosition;
 import io.mcst.connector.Version;
 import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.archive.PartitionIndex;
@@ -161,7 +162,7 @@ public final class MultiCloudSinkTask extends SinkTask {
     }
 
     private void reportBadRecord(SinkRecord record, DataException e) {
-        String where = record.originalTopic() + "-" + record.originalKafkaPartition() + "@" + record.originalKafkaOffset();
+        String where = SinkRecordPosition.of(record);
         if (!config.toleratesBadRecords()) {
             throw new ConnectException("cannot archive " + where + " in format " + format.name() + ": " + e.getMessage()
                     + ". Fix the converter or format, or set errors.tolerance=all (with "

@@ -1,11 +1,8 @@
 package io.mcst.replication.stack;
 
-import io.mcst.stores.CloseGuard;
-import io.mcst.stores.ForwardingKeyValueStore;
 import io.mcst.stores.KeyValueStore;
+import io.mcst.stores.SharedStoreView;
 import io.mcst.stores.memory.MemoryStore;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -31,45 +28,6 @@ public final class MemoryStoreType implements StoreType {
 
     @Override
     public KeyValueStore open(String storeName, AbstractConfig config) {
-        return new View(SHARED.computeIfAbsent(storeName, MemoryStore::new));
-    }
-
-    /** A closable view of a shared store. */
-    private static final class View extends ForwardingKeyValueStore {
-        private final CloseGuard guard;
-
-        View(MemoryStore shared) {
-            super(shared);
-            this.guard = new CloseGuard(shared.name());
-        }
-
-        @Override
-        public void put(String key, byte[] value) {
-            guard.ensureOpen();
-            super.put(key, value);
-        }
-
-        @Override
-        public Optional<byte[]> get(String key) {
-            guard.ensureOpen();
-            return super.get(key);
-        }
-
-        @Override
-        public void remove(String key) {
-            guard.ensureOpen();
-            super.remove(key);
-        }
-
-        @Override
-        public List<String> list(String prefix) {
-            guard.ensureOpen();
-            return super.list(prefix);
-        }
-
-        @Override
-        public void close() {
-            guard.close();
-        }
+        return new SharedStoreView(SHARED.computeIfAbsent(storeName, MemoryStore::new));
     }
 }
