@@ -48,9 +48,14 @@ final class Replicating implements Encoding {
         return new Put(KeyLayout.eternalKey(escapedKey), perStore);
     }
 
+    /**
+     * Once the write completed, and only at a store that acknowledged the write's own temporary key: so a
+     * store's highest listed timestamp never decreases, and a reader whose quorum holds stores where
+     * successive writers' puts are late still lists a version at least as new as the last completed write.
+     */
     @Override
     public CompletableFuture<?> collectable(CompletableFuture<?> committed, CompletableFuture<?> temporaryAck, CompletableFuture<?> commitAck) {
-        return committed;
+        return CompletableFuture.allOf(committed, temporaryAck);
     }
 
     @Override

@@ -49,6 +49,22 @@ enum Mutation implements Variant {
             return 0;
         }
     },
+    /**
+     * Garbage collection at a store runs once the write completed, without waiting for that store's ack of the
+     * write's own temporary key: the GC rule's schedule then reads a value older than a completed write.
+     */
+    GC_BEFORE_OWN_ACK {
+        @Override
+        public Encoding encoding(Encoding correct) {
+            return new Forwarding(correct) {
+                @Override
+                public CompletableFuture<?> collectable(CompletableFuture<?> committed, CompletableFuture<?> temporaryAck,
+                        CompletableFuture<?> commitAck) {
+                    return committed;
+                }
+            };
+        }
+    },
     /** Writes return once one store acknowledged each copy, not a quorum. */
     RETURN_AFTER_ONE_ACK {
         @Override
