@@ -1,6 +1,6 @@
 package io.mcst.replication;
 
-import io.mcst.replication.KeyLayout.Temporary;
+import io.mcst.replication.KeyLayout.Listed;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +12,10 @@ import java.util.concurrent.CompletableFuture;
  * (docs/algorithm.md, Write and Read); an encoding says what goes into them and when a phase's answers suffice.
  */
 interface Encoding {
-    /** Whether each collect step also gets the register's eternal key beside listing its versions. */
+    /**
+     * Whether the layout has an eternal key, which each collect step then gets beside listing the versions.
+     * A layout without one treats a listed eternal key as another layout's data it cannot read.
+     */
     boolean readsEternal();
 
     /** Phase 2 of a write: the blob store i gets under the version's temporary key, by store index. */
@@ -31,7 +34,7 @@ interface Encoding {
     CompletableFuture<?> collectable(CompletableFuture<?> committed, CompletableFuture<?> temporaryAck, CompletableFuture<?> commitAck);
 
     /** Whether a listed key announces a version that reads and {@code list()} may return. */
-    boolean announces(Temporary listed);
+    boolean announces(Listed listed);
 
     /** The version one read round goes for, given what the stores that answered its collect step hold. */
     Target target(List<View> views);
@@ -52,10 +55,10 @@ interface Encoding {
     record Put(String key, byte[][] perStore) {}
 
     /** What one store showed in a collect step: the register's listed versions and its eternal copy (null if none or not read). */
-    record View(List<Temporary> listed, Blob eternal) {
+    record View(List<Listed> listed, Blob eternal) {
         Timestamp max() {
             Timestamp max = eternal == null ? Timestamp.ZERO : eternal.ts();
-            for (Temporary temporary : listed) {
+            for (Listed temporary : listed) {
                 if (temporary.ts().compareTo(max) > 0) {
                     max = temporary.ts();
                 }

@@ -3,7 +3,7 @@ package io.mcst.replication;
 import static java.util.Objects.requireNonNull;
 
 import io.mcst.replication.Encoding.View;
-import io.mcst.replication.KeyLayout.Temporary;
+import io.mcst.replication.KeyLayout.Listed;
 import io.mcst.stores.CloseGuard;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreCorruptionException;
@@ -34,13 +34,15 @@ import org.slf4j.LoggerFactory;
  * while every write completes, and every read completes once writes to its key pause.
  *
  * <p>Per logical key each store holds unique, never-overwritten temporary keys (one per write) and one
- * eternal key; garbage collection after each write keeps two blobs per key per store when writes do not
- * overlap. Instances never talk to each other: any number of them, in any processes, may share the stores.
+ * eternal key, or, erasure-coded, a fragment per temporary key and a commit marker per version instead of the
+ * eternal key ({@link Encoding}); garbage collection after each write keeps two blobs per key per store when
+ * writes do not overlap. Instances never talk to each other: any number of them, in any processes, may share
+ * the stores.
  */
 public final class ReplicatedStore implements KeyValueStore {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicatedStore.class);
-    /** The longest suffix a temporary key adds to esc(K): "/t/" + 16 + "-" + 32 + "." + kind. */
-    private static final int TEMPORARY_SUFFIX_BYTES = 3 + 16 + 1 + 32 + 2;
+    /** The longest suffix a version key adds to esc(K), a marker's: "/t/" + 16 + "-" + 32 + "." + kind + ".m". */
+    private static final int VERSION_SUFFIX_BYTES = 3 + 16 + 1 + 32 + 2 + 2;
     private static final SecureRandom IDS = new SecureRandom();
 
     private final String name;
@@ -81,7 +83,7 @@ public final class ReplicatedStore implements KeyValueStore {
         }
         this.encoding = variant.encoding(k == 0
                 ? new Replicating(stores.size(), quorum, options.inlineMaxBytes())
-                : new ErasureCoding(new ReedSolomon(k, stores.size()), quorum));
+                : new ErasureCoding(k, stores.size(), quorum));
         List<StoreLane> lanes = new ArrayList<>();
         for (KeyValueStore store : stores) {
             lanes.add(new StoreLane(lanes.size(), store, options.threadsPerStore(), options.queuedCallsPerStore()));
@@ -129,17 +131,17 @@ public final class ReplicatedStore implements KeyValueStore {
         Object monitor = new Object();
         Phase<List<String>> listing = new Phase<>(monitor, lanes, lane -> call(lane, store -> store.list(storePrefix)));
         awaitQuorum(monitor, listing, "list prefix '" + prefix + "'");
-        Map<String, Temporary> newest = new HashMap<>();
+        Map<String, Listed> newest = new HashMap<>();
         for (List<String> keys : listing.answers()) {
             if (keys == null) {
                 continue;
             }
             for (String storeKey : keys) {
-                KeyLayout.parseTemporary(storeKey).filter(encoding::announces).ifPresent(temporary -> newest.merge(temporary.key(), temporary,
+                KeyLayout.parse(storeKey).filter(encoding::announces).ifPresent(version -> newest.merge(version.key(), version,
                         (a, b) -> a.ts().compareTo(b.ts()) >= 0 ? a : b));
             }
         }
-        return newest.values().stream().filter(t -> t.kind() == Kind.VALUE).map(Temporary::key).sorted().toList();
+        return newest.values().stream().filter(t -> t.kind() == Kind.VALUE).map(Listed::key).sorted().toList();
     }
 
     /** Closes every store; calls in flight are abandoned. Idempotent. */
@@ -241,7 +243,7 @@ public final class ReplicatedStore implements KeyValueStore {
                     .thenCompose(listed -> CompletableFuture.allOf(listed.stream()
                             .filter(old -> old.ts().compareTo(ts) < 0)
                             .map(old -> call(lane, s -> {
-                                s.remove(KeyLayout.temporaryKey(escaped, old.ts(), old.kind()));
+                                s.remove(old.storeKey());
                                 return null;
                             }))
                             .toArray(CompletableFuture[]::new))));
@@ -376,14 +378,13 @@ public final class ReplicatedStore implements KeyValueStore {
     // ------------------------------------------------------------------------------------ shared helpers
 
     /** One collect step: per store, the list (GC needs it alone) and the list combined with the eternal copy. */
-    private record Collect(List<CompletableFuture<List<Temporary>>> lists, Phase<View> views) {}
+    private record Collect(List<CompletableFuture<List<Listed>>> lists, Phase<View> views) {}
 
     private Collect collect(Object monitor, String escaped) {
-        String prefix = KeyLayout.temporaryPrefix(escaped);
         String eternalKey = KeyLayout.eternalKey(escaped);
-        List<CompletableFuture<List<Temporary>>> lists = new ArrayList<>();
+        List<CompletableFuture<List<Listed>>> lists = new ArrayList<>();
         Phase<View> views = new Phase<>(monitor, lanes, lane -> {
-            CompletableFuture<List<Temporary>> listed = call(lane, store -> parseListing(store, prefix));
+            CompletableFuture<List<Listed>> listed = call(lane, store -> parseListing(store, escaped));
             lists.add(listed);
             return encoding.readsEternal()
                     ? listed.thenCombine(call(lane, store -> getEternal(store, eternalKey)), View::new)
@@ -392,13 +393,24 @@ public final class ReplicatedStore implements KeyValueStore {
         return new Collect(lists, views);
     }
 
-    private static List<Temporary> parseListing(KeyValueStore store, String prefix) {
-        List<Temporary> temporaries = new ArrayList<>();
-        for (String storeKey : store.list(prefix)) {
-            // Only keys of this register: esc(K) never contains '/', so the prefix cannot match another key's.
-            KeyLayout.parseTemporary(storeKey).ifPresent(temporaries::add);
+    /**
+     * The versions one store lists for a register: its temporary keys and markers. Only keys of this register:
+     * esc(K) never contains '/', so the prefix cannot match another key's.
+     */
+    private List<Listed> parseListing(KeyValueStore store, String escaped) {
+        List<Listed> versions = new ArrayList<>();
+        String eternalKey = KeyLayout.eternalKey(escaped);
+        for (String storeKey : store.list(KeyLayout.registerPrefix(escaped))) {
+            if (storeKey.equals(eternalKey) && !encoding.readsEternal()) {
+                // Bad data that waiting will not heal, like corruption: the operation fails with this message.
+                throw new StoreCorruptionException("store '" + store.name() + "', key " + eternalKey + ": an eternal key, "
+                        + "which the erasure layout with commit markers never writes: the key was written by the first"
+                        + " erasure layout (blob format version 1), which this release does not read; read the key with"
+                        + " the release that wrote it and rewrite it");
+            }
+            KeyLayout.parse(storeKey).ifPresent(versions::add);
         }
-        return temporaries;
+        return versions;
     }
 
     private static Blob getEternal(KeyValueStore store, String eternalKey) {
@@ -408,8 +420,8 @@ public final class ReplicatedStore implements KeyValueStore {
         }
         String where = "store '" + store.name() + "', key " + eternalKey;
         Blob blob = Blob.decode(bytes.get(), where);
-        if (blob.form() == Blob.Form.FRAGMENT) {
-            throw new StoreCorruptionException(where + ": an eternal copy holds a fragment");
+        if (blob.form() != Blob.Form.FULL && blob.form() != Blob.Form.THIN) {
+            throw new StoreCorruptionException(where + ": an eternal copy holds " + blob);
         }
         return blob;
     }
@@ -445,9 +457,9 @@ public final class ReplicatedStore implements KeyValueStore {
     private String escapedKey(String key) {
         StoreKeys.check(key);
         String escaped = KeyLayout.escape(key);
-        if (escaped.length() + TEMPORARY_SUFFIX_BYTES > StoreKeys.MAX_KEY_BYTES) {
+        if (escaped.length() + VERSION_SUFFIX_BYTES > StoreKeys.MAX_KEY_BYTES) {
             throw new IllegalArgumentException("key is too long to replicate: escaped, it takes " + escaped.length()
-                    + " bytes plus " + TEMPORARY_SUFFIX_BYTES + " for the version, more than the "
+                    + " bytes plus " + VERSION_SUFFIX_BYTES + " for the version, more than the "
                     + StoreKeys.MAX_KEY_BYTES + " a store allows: " + key);
         }
         return escaped;

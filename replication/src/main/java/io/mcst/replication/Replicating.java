@@ -1,6 +1,6 @@
 package io.mcst.replication;
 
-import io.mcst.replication.KeyLayout.Temporary;
+import io.mcst.replication.KeyLayout.Listed;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -58,9 +58,10 @@ final class Replicating implements Encoding {
         return CompletableFuture.allOf(committed, temporaryAck);
     }
 
+    /** Every temporary key: a value is written once, whole, under it. */
     @Override
-    public boolean announces(Temporary listed) {
-        return true;
+    public boolean announces(Listed listed) {
+        return !listed.marker();
     }
 
     /**
@@ -70,12 +71,12 @@ final class Replicating implements Encoding {
     @Override
     public Target target(List<View> views) {
         Blob eternal = null;
-        Temporary newest = null;
+        Listed newest = null;
         for (View view : views) {
             if (view.eternal() != null && (eternal == null || view.eternal().ts().compareTo(eternal.ts()) > 0)) {
                 eternal = view.eternal();
             }
-            for (Temporary temporary : view.listed()) {
+            for (Listed temporary : view.listed()) {
                 if (newest == null || temporary.ts().compareTo(newest.ts()) > 0) {
                     newest = temporary;
                 }
@@ -107,14 +108,16 @@ final class Replicating implements Encoding {
 
     @Override
     public Optional<Put> writeBack(String escapedKey, Blob found, List<View> views) {
-        if (listedAt(found.ts(), views) >= quorum) {
+        if (listedAt(found.ts(), this, views) >= quorum) {
             return Optional.empty();
         }
         return Optional.of(new Put(KeyLayout.temporaryKey(escapedKey, found.ts(), found.kind()), temporaries(found)));
     }
 
-    /** How many of {@code views} list a version announcing {@code ts}. */
-    static long listedAt(Timestamp ts, List<View> views) {
-        return views.stream().filter(view -> view.listed().stream().anyMatch(listed -> listed.ts().equals(ts))).count();
+    /** How many of {@code views} list a key that, by {@code encoding}, announces the version {@code ts}. */
+    static long listedAt(Timestamp ts, Encoding encoding, List<View> views) {
+        return views.stream()
+                .filter(view -> view.listed().stream().anyMatch(listed -> listed.ts().equals(ts) && encoding.announces(listed)))
+                .count();
     }
 }
