@@ -144,7 +144,10 @@ public final class ReplicatedStore implements KeyValueStore {
         return newest.values().stream().filter(t -> t.kind() == Kind.VALUE).map(Listed::key).sorted().toList();
     }
 
-    /** Closes every store; calls in flight are abandoned. Idempotent. */
+    /**
+     * Closes every store. Calls in flight are abandoned, and operations in flight end at once with the
+     * closed-store {@link IllegalStateException} (a write may or may not have taken effect). Idempotent.
+     */
     @Override
     public void close() {
         if (guard.close()) {
@@ -469,6 +472,15 @@ public final class ReplicatedStore implements KeyValueStore {
         await(monitor, () -> phase.successes() >= quorum, phase, quorum, what);
     }
 
+    /** Fails an operation {@code what} that was in flight when the store closed, naming the store. */
+    private void ensureOpen(String what) {
+        try {
+            guard.ensureOpen();
+        } catch (IllegalStateException closed) {
+            throw new IllegalStateException(closed.getMessage() + ": " + what + " was cut short", closed);
+        }
+    }
+
     /**
      * Waits until {@code done}, or fails once the phase can no longer get {@code needed} answers or the
      * phase timeout passed. Never waits for any particular store.
@@ -478,6 +490,7 @@ public final class ReplicatedStore implements KeyValueStore {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (monitor) {
             while (!done.getAsBoolean()) {
+                ensureOpen(what);
                 long left = deadline - System.nanoTime();
                 if (phase.corruptions() > lanes.size() - needed) {
                     // Bad bytes do not heal by waiting: a clear, non-retriable error, never a guess.
@@ -485,9 +498,14 @@ public final class ReplicatedStore implements KeyValueStore {
                             + lanes.size() + " stores hold corrupt data, so " + needed + " good answers cannot be had: "
                             + phase.failureReport(timeout));
                 }
-                if (phase.failures() > lanes.size() - needed || left <= 0) {
-                    throw new StoreUnavailableException(name + ": " + what + " failed: " + (lanes.size() - phase.failures())
+                if (phase.failures() > lanes.size() - needed) {
+                    throw new StoreUnavailableException(name + ": " + what + " failed: only " + (lanes.size() - phase.failures())
                             + " of " + lanes.size() + " stores could still answer, " + needed + " needed: "
+                            + phase.failureReport(timeout));
+                }
+                if (left <= 0) {
+                    throw new StoreUnavailableException(name + ": " + what + " failed: no " + needed + " answers within "
+                            + timeout + ", " + phase.successes() + " of " + lanes.size() + " stores answered; "
                             + phase.failureReport(timeout));
                 }
                 try {
