@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 /**
  * How a version sits on the stores: the part of the algorithm that differs between replicating whole values
@@ -56,14 +57,13 @@ interface Encoding {
 
     /** What one store showed in a collect step: the register's listed versions and its eternal copy (null if none or not read). */
     record View(List<Listed> listed, Blob eternal) {
+        /** The timestamps of every listed version and of the eternal copy. */
+        Stream<Timestamp> timestamps() {
+            return Stream.concat(listed.stream().map(Listed::ts), Stream.ofNullable(eternal).map(Blob::ts));
+        }
+
         Timestamp max() {
-            Timestamp max = eternal == null ? Timestamp.ZERO : eternal.ts();
-            for (Listed temporary : listed) {
-                if (temporary.ts().compareTo(max) > 0) {
-                    max = temporary.ts();
-                }
-            }
-            return max;
+            return timestamps().max(Timestamp::compareTo).orElse(Timestamp.ZERO);
         }
     }
 

@@ -22,7 +22,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,6 +146,71 @@ public final class ReplicatedStore implements KeyValueStore {
         return newest.values().stream().filter(t -> t.kind() == Kind.VALUE).map(Listed::key).sorted().toList();
     }
 
+    // -------------------------------------------------------------------------------------------- fencing
+
+    /**
+     * Takes {@code key} over as its only writer (docs/algorithm.md, Fencing): reads it, takes an epoch E one above
+     * the highest epoch the read saw, and writes the value read (a tombstone if the key was absent) again with
+     * timestamp (E &lt;&lt; 32, this instance). From then on, fenced writes of any writer holding an older epoch
+     * abort, and so do those of another writer that took the same epoch concurrently. Unfenced writes of the
+     * key should stop: they would fence off the holder.
+     *
+     * @return the fence to pass to {@link #putFenced} and {@link #removeFenced}, with the value the holder resumes from
+     * @throws IllegalStateException if the key's epochs are exhausted (2^31 - 1 takeovers)
+     */
+    public Fence takeover(String key) {
+        AtomicReference<Timestamp> seen = new AtomicReference<>(Timestamp.ZERO);
+        Versioned read = read(key, ts -> seen.accumulateAndGet(ts, (a, b) -> a.compareTo(b) >= 0 ? a : b));
+        long epoch = seen.get().epoch() + 1;
+        if (epoch > Timestamp.MAX_EPOCH) {
+            throw new IllegalStateException(name + ": '" + key + "' was taken over " + Timestamp.MAX_EPOCH + " times; no epoch is left");
+        }
+        Timestamp ts = new Timestamp(epoch << Timestamp.EPOCH_SHIFT, clientId);
+        write(key, read.kind(), read.kind() == Kind.VALUE ? read.value() : new byte[0], (max, views) -> ts);
+        return new Fence(key, epoch, clientId, read.value());
+    }
+
+    /**
+     * Writes {@code value} under {@code key} if this instance still holds {@code fence}. Fenced writes of one
+     * fence run one at a time.
+     *
+     * @throws FencedException if another writer took the key over (nothing was written); not retriable
+     * @throws IllegalArgumentException if the fence is for another key or from another instance
+     * @throws IllegalStateException if the epoch's 2^32 - 1 writes are used up; take the key over again
+     */
+    public void putFenced(String key, byte[] value, Fence fence) {
+        requireNonNull(value, "value");
+        writeFenced(key, Kind.VALUE, value.clone(), fence);
+    }
+
+    /** Removes {@code key} (writes a tombstone) if this instance still holds {@code fence}; fails as {@link #putFenced}. */
+    public void removeFenced(String key, Fence fence) {
+        writeFenced(key, Kind.TOMBSTONE, new byte[0], fence);
+    }
+
+    private void writeFenced(String key, Kind kind, byte[] value, Fence fence) {
+        requireNonNull(fence, "fence");
+        if (!fence.key().equals(key) || !fence.clientId().equals(clientId)) {
+            throw new IllegalArgumentException(fence + " of another key or store instance cannot write '" + key + "' at " + name);
+        }
+        synchronized (fence) {
+            write(key, kind, value, (max, views) -> {
+                // Exclusive: any version of a higher epoch, or of this epoch by another writer, means the key is lost.
+                views.stream().flatMap(View::timestamps)
+                        .filter(ts -> ts.epoch() > fence.epoch() || (ts.epoch() == fence.epoch() && !ts.clientId().equals(clientId)))
+                        .findFirst()
+                        .ifPresent(ts -> {
+                            throw new FencedException(name, key, fence.epoch(), ts.epoch());
+                        });
+                if ((max.counter() & Timestamp.MAX_SEQUENCE) == Timestamp.MAX_SEQUENCE) {
+                    throw new IllegalStateException(name + ": '" + key + "' had " + Timestamp.MAX_SEQUENCE
+                            + " writes in epoch " + max.epoch() + "; take it over again for a new epoch");
+                }
+                return new Timestamp(max.counter() + 1, clientId);
+            });
+        }
+    }
+
     /**
      * Closes every store. Calls in flight are abandoned, and operations in flight end at once with the
      * closed-store {@link IllegalStateException} (a write may or may not have taken effect). Idempotent.
@@ -177,8 +244,18 @@ public final class ReplicatedStore implements KeyValueStore {
 
     // ---------------------------------------------------------------------------------------------- write
 
-    /** docs/algorithm.md, Write: collect, temporary copy, commit copy, then GC in the background. */
+    /** An unfenced write: one above the highest timestamp listed. */
     Timestamp write(String key, Kind kind, byte[] value) {
+        return write(key, kind, value, (max, views) -> nextTimestamp(max));
+    }
+
+    /** How a write picks its timestamp from what its collect step saw: the highest timestamp and each store's view. */
+    private interface Stamp {
+        Timestamp pick(Timestamp max, List<View> views);
+    }
+
+    /** docs/algorithm.md, Write: collect, temporary copy, commit copy, then GC in the background. */
+    private Timestamp write(String key, Kind kind, byte[] value, Stamp stamp) {
         String escaped = escapedKey(key);
         guard.ensureOpen();
         Object monitor = new Object();
@@ -186,13 +263,9 @@ public final class ReplicatedStore implements KeyValueStore {
 
         Collect collect = collect(monitor, escaped);
         awaitQuorum(monitor, collect.views, what + " (collect timestamps)");
-        Timestamp max = Timestamp.ZERO;
-        for (View view : collect.views.answers()) {
-            if (view != null && view.max().compareTo(max) > 0) {
-                max = view.max();
-            }
-        }
-        Timestamp ts = nextTimestamp(max);
+        List<View> views = collect.views.answers().stream().filter(Objects::nonNull).toList();
+        Timestamp max = views.stream().map(View::max).max(Timestamp::compareTo).orElse(Timestamp.ZERO);
+        Timestamp ts = stamp.pick(max, views);
         Blob blob = Blob.full(kind, ts, value);
         byte[][] temporaries = encoding.temporaries(blob);
         String temporaryKey = KeyLayout.temporaryKey(escaped, ts, kind);
@@ -255,8 +328,15 @@ public final class ReplicatedStore implements KeyValueStore {
 
     // ----------------------------------------------------------------------------------------------- read
 
-    /** docs/algorithm.md, Read, plus the write-back of Atomic reads. */
     Versioned read(String key) {
+        return read(key, ts -> {});
+    }
+
+    /**
+     * docs/algorithm.md, Read, plus the write-back of Atomic reads; tells {@code seen} the highest timestamp each
+     * store showed in each round.
+     */
+    private Versioned read(String key, Consumer<Timestamp> seen) {
         String escaped = escapedKey(key);
         guard.ensureOpen();
         Object monitor = new Object();
@@ -272,6 +352,7 @@ public final class ReplicatedStore implements KeyValueStore {
                     return finishRead(monitor, escaped, fetch.found(), List.of(), what);
                 }
                 List<View> views = collect.views.answers().stream().filter(Objects::nonNull).toList();
+                views.forEach(view -> seen.accept(view.max()));
                 Encoding.Target target = encoding.target(views);
                 if (target instanceof Encoding.Absent) {
                     return Versioned.NEVER_WRITTEN;
