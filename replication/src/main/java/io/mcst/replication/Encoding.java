@@ -52,6 +52,13 @@ interface Encoding {
      */
     Optional<Put> writeBack(String escapedKey, Blob found, List<View> views);
 
+    /** How many of {@code views} list a key that, by {@code encoding}, announces the version {@code ts}. */
+    static long listedAt(Timestamp ts, Encoding encoding, List<View> views) {
+        return views.stream()
+                .filter(view -> view.listed().stream().anyMatch(listed -> listed.ts().equals(ts) && encoding.announces(listed)))
+                .count();
+    }
+
     /** One key put at every store, with the bytes for each store by index. */
     record Put(String key, byte[][] perStore) {}
 

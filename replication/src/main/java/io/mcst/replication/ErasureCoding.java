@@ -109,7 +109,7 @@ final class ErasureCoding implements Encoding {
     /** The marker, unless a quorum listed it this round; fragments are never written back. */
     @Override
     public Optional<Put> writeBack(String escapedKey, Blob found, List<View> views) {
-        if (Replicating.listedAt(found.ts(), this, views) >= quorum) {
+        if (Encoding.listedAt(found.ts(), this, views) >= quorum) {
             return Optional.empty();
         }
         return Optional.of(marker(escapedKey, found));

@@ -108,16 +108,9 @@ final class Replicating implements Encoding {
 
     @Override
     public Optional<Put> writeBack(String escapedKey, Blob found, List<View> views) {
-        if (listedAt(found.ts(), this, views) >= quorum) {
+        if (Encoding.listedAt(found.ts(), this, views) >= quorum) {
             return Optional.empty();
         }
         return Optional.of(new Put(KeyLayout.temporaryKey(escapedKey, found.ts(), found.kind()), temporaries(found)));
-    }
-
-    /** How many of {@code views} list a key that, by {@code encoding}, announces the version {@code ts}. */
-    static long listedAt(Timestamp ts, Encoding encoding, List<View> views) {
-        return views.stream()
-                .filter(view -> view.listed().stream().anyMatch(listed -> listed.ts().equals(ts) && encoding.announces(listed)))
-                .count();
     }
 }
