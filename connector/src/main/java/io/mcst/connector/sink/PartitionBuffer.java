@@ -20,6 +20,8 @@ final class PartitionBuffer {
     private final RecordFormat format;
     /** Offset of the last record the archive holds (quorum-acknowledged segment and index), or -1. */
     private long archivedOffset;
+    /** The segment the index register names, or null before the partition's first index write. */
+    private String indexedSegmentKey;
     /** Highest offset already taken care of: archived, buffered, sealed or skipped as bad. */
     private long handledOffset;
     private SegmentWriter writer;
@@ -28,11 +30,12 @@ final class PartitionBuffer {
     private long openedAtMs;
     private SealedSegment sealed;
 
-    PartitionBuffer(TopicPartition partition, RecordFormat format, long archivedOffset) {
+    PartitionBuffer(TopicPartition partition, RecordFormat format, long archivedOffset, String indexedSegmentKey) {
         this.partition = requireNonNull(partition, "partition");
         this.format = requireNonNull(format, "format");
         this.archivedOffset = archivedOffset;
         this.handledOffset = archivedOffset;
+        this.indexedSegmentKey = indexedSegmentKey;
     }
 
     TopicPartition partition() {
@@ -41,6 +44,29 @@ final class PartitionBuffer {
 
     long archivedOffset() {
         return archivedOffset;
+    }
+
+    String indexedSegmentKey() {
+        return indexedSegmentKey;
+    }
+
+    long handledOffset() {
+        return handledOffset;
+    }
+
+    /**
+     * Whether every record handled since the last index write was reported bad: nothing is buffered or sealed,
+     * yet the task is past the archived offset. The index can then move past them, so that neither a commit
+     * nor a new owner sends them to the dead letter queue again.
+     */
+    boolean onlyReportedSinceIndex() {
+        return handledOffset > archivedOffset && !hasOpenSegment() && sealed == null;
+    }
+
+    /** The index register now says {@code lastOffset} is archived, in the segment it already named (or in {@code segmentKey}). */
+    void indexed(long lastOffset, String segmentKey) {
+        archivedOffset = lastOffset;
+        indexedSegmentKey = segmentKey;
     }
 
     /** Whether {@code offset} was already handled: a redelivery after a retry, or a record before a rewind. */
@@ -121,6 +147,7 @@ final class PartitionBuffer {
     /** The sealed segment and its index register were acknowledged by a quorum. */
     void archived() {
         archivedOffset = sealed.lastOffset();
+        indexedSegmentKey = sealed.key();
         sealed = null;
     }
 
