@@ -92,7 +92,7 @@ public final class SourceConfig extends AbstractConfig {
         ConfigDef def = new ConfigDef();
         int order = 0;
         def.define(ARCHIVE_TOPICS_CONFIG, Type.LIST, List.of(), topicNames(), Importance.HIGH,
-                        "Archived topics to replay, e.g. orders,payments. Set this or " + ARCHIVE_TOPICS_REGEX_CONFIG
+                        "Archived topics to replay, by their Kafka topic names, e.g. orders,payments. Set this or " + ARCHIVE_TOPICS_REGEX_CONFIG
                                 + ", not both.",
                         ARCHIVE_GROUP, ++order, Width.LONG, "Archived topics")
                 .define(ARCHIVE_TOPICS_REGEX_CONFIG, Type.STRING, null, regex(), Importance.HIGH,
