@@ -129,10 +129,8 @@ public final class MultiCloudSinkTask extends SinkTask {
     }
 
     /**
-     * Takes the partitions over: reads their index registers concurrently, rewinds each to the record after
-     * its archive and removes segments beyond its index (left by an owner that crashed between a segment and
-     * its index: the replay would otherwise see records that this task may archive again under another key).
-     * A partition whose register the stores cannot serve now is paused and retried from put() and preCommit():
+     * Takes the partitions over: reads their index registers concurrently and rewinds each to the record after
+     * its archive. A partition whose register the stores cannot serve now is paused and retried from put() and preCommit():
      * a short quorum outage delays it, never fails the task.
      */
     @Override
@@ -151,7 +149,7 @@ public final class MultiCloudSinkTask extends SinkTask {
     private void takeOver(Collection<TopicPartition> partitions, boolean afterOpen) {
         Map<TopicPartition, Future<Optional<PartitionIndex>>> reads = new LinkedHashMap<>();
         for (TopicPartition partition : partitions) {
-            reads.put(partition, indexReaders.submit(() -> readIndexAndRemoveOrphans(partition)));
+            reads.put(partition, indexReaders.submit(() -> readIndex(partition)));
         }
         List<TopicPartition> failed = new ArrayList<>();
         for (Map.Entry<TopicPartition, Future<Optional<PartitionIndex>>> read : reads.entrySet()) {
@@ -194,18 +192,9 @@ public final class MultiCloudSinkTask extends SinkTask {
     }
 
     /** Runs on an index reader thread: only the store is touched. */
-    private Optional<PartitionIndex> readIndexAndRemoveOrphans(TopicPartition partition) {
+    private Optional<PartitionIndex> readIndex(TopicPartition partition) {
         String key = layout.indexKey(partition);
-        Optional<PartitionIndex> index = store.get(key).map(bytes -> PartitionIndex.parse(key, bytes));
-        long archived = index.map(PartitionIndex::lastOffset).orElse(-1L);
-        for (SegmentKey segment : layout.segments(store, partition)) {
-            if (segment.firstOffset() > archived) {
-                log.info("{}: removing segment '{}', written after the last index (offset {}) by an owner that "
-                        + "stopped before indexing it", partition, segment.key(), archived);
-                store.remove(segment.key());
-            }
-        }
-        return index;
+        return store.get(key).map(bytes -> PartitionIndex.parse(key, bytes));
     }
 
     private void retryUnresolved() {
@@ -366,12 +355,32 @@ public final class MultiCloudSinkTask extends SinkTask {
         PartitionBuffer.SealedSegment segment = buffer.sealed();
         String indexKey = layout.indexKey(buffer.partition());
         checkStillOwner(buffer, segment, indexKey);
+        if (!buffer.orphansRemoved()) {
+            removeOrphans(buffer, segment.key());
+        }
         store.put(segment.key(), segment.blob());
         store.put(indexKey, new PartitionIndex(segment.lastOffset(), segment.key()).toBytes());
         bufferedBytes -= segment.blob().length;
         buffer.archived();
         log.debug("Archived {} records of {} as {} ({} bytes)", segment.recordCount(), buffer.partition(),
                 segment.key(), segment.blob().length);
+    }
+
+    /**
+     * Removes the partition's segments beyond its index, once per takeover, before this task's first segment:
+     * an owner that crashed between a segment and its index leaves it, and when this task's first record has
+     * another offset (records lost to retention, a changed format) its segments do not overwrite it. Done after
+     * the ownership check, right before this task's own index write supersedes whatever a zombie indexed.
+     */
+    private void removeOrphans(PartitionBuffer buffer, String keep) {
+        for (SegmentKey orphan : layout.segments(store, buffer.partition())) {
+            if (orphan.firstOffset() > buffer.archivedOffset() && !orphan.key().equals(keep)) {
+                log.info("{}: removing segment '{}', written after the index (offset {}) by an owner that stopped "
+                        + "before indexing it", buffer.partition(), orphan.key(), buffer.archivedOffset());
+                store.remove(orphan.key());
+            }
+        }
+        buffer.orphansRemoved(true);
     }
 
     /**

@@ -29,6 +29,8 @@ final class PartitionBuffer {
     private Long firstTimestamp;
     private long openedAtMs;
     private SealedSegment sealed;
+    /** Whether segments beyond the index were removed since this task took the partition over. */
+    private boolean orphansRemoved;
 
     PartitionBuffer(TopicPartition partition, RecordFormat format, long archivedOffset, String indexedSegmentKey) {
         this.partition = requireNonNull(partition, "partition");
@@ -67,6 +69,14 @@ final class PartitionBuffer {
     void indexed(long lastOffset, String segmentKey) {
         archivedOffset = lastOffset;
         indexedSegmentKey = segmentKey;
+    }
+
+    boolean orphansRemoved() {
+        return orphansRemoved;
+    }
+
+    void orphansRemoved(boolean removed) {
+        orphansRemoved = removed;
     }
 
     /** Whether {@code offset} was already handled: a redelivery after a retry, or a record before a rewind. */

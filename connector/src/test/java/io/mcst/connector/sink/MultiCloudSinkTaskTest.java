@@ -300,7 +300,7 @@ class MultiCloudSinkTaskTest {
     }
 
     @Test
-    void aNewOwnerRemovesSegmentsBeyondTheIndex() {
+    void aNewOwnerRemovesSegmentsBeyondTheIndexBeforeItsFirstSegment() {
         MultiCloudSinkTask first = start(new RecordingContext(false), Map.of());
         first.open(List.of(P0));
         first.put(records(P0, 0, 10));
@@ -311,8 +311,8 @@ class MultiCloudSinkTaskTest {
 
         MultiCloudSinkTask second = start(new RecordingContext(false), Map.of("flush.size", "7"));
         second.open(List.of(P0));
-        assertThat(memory.get(orphan)).isEmpty();
         second.put(records(P0, 10, 24));
+        assertThat(memory.get(orphan)).isEmpty();
         assertThat(LAYOUT.segments(memory, P0)).extracting(SegmentKey::firstOffset).containsExactly(0L, 10L, 17L);
         assertArchived(P0, 24);
     }
