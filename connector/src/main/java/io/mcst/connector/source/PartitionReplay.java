@@ -370,17 +370,6 @@ final class PartitionReplay {
     }
 
     private boolean inBounds(ArchivedRecord record, int index) {
-        if (bounds.timeBounded()) {
-            if (record.timestamp() == null) {
-                String which = record.offset() != null ? archived + " at offset " + record.offset()
-                        : "record " + index + " of " + archived;
-                throw new ConnectException("record " + which + " in segment '" + current.key() + "' has no "
-                        + "timestamp (its format keeps none, or it was produced without one), so "
-                        + SourceConfig.START_TIME_CONFIG + "/" + SourceConfig.END_TIME_CONFIG + " cannot select it; "
-                        + "replay without a time window, or from a later " + SourceConfig.START_OFFSET_CONFIG);
-            }
-            currentPastEnd &= record.timestamp() >= bounds.endTime();
-        }
         if (bounds.startOffset() > current.firstOffset()) {
             if (record.offset() == null) {
                 throw new ConnectException("segment '" + current.key() + "' starts below " + SourceConfig.START_OFFSET_CONFIG
@@ -391,6 +380,18 @@ final class PartitionReplay {
                 return false;
             }
         }
-        return !bounds.timeBounded() || bounds.includesTime(record.timestamp());
+        if (!bounds.timeBounded()) {
+            return true;
+        }
+        if (record.timestamp() == null) {
+            String which = record.offset() != null ? archived + " at offset " + record.offset()
+                    : index + " of " + archived;
+            throw new ConnectException("record " + which + " in segment '" + current.key() + "' has no timestamp (its "
+                    + "format keeps none, or it was produced without one), so " + SourceConfig.START_TIME_CONFIG + "/"
+                    + SourceConfig.END_TIME_CONFIG + " cannot select it; replay without a time window, or set "
+                    + SourceConfig.START_OFFSET_CONFIG + " past it");
+        }
+        currentPastEnd &= record.timestamp() >= bounds.endTime();
+        return bounds.includesTime(record.timestamp());
     }
 }
