@@ -249,6 +249,7 @@ public final class MultiCloudSinkTask extends SinkTask {
             }
             return;
         }
+        buffer.endBehindArchiveRun();
         if (buffer.needsRotationBefore(record, config.rotateIntervalMs())) {
             rotate(buffer);
         }
@@ -284,7 +285,10 @@ public final class MultiCloudSinkTask extends SinkTask {
                     + "or set " + SinkConfig.BEHIND_ARCHIVE_CONFIG + "=" + SinkConfig.BEHIND_ARCHIVE_SKIP);
         }
         recordsBehindArchive.incrementAndGet();
-        log.warn("{} Skipping it ({}={})", message, SinkConfig.BEHIND_ARCHIVE_CONFIG, SinkConfig.BEHIND_ARCHIVE_SKIP);
+        if (buffer.startBehindArchiveRun()) { // once per run of such records, not once per record
+            log.warn("{} Skipping it and the records after it up to that offset ({}={}; counted in {})", message,
+                    SinkConfig.BEHIND_ARCHIVE_CONFIG, SinkConfig.BEHIND_ARCHIVE_SKIP, BEHIND_ARCHIVE_METRIC);
+        }
     }
 
     private void reportBadRecord(SinkRecord record, DataException e) {

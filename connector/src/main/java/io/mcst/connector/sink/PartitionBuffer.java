@@ -31,6 +31,8 @@ final class PartitionBuffer {
     private SealedSegment sealed;
     /** Whether segments beyond the index were removed since this task took the partition over. */
     private boolean orphansRemoved;
+    /** Whether the last record delivered was behind the archive (the log went back), to log such runs once. */
+    private boolean behindArchiveRun;
 
     PartitionBuffer(TopicPartition partition, RecordFormat format, long archivedOffset, String indexedSegmentKey) {
         this.partition = requireNonNull(partition, "partition");
@@ -69,6 +71,17 @@ final class PartitionBuffer {
     void indexed(long lastOffset, String segmentKey) {
         archivedOffset = lastOffset;
         indexedSegmentKey = segmentKey;
+    }
+
+    /** Notes a record behind the archive; true if it starts a run of them. */
+    boolean startBehindArchiveRun() {
+        boolean starts = !behindArchiveRun;
+        behindArchiveRun = true;
+        return starts;
+    }
+
+    void endBehindArchiveRun() {
+        behindArchiveRun = false;
     }
 
     boolean orphansRemoved() {
