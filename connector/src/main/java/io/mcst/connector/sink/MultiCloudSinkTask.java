@@ -152,8 +152,13 @@ public final class MultiCloudSinkTask extends SinkTask {
             reads.put(partition, indexReaders.submit(() -> readIndex(partition)));
         }
         List<TopicPartition> failed = new ArrayList<>();
+        StoreUnavailableException outage = null;
         for (Map.Entry<TopicPartition, Future<Optional<PartitionIndex>>> read : reads.entrySet()) {
             TopicPartition partition = read.getKey();
+            if (outage != null && read.getValue().cancel(false)) {
+                failed.add(partition); // the stores just failed a read: do not wait for each of the others to fail
+                continue;
+            }
             Optional<PartitionIndex> index;
             try {
                 index = read.getValue().get();
@@ -162,33 +167,38 @@ public final class MultiCloudSinkTask extends SinkTask {
                 throw new ConnectException("interrupted while reading index registers", e);
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof StoreUnavailableException unavailable) {
-                    log.warn("{}: cannot read index register '{}' from a quorum of stores ({}); pausing the partition "
-                            + "and retrying every {} ms", partition, layout.indexKey(partition), unavailable.getMessage(),
-                            config.retryBackoffMs());
+                    outage = unavailable;
                     failed.add(partition);
                     continue;
                 }
                 throw new ConnectException("cannot resume " + partition + ": " + e.getCause().getMessage(), e.getCause());
             }
-            long archived = index.map(PartitionIndex::lastOffset).orElse(-1L);
-            buffers.put(partition, new PartitionBuffer(partition, format, archived,
-                    index.map(PartitionIndex::segmentKey).orElse(null)));
-            // The archive, not the consumer group, says where to resume. Without an index the partition was
-            // never archived under this prefix: start from its earliest retained record.
-            context.offset(partition, archived + 1);
-            if (unresolved.remove(partition)) {
-                context.resume(partition);
-            }
-            if (afterOpen) {
-                rewinding.add(partition);
-            }
-            log.info("{}: archive holds offsets up to {}; resuming at {}", partition, archived, archived + 1);
+            resume(partition, index, afterOpen);
         }
         if (!failed.isEmpty()) {
+            log.warn("Cannot read the index registers of {} partitions from a quorum of stores ({}); pausing them and "
+                    + "retrying every {} ms: {}", failed.size(), outage.getMessage(), config.retryBackoffMs(), failed);
             unresolved.addAll(failed);
             context.pause(failed.toArray(TopicPartition[]::new));
             nextResolveAtMs = wallClock.getAsLong() + config.retryBackoffMs();
         }
+    }
+
+    /** Starts archiving {@code partition} after what {@code index} says is archived. */
+    private void resume(TopicPartition partition, Optional<PartitionIndex> index, boolean afterOpen) {
+        long archived = index.map(PartitionIndex::lastOffset).orElse(-1L);
+        buffers.put(partition, new PartitionBuffer(partition, format, archived,
+                index.map(PartitionIndex::segmentKey).orElse(null)));
+        // The archive, not the consumer group, says where to resume. Without an index the partition was never
+        // archived under this prefix: start from its earliest retained record.
+        context.offset(partition, archived + 1);
+        if (unresolved.remove(partition)) {
+            context.resume(partition);
+        }
+        if (afterOpen) {
+            rewinding.add(partition);
+        }
+        log.info("{}: archive holds offsets up to {}; resuming at {}", partition, archived, archived + 1);
     }
 
     /** Runs on an index reader thread: only the store is touched. */

@@ -192,8 +192,8 @@ class MultiCloudSinkTaskTest {
         store.failGets(true);
         RecordingContext context = new RecordingContext(false);
         MultiCloudSinkTask task = start(context, Map.of("retry.backoff.ms", "1000"));
-        task.open(List.of(P0)); // issue 16 item 4: used to fail the task for good after 4 attempts
-        assertThat(context.paused).containsExactly(P0);
+        task.open(List.of(P0, P1)); // used to fail the task for good after 4 attempts
+        assertThat(context.paused).containsExactlyInAnyOrder(P0, P1);
         assertThat(context.rewinds).doesNotContainKey(P0);
         task.put(records(P0, 0, 12)); // fetched before the pause: ignored, they come again after the rewind
         assertThat(task.preCommit(Map.of(P0, new OffsetAndMetadata(12)))).isEmpty();
@@ -203,7 +203,7 @@ class MultiCloudSinkTaskTest {
         assertThat(context.rewinds).as("retried only after retry.backoff.ms").doesNotContainKey(P0);
         clock.addAndGet(1000);
         task.put(records(P0, 0, 12)); // resolves P0: the records in hand predate the rewind
-        assertThat(context.rewinds).containsEntry(P0, 0L);
+        assertThat(context.rewinds).containsEntry(P0, 0L).containsEntry(P1, 0L);
         assertThat(context.paused).isEmpty();
         assertThat(LAYOUT.segments(memory, P0)).isEmpty();
         task.put(records(P0, 0, 12)); // after the rewind
