@@ -130,8 +130,8 @@ public final class MultiCloudSinkTask extends SinkTask {
 
     /**
      * Takes the partitions over: reads their index registers concurrently and rewinds each to the record after
-     * its archive. A partition whose register the stores cannot serve now is paused and retried from put() and preCommit():
-     * a short quorum outage delays it, never fails the task.
+     * its archive. A partition whose register the stores cannot serve now is paused and retried from put() and
+     * preCommit(): a short quorum outage delays it, never fails the task.
      */
     @Override
     public void open(Collection<TopicPartition> partitions) {
