@@ -8,17 +8,14 @@ import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreCorruptionException;
 import io.mcst.stores.StoreKeys;
 import io.mcst.stores.StoreUnavailableException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
@@ -40,7 +37,6 @@ public final class ReplicatedStore implements KeyValueStore {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicatedStore.class);
     /** The longest suffix a temporary key adds to esc(K): "/t/" + 16 + "-" + 32 + "." + kind. */
     private static final int TEMPORARY_SUFFIX_BYTES = 3 + 16 + 1 + 32 + 2;
-    private static final SecureRandom IDS = new SecureRandom();
 
     private final String name;
     private final List<StoreLane> lanes;
@@ -49,6 +45,7 @@ public final class ReplicatedStore implements KeyValueStore {
     private final ReedSolomon code;
     private final ReplicationOptions options;
     private final Mutation mutation;
+    private final Environment environment;
     private final String clientId;
     private final CloseGuard guard;
     private final BackgroundWork background = new BackgroundWork();
@@ -66,7 +63,12 @@ public final class ReplicatedStore implements KeyValueStore {
     }
 
     ReplicatedStore(List<? extends KeyValueStore> stores, ReplicationOptions options, Mutation mutation) {
+        this(stores, options, mutation, Environment.SYSTEM);
+    }
+
+    ReplicatedStore(List<? extends KeyValueStore> stores, ReplicationOptions options, Mutation mutation, Environment environment) {
         requireNonNull(stores, "stores");
+        this.environment = requireNonNull(environment, "environment");
         this.options = requireNonNull(options, "options");
         this.mutation = requireNonNull(mutation, "mutation");
         int t = options.faultToleranceFor(stores.size());
@@ -80,14 +82,12 @@ public final class ReplicatedStore implements KeyValueStore {
         this.code = k == 0 ? null : new ReedSolomon(k, stores.size());
         List<StoreLane> lanes = new ArrayList<>();
         for (KeyValueStore store : stores) {
-            lanes.add(new StoreLane(lanes.size(), store, options.threadsPerStore(), options.queuedCallsPerStore()));
+            lanes.add(new StoreLane(lanes.size(), store, environment.laneExecutor(lanes.size(), store, options)));
         }
         this.lanes = List.copyOf(lanes);
         this.name = "replicated[" + stores.stream().map(KeyValueStore::name).collect(Collectors.joining(",")) + "]";
         this.guard = new CloseGuard(name);
-        byte[] id = new byte[16];
-        IDS.nextBytes(id);
-        this.clientId = HexFormat.of().formatHex(id);
+        this.clientId = environment.newClientId();
     }
 
     @Override
@@ -550,10 +550,10 @@ public final class ReplicatedStore implements KeyValueStore {
      */
     private void await(Object monitor, BooleanSupplier done, Phase<?> phase, int needed, String what) {
         Duration timeout = options.phaseTimeout();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = environment.nanoTime() + timeout.toNanos();
         synchronized (monitor) {
             while (!done.getAsBoolean()) {
-                long left = deadline - System.nanoTime();
+                long left = deadline - environment.nanoTime();
                 if (phase.corruptions() > lanes.size() - needed) {
                     // Bad bytes do not heal by waiting: a clear, non-retriable error, never a guess.
                     throw new StoreCorruptionException(name + ": " + what + " failed: " + phase.corruptions() + " of "
@@ -566,7 +566,7 @@ public final class ReplicatedStore implements KeyValueStore {
                             + phase.failureReport(timeout));
                 }
                 try {
-                    TimeUnit.NANOSECONDS.timedWait(monitor, left);
+                    environment.await(monitor, left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new StoreUnavailableException(name + ": " + what + " interrupted", e);

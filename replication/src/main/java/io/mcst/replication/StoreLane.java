@@ -6,6 +6,7 @@ import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreUnavailableException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -20,19 +21,25 @@ import java.util.function.Function;
 final class StoreLane {
     private final int index;
     private final KeyValueStore store;
-    private final ThreadPoolExecutor executor;
+    private final ExecutorService executor;
 
-    StoreLane(int index, KeyValueStore store, int threads, int queuedCalls) {
+    StoreLane(int index, KeyValueStore store, ExecutorService executor) {
         this.index = index;
         this.store = requireNonNull(store, "store");
+        this.executor = requireNonNull(executor, "executor");
+    }
+
+    /** The production executor of one store's calls: {@code threads} threads and a bounded queue. */
+    static ExecutorService pool(KeyValueStore store, int threads, int queuedCalls) {
         AtomicInteger threadNumber = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queuedCalls),
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queuedCalls),
                 runnable -> {
                     Thread thread = new Thread(runnable, "mcst-replica-" + store.name() + "-" + threadNumber.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
                 });
-        executor.allowCoreThreadTimeOut(true);
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     int index() {
