@@ -41,22 +41,30 @@ final class HistoryScenario {
     /** How hostile the schedule is. */
     enum Profile {
         /** A tenth of calls slow; a third of the histories have one or two clients crashing. */
-        NORMAL(new int[] {10}, 3, 2, 50),
+        NORMAL(new int[] {10}, 3, 1, 2, 50),
         /**
          * Each client's link to each store is fast, sometimes slow or mostly slow, and half the histories
          * have up to three clients crashing: clients then see different quorums, and stragglers and
          * partial writes abound, which is where broken variants show.
          */
-        HOSTILE(new int[] {0, 33, 90}, 2, 3, 70);
+        HOSTILE(new int[] {0, 33, 90}, 2, 1, 3, 70),
+        /**
+         * Every history has two to four clients crashing (all of them if fewer), mostly while their copies are in flight, over
+         * mostly fast links and with few reads: partial versions of crashed writers pile up above the
+         * last completed write, which is where a read rule that trusts what is listed stalls or goes stale.
+         */
+        CRASHING(new int[] {0, 10}, 1, 2, 4, 30);
 
         private final int[] linkSlowPercents;
         private final int clientCrashesOneIn;
+        private final int minCrashingClients;
         private final int maxCrashingClients;
         private final int readPercent;
 
-        Profile(int[] linkSlowPercents, int clientCrashesOneIn, int maxCrashingClients, int readPercent) {
+        Profile(int[] linkSlowPercents, int clientCrashesOneIn, int minCrashingClients, int maxCrashingClients, int readPercent) {
             this.linkSlowPercents = linkSlowPercents;
             this.clientCrashesOneIn = clientCrashesOneIn;
+            this.minCrashingClients = minCrashingClients;
             this.maxCrashingClients = maxCrashingClients;
             this.readPercent = readPercent;
         }
@@ -143,13 +151,14 @@ final class HistoryScenario {
                 .withPhaseTimeout(LIVENESS_TIMEOUT);
 
         // Some clients crash: at a random moment after one of their writes began, mostly while it runs.
-        List<Integer> crashing = new ArrayList<>();
+        List<Integer> crashingClients = new ArrayList<>();
         if (random.nextInt(profile.clientCrashesOneIn) == 0) {
-            int count = 1 + random.nextInt(Math.min(profile.maxCrashingClients, clients));
-            while (crashing.size() < count) {
+            int least = Math.min(profile.minCrashingClients, clients);
+            int count = least + random.nextInt(Math.min(profile.maxCrashingClients, clients) - least + 1);
+            while (crashingClients.size() < count) {
                 int c = random.nextInt(clients);
-                if (!crashing.contains(c)) {
-                    crashing.add(c);
+                if (!crashingClients.contains(c)) {
+                    crashingClients.add(c);
                 }
             }
         }
@@ -166,10 +175,19 @@ final class HistoryScenario {
             replicated.add(client);
             int index = c;
             int ops = 2 + random.nextInt(4);
-            int crashAt = crashing.contains(c) ? random.nextInt(ops) : -1;
-            long crashDelay = random.nextInt(8) * MILLIS + random.nextInt((int) MILLIS);
+            // Half the crashes hit a client's last write, where no later write of its own supersedes it. Half
+            // come a random time into the write; half soon after it sent a number of its 4n calls (2n to
+            // collect, n copies, n eternal copies), often while its copies are in flight, so that only some land.
+            boolean crashing = crashingClients.contains(c);
+            boolean lastWrite = profile == Profile.CRASHING || random.nextBoolean();
+            int crashAt = !crashing ? -1 : lastWrite ? ops - 1 : random.nextInt(ops);
+            boolean afterCalls = profile == Profile.CRASHING || random.nextBoolean();
+            boolean amidCopies = profile == Profile.CRASHING || random.nextBoolean();
+            int crashCalls = amidCopies ? 2 * n + 1 + random.nextInt(n) : 1 + random.nextInt(4 * n);
+            long crashDelay = afterCalls ? random.nextInt((int) MILLIS / (profile == Profile.CRASHING ? 10 : 2)) : random.nextInt(6) * MILLIS + random.nextInt((int) MILLIS);
             if (crashAt >= 0) {
-                shape.append(" c%d crashes %dus into op %d".formatted(c, crashDelay / 1000, crashAt));
+                shape.append(afterCalls ? " c%d crashes %dus after %d calls of op %d".formatted(c, crashDelay / 1000, crashCalls, crashAt)
+                        : " c%d crashes %dus into op %d".formatted(c, crashDelay / 1000, crashAt));
             }
             starts[c] = random.nextInt((int) MILLIS);
             long clientSeed = random.nextLong();
@@ -180,7 +198,11 @@ final class HistoryScenario {
                     int choice = choices.nextInt(100);
                     int writePercent = 100 - profile.readPercent;
                     if (op == crashAt) {
-                        time.crashIn(me, crashDelay);
+                        if (afterCalls) {
+                            time.crashAfterCalls(me, crashCalls, crashDelay);
+                        } else {
+                            time.crashIn(me, crashDelay);
+                        }
                         choice = 0; // a write: the crash leaves it partial
                     }
                     try {
@@ -214,6 +236,10 @@ final class HistoryScenario {
                 quiescentReadGaveUp = true;
             } catch (RuntimeException e) {
                 livenessFailures.add("the quiescent read: " + e);
+            }
+            if (System.getProperty("probe") != null && erasure && history.ops().stream().filter(op -> !op.completed()).count() >= 2) {
+                System.out.println(shape + " gaveUp=" + quiescentReadGaveUp);
+                for (SimulatedStore st : stores) System.out.println("   " + st.name() + " " + st.delegateList());
             }
             time.drain();
         } finally {

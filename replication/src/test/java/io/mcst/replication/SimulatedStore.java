@@ -62,6 +62,8 @@ final class SimulatedStore extends ForwardingKeyValueStore {
         return super.list(prefix);
     }
 
+    List<String> delegateList() { return super.list(""); }
+
     @Override
     public void close() {
         // the store outlives each client that closes it

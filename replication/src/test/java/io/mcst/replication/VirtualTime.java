@@ -84,6 +84,15 @@ final class VirtualTime {
         return client;
     }
 
+    /**
+     * Once {@code client} has sent {@code calls} more store calls, it crashes {@code nanos} later: a crash
+     * aimed at a step of an operation, e.g. while the copies of a write are in flight.
+     */
+    void crashAfterCalls(Participant client, int calls, long nanos) {
+        client.callsBeforeCrash = calls;
+        client.crashDelay = nanos;
+    }
+
     /** Schedules the crash of {@code client} in {@code nanos}; each of its calls not yet landed then may or may not land. */
     void crashIn(Participant client, long nanos) {
         schedule(now + nanos, null, () -> {
@@ -91,8 +100,9 @@ final class VirtualTime {
                 return null;
             }
             client.crashed = true;
+            int landingPercent = 25 * (1 + random.nextInt(3));
             queue.stream().filter(event -> event.owner == client).sorted()
-                    .forEach(event -> event.cancelled |= random.nextBoolean());
+                    .forEach(event -> event.cancelled |= random.nextInt(100) >= landingPercent);
             return client.parked ? client : null;
         });
     }
@@ -232,6 +242,8 @@ final class VirtualTime {
         private boolean granted;
         private boolean crashed;
         private boolean finished;
+        private int callsBeforeCrash;
+        private long crashDelay;
 
         private Participant(int index, String name) {
             this.index = index;
@@ -319,6 +331,9 @@ final class VirtualTime {
                 call.run();
                 return owner.parked && owner.wakesOnCalls ? owner : null;
             });
+            if (owner.callsBeforeCrash > 0 && --owner.callsBeforeCrash == 0) {
+                crashIn(owner, owner.crashDelay);
+            }
         }
 
         @Override
