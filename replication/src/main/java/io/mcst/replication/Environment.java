@@ -47,6 +47,6 @@ interface Environment {
     /** Waits on {@code monitor}, whose lock the caller holds, until it is notified or {@code nanos} passed. */
     void await(Object monitor, long nanos) throws InterruptedException;
 
-    /** A fresh client id: 32 lowercase hex digits, unique forever (ALGORITHM.md §10). */
+    /** A fresh client id: 32 lowercase hex digits, unique forever (docs/algorithm.md, Pitfalls). */
     String newClientId();
 }

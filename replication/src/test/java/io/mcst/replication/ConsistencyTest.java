@@ -33,7 +33,7 @@ class ConsistencyTest {
     private static final int FAILURES_REPORTED = 10;
 
     /**
-     * Erasure mode's commit markers (ALGORITHM.md §8a revised) are not in this tree yet: the thin-eternal
+     * Erasure mode's commit markers (docs/algorithm.md, Erasure coding) are not in this tree yet: the thin-eternal
      * layout may stall a quiescent read for good on crashed writers' partial fragment sets, so until the
      * new layout lands such a read is counted, not failed. Set true with it.
      */
@@ -52,7 +52,7 @@ class ConsistencyTest {
     }
 
     /**
-     * Erasure mode (ALGORITHM.md §8a) under the same schedules: crashed writers leave partial fragment sets,
+     * Erasure mode (docs/algorithm.md, Erasure coding) under the same schedules: crashed writers leave partial fragment sets,
      * GC runs concurrently, up to t stores fail. Atomic (both judges) and regular, hostile ones included.
      */
     @Test
@@ -63,7 +63,7 @@ class ConsistencyTest {
     }
 
     /**
-     * The invariant the GC rule exists for (ALGORITHM.md §8a I1): at every store, the highest listed
+     * The invariant the GC rule exists for (docs/algorithm.md, Erasure coding): at every store, the highest listed
      * timestamp of a register never decreases, whatever stragglers, crashed writers and concurrent GC do.
      */
     @Test
@@ -71,9 +71,9 @@ class ConsistencyTest {
         assertListedNeverDecreases("aStoresHighestListedTimestampNeverDecreasesUnderErasureCoding", true);
     }
 
-    /** As above, replicated (ALGORITHM.md §3 revised: GC at a store waits for its ack of the write's own key). */
+    /** As above, replicated (docs/algorithm.md, Write: GC at a store waits for its ack of the write's own key). */
     @Test
-    @Disabled("fails until GC at a store waits for that store's ack of the write's own temporary key (ALGORITHM.md §3 revised)")
+    @Disabled("fails until GC at a store waits for that store's ack of the write's own temporary key (docs/algorithm.md, Write)")
     void aStoresHighestListedTimestampNeverDecreasesUnderReplication() {
         assertListedNeverDecreases("aStoresHighestListedTimestampNeverDecreasesUnderReplication", false);
     }
@@ -96,8 +96,7 @@ class ConsistencyTest {
     }
 
     /**
-     * ALGORITHM.md §9 expected a write that returns before its eternal copy reached a quorum to break
-     * regularity. Under the §4 read rule it cannot: a read never returns anything older than the newest
+     * One might expect a write that returns before its eternal copy reached a quorum to break regularity. Under the read rule it cannot: a read never returns anything older than the newest
      * temporary key listed at its quorum, and a completed write's temporary key (or a newer one) is at a
      * quorum until a newer write's temporary key is, because GC runs only after a write's temporary copy
      * reached a quorum. The eternal copy serves one-round reads and liveness, not safety. This test guards

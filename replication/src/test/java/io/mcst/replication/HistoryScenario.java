@@ -10,7 +10,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One seeded random schedule (ALGORITHM.md §9) on {@link VirtualTime}, so the history is a deterministic
+ * One seeded random schedule (docs/algorithm.md, Testing) on {@link VirtualTime}, so the history is a deterministic
  * function of its seed and a failing seed replays exactly: n in {1,3,5} stores (erasure-coded: one of
  * {@link #ERASURE_SHAPES}), 2–5 clients each running a few writes, removes and reads of one key over links
  * with random latencies, up to t stores crashing, stalling or turning slow at random moments, and in many

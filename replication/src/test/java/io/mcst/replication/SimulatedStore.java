@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
 
 /**
  * One base store of a virtual-time history, shared by all clients: fails every call once crashed, and
- * watches the invariant the GC rule guarantees (ALGORITHM.md §3 revised, §8a I1): the highest timestamp
+ * watches the invariant the GC rule guarantees (docs/algorithm.md, Write and Erasure coding): the highest timestamp
  * it lists for the register never decreases.
  */
 final class SimulatedStore extends ForwardingKeyValueStore {

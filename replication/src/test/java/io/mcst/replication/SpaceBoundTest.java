@@ -2,7 +2,7 @@ package io.mcst.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mcst.replication.faults.FaultInjectingStore;
+import io.mcst.replication.layers.faults.FaultInjectingStore;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.memory.MemoryStore;
 import java.time.Duration;
@@ -17,7 +17,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** ALGORITHM.md §8: garbage collection bounds what each store holds per key. */
+/** docs/algorithm.md, Space: garbage collection bounds what each store holds per key. */
 class SpaceBoundTest {
     private static final String KEY = "topic/0/00000000000000000042.avro";
     private static final Duration DRAIN = Duration.ofSeconds(60);
@@ -65,8 +65,8 @@ class SpaceBoundTest {
 
     /**
      * Each write drains before the next: a write returns at a quorum, and a next write that lists a store
-     * before the previous write's copy landed there cannot collect that copy (§8: stragglers leave orphans
-     * until a later write), so without the drain the count would depend on thread timing.
+     * before the previous write's copy landed there cannot collect that copy (a straggler's orphan, left for
+     * a later write: docs/algorithm.md, Space), so without the drain the count would depend on thread timing.
      */
     @Test
     void aLargeValueIsStoredOncePerStore() throws Exception {
