@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 class ConsistencyTest {
     /** Runs only this seed in each test, e.g. {@code -Dmcst.history.seed=1234}. */
     static final String REPLAY_PROPERTY = "mcst.history.seed";
-    private static final int ATOMIC_HISTORIES = 4_000;
-    private static final int REGULAR_HISTORIES = 3_000;
-    private static final int ERASURE_HISTORIES = 3_000;
+    private static final int ATOMIC_HISTORIES = 6_000;
+    private static final int REGULAR_HISTORIES = 4_000;
+    private static final int ERASURE_HISTORIES = 5_000;
     private static final int INVARIANT_HISTORIES = 2_000;
     /** Seeds a mutant gets before the test concludes the checker missed it. */
     private static final int MUTANT_SEEDS = 2_000;
@@ -188,10 +188,15 @@ class ConsistencyTest {
     }
 
     private static void firstCaught(Semantics semantics, Mutation mutation, Verdict verdict) {
+        firstCaught(mutation, seed -> HistoryScenario.run(seed, Profile.HOSTILE, semantics, mutation), verdict);
+    }
+
+    private static void firstCaught(Mutation mutation, LongFunction<Run> history, Verdict verdict) {
         for (long seed : seeds(MUTANT_SEEDS)) {
-            Run run = HistoryScenario.run(seed, Profile.HOSTILE, semantics, mutation);
+            Run run = history.apply(seed);
             if (verdict.caught(run)) {
-                System.out.println(mutation + " caught at " + run.shape() + "\n" + HistoryChecks.timestampViolations(run.ops(), semantics));
+                System.out.println(mutation + " caught at " + run.shape() + "\n"
+                        + HistoryChecks.timestampViolations(run.ops(), run.semantics()) + "\n" + run.listedDecreases());
                 return;
             }
         }
