@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class HistoryScenario {
     /** How long a phase may wait, in virtual time, before the run counts a liveness failure. */
-    private static final Duration LIVENESS_TIMEOUT = Duration.ofSeconds(60);
-    private static final String KEY = "register";
-    private static final long MILLIS = 1_000_000;
+    static final Duration LIVENESS_TIMEOUT = Duration.ofSeconds(60);
+    static final String KEY = "register";
+    static final long MILLIS = 1_000_000;
 
     /**
      * A finished run.
@@ -91,57 +91,9 @@ final class HistoryScenario {
         StringBuilder shape = new StringBuilder("seed=%d %s n=%d t=%d k=%d clients=%d %s %s inline=%d".formatted(
                 seed, profile, n, t, k, clients, semantics, mutation, inlineMaxBytes));
 
-        // The network: per store a base latency of up to 2 ms; per client and store a share of slow calls.
-        long[] baseLatency = random.longs(n, 1, 2 * MILLIS).toArray();
-        int[][] slowPercent = new int[clients + 1][n];
-        for (int[] row : slowPercent) {
-            for (int i = 0; i < n; i++) {
-                row[i] = profile.linkSlowPercents[random.nextInt(profile.linkSlowPercents.length)];
-            }
-        }
-        long[] slowFrom = new long[n];
-        long[] stalledFrom = new long[n];
-        Arrays.fill(slowFrom, Long.MAX_VALUE);
-        Arrays.fill(stalledFrom, Long.MAX_VALUE);
-        Random network = new Random(random.nextLong());
-        VirtualTime time = new VirtualTime(new VirtualTime.Links() {
-            @Override
-            public long latencyNanos(int client, int store, long now) {
-                long latency = 1 + (long) (network.nextDouble() * baseLatency[store]);
-                if (network.nextInt(100) < slowPercent[client < 0 ? clients : client][store]) {
-                    latency += MILLIS + network.nextInt(14) * MILLIS + network.nextInt((int) MILLIS);
-                }
-                return latency + (now >= slowFrom[store] ? 10 * MILLIS : 0);
-            }
-
-            @Override
-            public boolean swallows(int store, long now) {
-                return now >= stalledFrom[store];
-            }
-        }, random.nextLong());
-        List<SimulatedStore> stores = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            stores.add(new SimulatedStore("s" + i, KEY, time::now));
-        }
-
-        // Up to t stores fail at a random moment: crash, stall forever, or turn very slow.
-        List<Integer> faultyStores = new ArrayList<>();
-        int faulty = random.nextInt(t + 1);
-        for (int f = 0; f < faulty; f++) {
-            int index = random.nextInt(n);
-            if (faultyStores.contains(index)) {
-                continue;
-            }
-            faultyStores.add(index);
-            long at = random.nextInt(15) * MILLIS + random.nextInt((int) MILLIS);
-            int kind = random.nextInt(3);
-            shape.append(" store s%d %s at %dus".formatted(index, new String[] {"crashes", "stalls", "slows"}[kind], at / 1000));
-            switch (kind) {
-                case 0 -> stores.get(index).crashAt(at);
-                case 1 -> stalledFrom[index] = at;
-                default -> slowFrom[index] = at;
-            }
-        }
+        Cluster cluster = Cluster.faulty(random, profile, n, t, clients, shape);
+        VirtualTime time = cluster.time();
+        List<SimulatedStore> stores = cluster.stores();
 
         ReplicationOptions options = ReplicationOptions.defaults()
                 .withSemantics(semantics)
@@ -248,6 +200,65 @@ final class HistoryScenario {
         List<String> decreases = stores.stream().flatMap(store -> store.decreases().stream()).toList();
         return new Run(seed, semantics, shape.toString(), history.ops(), livenessFailures, contendedReads.get(), quiescentReadGaveUp,
                 decreases, time.events());
+    }
+
+    /** The stores of one history on its virtual time, over links with random latencies, up to t of them failing. */
+    record Cluster(VirtualTime time, List<SimulatedStore> stores) {
+        /** Draws the network and the store faults from {@code random}; what it chose goes into {@code shape}. */
+        static Cluster faulty(Random random, Profile profile, int n, int t, int clients, StringBuilder shape) {
+            // The network: per store a base latency of up to 2 ms; per client and store a share of slow calls.
+            long[] baseLatency = random.longs(n, 1, 2 * MILLIS).toArray();
+            int[][] slowPercent = new int[clients + 1][n];
+            for (int[] row : slowPercent) {
+                for (int i = 0; i < n; i++) {
+                    row[i] = profile.linkSlowPercents[random.nextInt(profile.linkSlowPercents.length)];
+                }
+            }
+            long[] slowFrom = new long[n];
+            long[] stalledFrom = new long[n];
+            Arrays.fill(slowFrom, Long.MAX_VALUE);
+            Arrays.fill(stalledFrom, Long.MAX_VALUE);
+            Random network = new Random(random.nextLong());
+            VirtualTime time = new VirtualTime(new VirtualTime.Links() {
+                @Override
+                public long latencyNanos(int client, int store, long now) {
+                    long latency = 1 + (long) (network.nextDouble() * baseLatency[store]);
+                    if (network.nextInt(100) < slowPercent[client < 0 ? clients : client][store]) {
+                        latency += MILLIS + network.nextInt(14) * MILLIS + network.nextInt((int) MILLIS);
+                    }
+                    return latency + (now >= slowFrom[store] ? 10 * MILLIS : 0);
+                }
+
+                @Override
+                public boolean swallows(int store, long now) {
+                    return now >= stalledFrom[store];
+                }
+            }, random.nextLong());
+            List<SimulatedStore> stores = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                stores.add(new SimulatedStore("s" + i, KEY, time::now));
+            }
+
+            // Up to t stores fail at a random moment: crash, stall forever, or turn very slow.
+            List<Integer> faultyStores = new ArrayList<>();
+            int faulty = random.nextInt(t + 1);
+            for (int f = 0; f < faulty; f++) {
+                int index = random.nextInt(n);
+                if (faultyStores.contains(index)) {
+                    continue;
+                }
+                faultyStores.add(index);
+                long at = random.nextInt(15) * MILLIS + random.nextInt((int) MILLIS);
+                int kind = random.nextInt(3);
+                shape.append(" store s%d %s at %dus".formatted(index, new String[] {"crashes", "stalls", "slows"}[kind], at / 1000));
+                switch (kind) {
+                    case 0 -> stores.get(index).crashAt(at);
+                    case 1 -> stalledFrom[index] = at;
+                    default -> slowFrom[index] = at;
+                }
+            }
+            return new Cluster(time, stores);
+        }
     }
 
     private static byte[] utf8(String value) {
