@@ -7,7 +7,6 @@ import io.mcst.replication.HistoryScenario.Run;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongFunction;
-import java.util.stream.LongStream;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
@@ -15,13 +14,11 @@ import org.junit.jupiter.api.Test;
  * Seeded random histories under faults on virtual time, judged by the timestamp check and, for atomic
  * semantics, by the Wing &amp; Gong linearizability search; then proof that both judges can fail, on
  * deliberately broken variants. A history is a function of its seed: a failure names the seed and the
- * command that replays exactly that schedule ({@value #REPLAY_PROPERTY}). With the system property
+ * command that replays exactly that schedule ({@value HistoryScenario#REPLAY_PROPERTY}). With the system property
  * {@value HistoryLog#DIRECTORY_PROPERTY} naming a directory, every history is also written there as JSON
  * lines for other checkers.
  */
 class ConsistencyTest {
-    /** Runs only this seed in each test, e.g. {@code -Dmcst.history.seed=1234}. */
-    static final String REPLAY_PROPERTY = "mcst.history.seed";
     private static final int ATOMIC_HISTORIES = 6_000;
     private static final int REGULAR_HISTORIES = 4_000;
     private static final int ERASURE_HISTORIES = 5_000;
@@ -105,7 +102,7 @@ class ConsistencyTest {
     @Test
     void writeReturningBeforeItsEternalQuorumStaysRegular() {
         List<String> failures = new ArrayList<>();
-        for (long seed : seeds(EARLY_RETURN_SEEDS)) {
+        for (long seed : HistoryScenario.seeds(EARLY_RETURN_SEEDS)) {
             Run run = HistoryScenario.run(seed, Profile.HOSTILE, Semantics.REGULAR, Mutation.RETURN_BEFORE_ETERNAL_QUORUM);
             List<String> violations = HistoryChecks.timestampViolations(run.ops(), Semantics.REGULAR);
             if (!violations.isEmpty()) {
@@ -141,9 +138,9 @@ class ConsistencyTest {
         int crashedWrites = 0;
         int contended = 0;
         int quiescentGaveUp = 0;
-        for (long seed : seeds(count)) {
+        for (long seed : HistoryScenario.seeds(count)) {
             Run run = history.apply(seed);
-            HistoryLog.writeIfAsked(test, run);
+            HistoryLog.writeIfAsked(test, run.seed(), run.ops());
             Semantics semantics = run.semantics();
             List<String> problems = new ArrayList<>();
             run.livenessFailures().forEach(failure -> problems.add("liveness: " + failure));
@@ -173,7 +170,7 @@ class ConsistencyTest {
 
     private static void assertListedNeverDecreases(String test, boolean erasure) {
         List<String> failures = new ArrayList<>();
-        for (long seed : seeds(INVARIANT_HISTORIES)) {
+        for (long seed : HistoryScenario.seeds(INVARIANT_HISTORIES)) {
             Semantics semantics = seed % 2 == 0 ? Semantics.ATOMIC : Semantics.REGULAR;
             Run run = HistoryScenario.run(seed, Profile.HOSTILE, semantics, Mutation.NONE, erasure);
             if (!run.listedDecreases().isEmpty() && failures.size() < FAILURES_REPORTED) {
@@ -192,7 +189,7 @@ class ConsistencyTest {
     }
 
     private static void firstCaught(Mutation mutation, LongFunction<Run> history, Verdict verdict) {
-        for (long seed : seeds(MUTANT_SEEDS)) {
+        for (long seed : HistoryScenario.seeds(MUTANT_SEEDS)) {
             Run run = history.apply(seed);
             if (verdict.caught(run)) {
                 System.out.println(mutation + " caught at " + run.shape() + "\n"
@@ -203,19 +200,13 @@ class ConsistencyTest {
         fail("the checker missed mutant " + mutation + " on " + MUTANT_SEEDS + " seeds");
     }
 
-    /** 1..count, or only the seed {@value #REPLAY_PROPERTY} names. */
-    private static long[] seeds(int count) {
-        String replay = System.getProperty(REPLAY_PROPERTY);
-        return replay == null || replay.isBlank() ? LongStream.rangeClosed(1, count).toArray() : new long[] {Long.parseLong(replay.trim())};
-    }
-
     private static String report(String test, Run run, List<String> problems) {
         StringBuilder out = new StringBuilder("seed ").append(run.seed()).append(": ").append(run.shape()).append('\n');
         problems.forEach(problem -> out.append("  ").append(problem).append('\n'));
         out.append("  history:\n");
         run.ops().forEach(op -> out.append("    ").append(op).append('\n'));
         out.append("  replay: mvn -B -o verify -pl replication -am -DskipITs -Dsurefire.failIfNoSpecifiedTests=false -Dtest='ConsistencyTest#").append(test)
-                .append("' -D").append(REPLAY_PROPERTY).append('=').append(run.seed()).append('\n');
+                .append("' -D").append(HistoryScenario.REPLAY_PROPERTY).append('=').append(run.seed()).append('\n');
         return out.toString();
     }
 

@@ -66,6 +66,21 @@ final class History {
         add(new Op(client, clientId, Type.READ, start, end, value, result.ts()));
     }
 
+    /** The clock's last tick: every operation invoked from now on starts after it. */
+    long now() {
+        return clock.get();
+    }
+
+    /** The invocation of an operation recorded by {@link #returned} once it is known what it did. */
+    long invoke() {
+        return clock.incrementAndGet();
+    }
+
+    /** Records the response of an operation {@link #invoke}d at {@code start}. */
+    void returned(int client, String clientId, Type type, long start, String value, Timestamp ts) {
+        add(new Op(client, clientId, type, start, clock.incrementAndGet(), value, ts));
+    }
+
     private synchronized void add(Op op) {
         ops.add(op);
     }

@@ -1,7 +1,6 @@
 package io.mcst.replication;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mcst.replication.HistoryScenario.Run;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -30,19 +29,19 @@ final class HistoryLog {
 
     private HistoryLog() {}
 
-    /** Writes {@code run} under the directory {@value #DIRECTORY_PROPERTY} names, if it names one. */
-    static void writeIfAsked(String test, Run run) {
+    /** Writes the history of {@code seed} under the directory {@value #DIRECTORY_PROPERTY} names, if it names one. */
+    static void writeIfAsked(String test, long seed, List<History.Op> ops) {
         String directory = System.getProperty(DIRECTORY_PROPERTY);
         if (directory != null && !directory.isBlank()) {
-            write(Path.of(directory), test, run);
+            write(Path.of(directory), test, seed, ops);
         }
     }
 
-    /** Writes {@code run} to {@code directory/test-seed.jsonl} and returns that file. */
-    static Path write(Path directory, String test, Run run) {
+    /** Writes the history of {@code seed} to {@code directory/test-seed.jsonl} and returns that file. */
+    static Path write(Path directory, String test, long seed, List<History.Op> ops) {
         List<String> lines = new ArrayList<>();
         try {
-            for (History.Op op : run.ops()) {
+            for (History.Op op : ops) {
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("client", op.client());
                 line.put("type", op.type() == History.Type.WRITE ? "write" : "read");
@@ -53,11 +52,11 @@ final class HistoryLog {
                 lines.add(JSON.writeValueAsString(line));
             }
             Files.createDirectories(directory);
-            Path file = directory.resolve(test + "-" + run.seed() + ".jsonl");
+            Path file = directory.resolve(test + "-" + seed + ".jsonl");
             Files.write(file, lines, StandardCharsets.UTF_8);
             return file;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write history of seed " + run.seed() + " to " + directory, e);
+            throw new UncheckedIOException("cannot write history of seed " + seed + " to " + directory, e);
         }
     }
 

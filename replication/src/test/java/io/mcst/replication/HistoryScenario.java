@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
 
 /**
  * One seeded random schedule (docs/algorithm.md, Testing) on {@link VirtualTime}, so the history is a deterministic
@@ -20,6 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * succeed, since no write completes during it.
  */
 final class HistoryScenario {
+    /** Runs only this seed in each randomized test, e.g. {@code -Dmcst.history.seed=1234}: it replays that schedule. */
+    static final String REPLAY_PROPERTY = "mcst.history.seed";
     /** How long a phase may wait, in virtual time, before the run counts a liveness failure. */
     static final Duration LIVENESS_TIMEOUT = Duration.ofSeconds(60);
     static final String KEY = "register";
@@ -74,6 +77,12 @@ final class HistoryScenario {
     private static final int[][] ERASURE_SHAPES = {{3, 1, 1}, {4, 1, 2}, {5, 1, 3}, {5, 2, 1}, {6, 2, 2}, {7, 2, 3}};
 
     private HistoryScenario() {}
+
+    /** The seeds 1..count, or only the seed {@value #REPLAY_PROPERTY} names. */
+    static long[] seeds(int count) {
+        String replay = System.getProperty(REPLAY_PROPERTY);
+        return replay == null || replay.isBlank() ? LongStream.rangeClosed(1, count).toArray() : new long[] {Long.parseLong(replay.trim())};
+    }
 
     static Run run(long seed, Profile profile, Semantics semantics, Mutation mutation) {
         return run(seed, profile, semantics, mutation, false);

@@ -47,7 +47,7 @@ class HistoryScenarioTest {
                 .mapToObj(seed -> HistoryScenario.run(seed, Profile.HOSTILE, Semantics.ATOMIC, Mutation.NONE))
                 .filter(candidate -> candidate.ops().stream().anyMatch(op -> !op.completed()))
                 .findFirst().orElseThrow();
-        Path file = HistoryLog.write(directory, "test", run);
+        Path file = HistoryLog.write(directory, "test", run.seed(), run.ops());
 
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         assertThat(lines).hasSameSizeAs(run.ops());
