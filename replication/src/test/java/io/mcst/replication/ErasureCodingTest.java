@@ -54,7 +54,7 @@ class ErasureCodingTest {
     /** Summed bytes across the five stores after one write and its GC. */
     private static long storedBytes(ReplicationOptions options, byte[] value) throws Exception {
         List<MemoryStore> stores = IntStream.range(0, 5).mapToObj(i -> new MemoryStore("s" + i)).toList();
-        ReplicatedStore store = new ReplicatedStore(stores.stream().map(ClientView::new).toList(), options);
+        ReplicatedStore store = new ReplicatedStore(stores.stream().map(s -> new ClientView(s, 0, 0)).toList(), options);
         try {
             store.put("segment", value);
             // Drained between the writes: the second write's list must see the first one's puts at every

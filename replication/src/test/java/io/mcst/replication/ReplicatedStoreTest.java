@@ -139,7 +139,7 @@ class ReplicatedStoreTest {
     void instancesSharingStoresWriteConcurrentlyWithDistinctTimestamps() throws Exception {
         List<MemoryStore> shared = IntStream.range(0, 3).mapToObj(i -> new MemoryStore("s" + i)).toList();
         List<ReplicatedStore> clients = IntStream.range(0, 4)
-                .mapToObj(c -> new ReplicatedStore(shared.stream().map(ClientView::new).toList(), ReplicationOptions.defaults()))
+                .mapToObj(c -> new ReplicatedStore(shared.stream().map(s -> new ClientView(s, 0, c)).toList(), ReplicationOptions.defaults()))
                 .toList();
         try {
             assertThat(clients.stream().map(ReplicatedStore::clientId).distinct()).hasSize(4);

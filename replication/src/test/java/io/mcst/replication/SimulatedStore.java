@@ -23,7 +23,7 @@ final class SimulatedStore extends ForwardingKeyValueStore {
     SimulatedStore(String name, String register, LongSupplier clock) {
         super(new MemoryStore(name));
         this.clock = clock;
-        this.registerPrefix = KeyLayout.temporaryPrefix(KeyLayout.escape(register));
+        this.registerPrefix = KeyLayout.registerPrefix(KeyLayout.escape(register));
     }
 
     /** From virtual time {@code nanos} on, every call fails. */
@@ -77,8 +77,8 @@ final class SimulatedStore extends ForwardingKeyValueStore {
 
     private void watch(String call) {
         Timestamp now = super.list(registerPrefix).stream()
-                .flatMap(key -> KeyLayout.parseTemporary(key).stream())
-                .map(KeyLayout.Temporary::ts)
+                .flatMap(key -> KeyLayout.parse(key).stream())
+                .map(KeyLayout.Listed::ts)
                 .max(Timestamp::compareTo)
                 .orElse(Timestamp.ZERO);
         if (now.compareTo(highest) < 0) {

@@ -31,7 +31,7 @@ class SpaceBoundTest {
     }
 
     private ReplicatedStore client(Semantics semantics) {
-        List<KeyValueStore> views = stores.stream().<KeyValueStore>map(ClientView::new).toList();
+        List<KeyValueStore> views = stores.stream().<KeyValueStore>map(store -> new ClientView(store, 0, 0)).toList();
         ReplicatedStore client = new ReplicatedStore(views, ReplicationOptions.defaults().withSemantics(semantics));
         clients.add(client);
         return client;
@@ -111,7 +111,7 @@ class SpaceBoundTest {
         }
         List<ReplicatedStore> burst = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
-            List<KeyValueStore> views = slow.stream().<KeyValueStore>map(ClientView::new).toList();
+            List<KeyValueStore> views = slow.stream().<KeyValueStore>map(store -> new ClientView(store, 0, 0)).toList();
             ReplicatedStore client = new ReplicatedStore(views, ReplicationOptions.defaults());
             clients.add(client);
             burst.add(client);
