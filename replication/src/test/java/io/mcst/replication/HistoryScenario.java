@@ -198,10 +198,6 @@ final class HistoryScenario {
             } catch (RuntimeException e) {
                 livenessFailures.add("the quiescent read: " + e);
             }
-            if (System.getProperty("probe") != null && erasure && history.ops().stream().filter(op -> !op.completed()).count() >= 2) {
-                System.out.println(shape + " gaveUp=" + quiescentReadGaveUp);
-                for (SimulatedStore st : stores) System.out.println("   " + st.name() + " " + st.delegateList());
-            }
             time.drain();
         } finally {
             replicated.forEach(ReplicatedStore::close);

@@ -62,8 +62,6 @@ final class SimulatedStore extends ForwardingKeyValueStore {
         return super.list(prefix);
     }
 
-    List<String> delegateList() { return super.list(""); }
-
     @Override
     public void close() {
         // the store outlives each client that closes it
