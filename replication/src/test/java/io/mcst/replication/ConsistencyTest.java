@@ -87,8 +87,9 @@ class ConsistencyTest {
     }
 
     /**
-     * One might expect a write that returns before its eternal copy reached a quorum to break regularity. Under the read rule it cannot: a read never returns anything older than the newest
-     * temporary key listed at its quorum, and a completed write's temporary key (or a newer one) is at a
+     * One might expect a write that returns before its eternal copy reached a quorum to break regularity.
+     * Under the read rule it cannot: a read never returns anything older than the newest temporary key listed
+     * at its quorum, and a completed write's temporary key (or a newer one) is at a
      * quorum until a newer write's temporary key is, because GC runs only after a write's temporary copy
      * reached a quorum. The eternal copy serves one-round reads and liveness, not safety. This test guards
      * that argument: if the checker ever catches this variant, the argument is wrong.
@@ -187,7 +188,8 @@ class ConsistencyTest {
         problems.forEach(problem -> out.append("  ").append(problem).append('\n'));
         out.append("  history:\n");
         run.ops().forEach(op -> out.append("    ").append(op).append('\n'));
-        out.append("  replay: mvn -B -o verify -pl replication -am -DskipITs -Dsurefire.failIfNoSpecifiedTests=false -Dtest='ConsistencyTest#").append(test)
+        out.append("  replay: mvn -B -o verify -pl replication -am -DskipITs -Dsurefire.failIfNoSpecifiedTests=false")
+                .append(" -Dtest='ConsistencyTest#").append(test)
                 .append("' -D").append(HistoryScenario.REPLAY_PROPERTY).append('=').append(run.seed()).append('\n');
         return out.toString();
     }

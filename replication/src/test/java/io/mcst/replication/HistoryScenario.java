@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 
 /**
- * One seeded random schedule (docs/algorithm.md, Testing) on {@link VirtualTime}, so the history is a deterministic
- * function of its seed and a failing seed replays exactly: n in {1,3,5} stores (erasure-coded: one of
+ * One seeded random schedule (docs/algorithm.md, Testing) on {@link VirtualTime}, so the history is a
+ * deterministic function of its seed and a failing seed replays exactly: n in {1,3,5} stores (erasure-coded: one of
  * {@link #ERASURE_SHAPES}), 2–5 clients each running a few writes, removes and reads of one key over links
  * with random latencies, up to t stores crashing, stalling or turning slow at random moments, and in many
  * histories several clients crashing, mostly mid-write: a crashed client's calls still in flight may or
@@ -52,9 +52,10 @@ final class HistoryScenario {
          */
         HOSTILE(new int[] {0, 33, 90}, 2, 1, 3, 70),
         /**
-         * Every history has two to four clients crashing (all of them if fewer), mostly while their copies are in flight, over
-         * mostly fast links and with few reads: partial versions of crashed writers pile up above the
-         * last completed write, which is where a read rule that trusts what is listed stalls or goes stale.
+         * Every history has two to four clients crashing (all of them if fewer), mostly while their copies
+         * are in flight, over mostly fast links and with few reads: partial versions of crashed writers pile
+         * up above the last completed write, which is where a read rule that trusts what is listed stalls or
+         * goes stale.
          */
         CRASHING(new int[] {0, 10}, 1, 2, 4, 30);
 
@@ -145,9 +146,12 @@ final class HistoryScenario {
             boolean afterCalls = profile == Profile.CRASHING || random.nextBoolean();
             boolean amidCopies = profile == Profile.CRASHING || random.nextBoolean();
             int crashCalls = amidCopies ? 2 * n + 1 + random.nextInt(n) : 1 + random.nextInt(4 * n);
-            long crashDelay = afterCalls ? random.nextInt((int) MILLIS / (profile == Profile.CRASHING ? 10 : 2)) : random.nextInt(6) * MILLIS + random.nextInt((int) MILLIS);
+            long crashDelay = afterCalls
+                    ? random.nextInt((int) MILLIS / (profile == Profile.CRASHING ? 10 : 2))
+                    : random.nextInt(6) * MILLIS + random.nextInt((int) MILLIS);
             if (crashAt >= 0) {
-                shape.append(afterCalls ? " c%d crashes %dus after %d calls of op %d".formatted(c, crashDelay / 1000, crashCalls, crashAt)
+                shape.append(afterCalls
+                        ? " c%d crashes %dus after %d calls of op %d".formatted(c, crashDelay / 1000, crashCalls, crashAt)
                         : " c%d crashes %dus into op %d".formatted(c, crashDelay / 1000, crashAt));
             }
             starts[c] = random.nextInt((int) MILLIS);

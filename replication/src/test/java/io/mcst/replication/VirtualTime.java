@@ -68,7 +68,7 @@ final class VirtualTime {
         return now;
     }
 
-    /** Store calls and timers run so far. */
+    /** Events scheduled so far: store calls and timers. */
     long events() {
         return events;
     }
