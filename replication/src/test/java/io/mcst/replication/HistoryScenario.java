@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 
@@ -18,7 +20,8 @@ import java.util.stream.LongStream;
  * histories several clients crashing, mostly mid-write: a crashed client's calls still in flight may or
  * may not land. Latencies make calls land long after their operation returned (stragglers). Once every
  * client is done, a fresh client reads the register while stragglers still land: that quiescent read must
- * succeed, since no write completes during it.
+ * succeed, since no write completes during it. Once everything landed, that client writes once more, and
+ * after its GC no store still answering may hold a version older than that write.
  */
 final class HistoryScenario {
     /** Runs only this seed in each randomized test, e.g. {@code -Dmcst.history.seed=1234}: it replays that schedule. */
@@ -36,10 +39,11 @@ final class HistoryScenario {
      * @param contendedReads reads that gave up under contention (not counting the quiescent read)
      * @param quiescentReadGaveUp the final read, with no write in progress, gave up as if contended
      * @param listedDecreases each time a store's highest listed timestamp went down
-     * @param events store calls and timers the history ran
+     * @param leftovers versions older than a final solo write that its GC left at a store still answering
+     * @param events store calls and timers the history scheduled
      */
     record Run(long seed, Semantics semantics, String shape, List<History.Op> ops, List<String> livenessFailures, int contendedReads,
-               boolean quiescentReadGaveUp, List<String> listedDecreases, long events) {}
+               boolean quiescentReadGaveUp, List<String> listedDecreases, List<String> leftovers, long events) {}
 
     /** How hostile the schedule is. */
     enum Profile {
@@ -191,6 +195,7 @@ final class HistoryScenario {
         replicated.add(reader);
 
         boolean quiescentReadGaveUp = false;
+        List<String> leftovers = new ArrayList<>();
         try {
             for (Throwable failure : time.runClients(bodies, starts)) {
                 livenessFailures.add("a client failed: " + failure);
@@ -203,16 +208,37 @@ final class HistoryScenario {
                 livenessFailures.add("the quiescent read: " + e);
             }
             time.drain();
+            // The space bound (docs/algorithm.md, Space): once everything landed, one solo write and its GC
+            // leave no older version at any store still answering.
+            try {
+                Timestamp solo = reader.write(KEY, Kind.VALUE, utf8("solo"));
+                time.drain();
+                for (int i = 0; i < n; i++) {
+                    if (!cluster.failing().contains(i)) {
+                        for (KeyLayout.Listed version : stores.get(i).versions()) {
+                            if (version.ts().compareTo(solo) < 0) {
+                                leftovers.add("s%d still holds %s after the solo write %s and its GC".formatted(i, version.storeKey(), solo));
+                            }
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                livenessFailures.add("the solo write: " + e);
+            }
         } finally {
             replicated.forEach(ReplicatedStore::close);
         }
         List<String> decreases = stores.stream().flatMap(store -> store.decreases().stream()).toList();
         return new Run(seed, semantics, shape.toString(), history.ops(), livenessFailures, contendedReads.get(), quiescentReadGaveUp,
-                decreases, time.events());
+                decreases, leftovers, time.events());
     }
 
-    /** The stores of one history on its virtual time, over links with random latencies, up to t of them failing. */
-    record Cluster(VirtualTime time, List<SimulatedStore> stores) {
+    /**
+     * The stores of one history on its virtual time, over links with random latencies, up to t of them failing.
+     *
+     * @param failing the stores that crash or stall at some point (slow ones keep answering)
+     */
+    record Cluster(VirtualTime time, List<SimulatedStore> stores, Set<Integer> failing) {
         /** Draws the network and the store faults from {@code random}; what it chose goes into {@code shape}. */
         static Cluster faulty(Random random, Profile profile, int n, int t, int clients, StringBuilder shape) {
             // The network: per store a base latency of up to 2 ms; per client and store a share of slow calls.
@@ -250,6 +276,7 @@ final class HistoryScenario {
 
             // Up to t stores fail at a random moment: crash, stall forever, or turn very slow.
             List<Integer> faultyStores = new ArrayList<>();
+            Set<Integer> failing = new HashSet<>();
             int faulty = random.nextInt(t + 1);
             for (int f = 0; f < faulty; f++) {
                 int index = random.nextInt(n);
@@ -265,8 +292,11 @@ final class HistoryScenario {
                     case 1 -> stalledFrom[index] = at;
                     default -> slowFrom[index] = at;
                 }
+                if (kind < 2) {
+                    failing.add(index);
+                }
             }
-            return new Cluster(time, stores);
+            return new Cluster(time, stores, Set.copyOf(failing));
         }
     }
 

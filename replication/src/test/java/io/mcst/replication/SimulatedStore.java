@@ -62,6 +62,11 @@ final class SimulatedStore extends ForwardingKeyValueStore {
         return super.list(prefix);
     }
 
+    /** The register's versions this store holds (temporary keys, markers), read past any injected fault. */
+    List<KeyLayout.Listed> versions() {
+        return super.list(registerPrefix).stream().flatMap(key -> KeyLayout.parse(key).stream()).toList();
+    }
+
     @Override
     public void close() {
         // the store outlives each client that closes it
@@ -74,8 +79,7 @@ final class SimulatedStore extends ForwardingKeyValueStore {
     }
 
     private void watch(String call) {
-        Timestamp now = super.list(registerPrefix).stream()
-                .flatMap(key -> KeyLayout.parse(key).stream())
+        Timestamp now = versions().stream()
                 .map(KeyLayout.Listed::ts)
                 .max(Timestamp::compareTo)
                 .orElse(Timestamp.ZERO);
