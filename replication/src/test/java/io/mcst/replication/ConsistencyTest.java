@@ -80,6 +80,13 @@ class ConsistencyTest {
                 Mutation.GC_BEFORE_OWN_ACK), run -> !run.listedDecreases().isEmpty());
     }
 
+    /** Writes that never collect garbage leave older versions behind the final solo write: the space check. */
+    @Test
+    void neverCollectingIsCaughtByTheSpaceCheck() {
+        firstCaught(Mutation.NEVER_COLLECTS, seed -> HistoryScenario.run(seed, Profile.NORMAL, Semantics.REGULAR,
+                Mutation.NEVER_COLLECTS, seed % 2 == 0), run -> !run.leftovers().isEmpty());
+    }
+
     @Test
     void readTrustingTheEternalCopyIsCaughtByTheRegularityCheck() {
         firstCaught(Semantics.REGULAR, Mutation.TRUST_ETERNAL,
