@@ -14,38 +14,52 @@ import java.util.Random;
 /**
  * One seeded history of fenced writers (docs/algorithm.md, Fencing) on {@link VirtualTime}, under the store
  * faults and network of {@link HistoryScenario}: a zombie takes the register over and keeps writing with its
- * epoch; once its takeover completed, the rightful owner takes the register over with a higher epoch and
- * writes; readers read throughout, and a quiescent read ends the history. The zombie sometimes crashes
- * mid-write. Besides linearizability, the run checks what fencing promises once the owner's takeover
- * completed: no read that starts later returns a version of an older epoch, every zombie write that starts
- * later aborts with a {@link FencedException}, and the owner is never fenced off.
+ * epoch; once its takeover completed, the owner takes the register over and writes, and in some histories a
+ * second owner takes it over at about the same time (both may pick the same epoch); readers read
+ * throughout, and a quiescent read ends the history. The zombie sometimes crashes mid-write.
+ *
+ * <p>Besides linearizability, the run checks what fencing promises, for every takeover T that completed:
+ * a takeover started later picks a higher epoch; no read started later returns a version of an epoch below
+ * T's; every fenced write of an older epoch that started later aborts with a {@link FencedException}. And:
+ * the holder of the highest epoch, if no one else holds it, is never fenced off; of two holders of one
+ * epoch (concurrent takeovers), at most one ever gets a fenced write acknowledged. (A same-epoch holder may
+ * write after the other's takeover completed: once the GC of its own takeover removed the other's version,
+ * nothing at the stores names the other holder; the other then aborts.)
  */
 final class FencedHistoryScenario {
     private static final int ZOMBIE = 0;
-    private static final int OWNER = 1;
 
     /**
      * A finished run: the history (takeovers recorded as writes of the value they wrote back), and what went
      * wrong besides linearizability.
+     *
+     * @param writesFencedOff fenced writes that aborted: the case the history is for
      */
     record Run(long seed, String shape, List<History.Op> ops, List<String> fencingViolations, List<String> livenessFailures,
-               int zombieWritesFencedOff) {}
+               int writesFencedOff) {}
+
+    /** A completed takeover: by whom, when on the history's clock, and the epoch it took. */
+    private record Takeover(int client, long start, long end, long epoch) {}
+
+    /** A fenced write: by whom, under which epoch, invoked after which tick, and whether it was acknowledged. */
+    private record FencedWrite(int client, long epoch, long after, boolean acknowledged, String value) {}
 
     private FencedHistoryScenario() {}
 
     /**
      * @param zombieIgnoresItsFence the zombie writes unfenced after its takeover, as a writer without
-     *     fencing would: the check that zombie writes after the owner's takeover abort must catch it
+     *     fencing would: the checks must catch it
      */
     static Run run(long seed, Profile profile, boolean erasure, boolean zombieIgnoresItsFence) {
         Random random = new Random(seed);
         int n = erasure ? 5 : new int[] {3, 5}[random.nextInt(2)];
         int t = erasure ? 1 : (n - 1) / 2;
         int k = erasure ? 1 + random.nextInt(n - 2 * t) : 0;
+        int owners = random.nextInt(3) == 0 ? 2 : 1;
         int readers = 1 + random.nextInt(2);
-        int clients = 2 + readers;
-        StringBuilder shape = new StringBuilder("seed=%d %s fenced n=%d t=%d k=%d readers=%d%s".formatted(
-                seed, profile, n, t, k, readers, zombieIgnoresItsFence ? " zombie ignores its fence" : ""));
+        int clients = 1 + owners + readers;
+        StringBuilder shape = new StringBuilder("seed=%d %s fenced n=%d t=%d k=%d owners=%d readers=%d%s".formatted(
+                seed, profile, n, t, k, owners, readers, zombieIgnoresItsFence ? " zombie ignores its fence" : ""));
         Cluster cluster = Cluster.faulty(random, profile, n, t, clients, shape);
         VirtualTime time = cluster.time();
         ReplicationOptions options = ReplicationOptions.defaults()
@@ -55,114 +69,84 @@ final class FencedHistoryScenario {
                 .withPhaseTimeout(HistoryScenario.LIVENESS_TIMEOUT);
 
         History history = new History();
-        List<String> violations = new ArrayList<>();
         List<String> liveness = new ArrayList<>();
+        List<Takeover> takeovers = new ArrayList<>();
+        List<FencedWrite> writes = new ArrayList<>();
         List<ReplicatedStore> replicated = new ArrayList<>();
         List<Runnable> bodies = new ArrayList<>();
-        // The owner's takeover: its epoch and when it returned on the history's clock (MAX_VALUE until then).
-        long[] takeover = {0, Long.MAX_VALUE};
-        boolean[] zombieHoldsTheKey = {false};
-        int[] fencedOff = {0};
+        boolean[] zombieTookOver = {false};
 
-        Participant zombieThread = time.newClient();
-        ReplicatedStore zombie = new ReplicatedStore(cluster.stores(), options, Mutation.NONE, zombieThread.environment());
-        int zombieWrites = 2 + random.nextInt(5);
-        int zombieCrashesIn = random.nextInt(profile == Profile.NORMAL ? 4 : 2) == 0 ? random.nextInt(zombieWrites) : -1;
-        long zombieCrashDelay = random.nextInt(3 * (int) MILLIS);
-        if (zombieCrashesIn >= 0) {
-            shape.append(" zombie crashes %dus into write %d".formatted(zombieCrashDelay / 1000, zombieCrashesIn));
-        }
-        long zombieSeed = random.nextLong();
-        bodies.add(() -> {
-            Random choices = new Random(zombieSeed);
-            Fence fence = takeOver(history, ZOMBIE, zombie, liveness);
-            zombieHoldsTheKey[0] = true;
-            if (fence == null) {
-                return;
+        // Writer 0 is the zombie, which takes over first; the owners take over once it has, close together.
+        long ownersFrom = random.nextInt(8 * (int) MILLIS);
+        for (int w = 0; w <= owners; w++) {
+            boolean isZombie = w == ZOMBIE;
+            Participant me = time.newClient();
+            ReplicatedStore writer = new ReplicatedStore(cluster.stores(), options, Mutation.NONE, me.environment());
+            replicated.add(writer);
+            int client = w;
+            int count = isZombie ? 2 + random.nextInt(5) : 1 + random.nextInt(4);
+            int crashesIn = isZombie && random.nextInt(profile == Profile.NORMAL ? 4 : 2) == 0 ? random.nextInt(count) : -1;
+            long crashDelay = random.nextInt(3 * (int) MILLIS);
+            long delay = isZombie ? 0 : ownersFrom + random.nextInt(2 * (int) MILLIS);
+            if (crashesIn >= 0) {
+                shape.append(" zombie crashes %dus into write %d".formatted(crashDelay / 1000, crashesIn));
             }
-            for (int w = 0; w < zombieWrites; w++) {
-                time.sleep(zombieThread, choices.nextInt(2 * (int) MILLIS));
-                if (w == zombieCrashesIn) {
-                    time.crashIn(zombieThread, zombieCrashDelay);
+            long writerSeed = random.nextLong();
+            bodies.add(() -> {
+                Random choices = new Random(writerSeed);
+                while (!isZombie && !zombieTookOver[0]) {
+                    time.sleep(me, MILLIS);
                 }
-                boolean afterTakeover = history.now() >= takeover[1];
-                String value = "z-" + w;
-                try {
-                    history.write(ZOMBIE, zombie.clientId(), value, () -> {
-                        if (zombieIgnoresItsFence) {
-                            return zombie.write(KEY, Kind.VALUE, utf8(value));
-                        }
-                        zombie.putFenced(KEY, utf8(value), fence);
-                        return null;
-                    });
-                    if (afterTakeover) {
-                        violations.add("zombie write " + value + " started after the owner's takeover completed, yet was acknowledged");
-                    }
-                } catch (FencedException e) {
-                    fencedOff[0]++;
-                    return; // the zombie learns it lost the key and stops writing it
-                } catch (RuntimeException e) {
-                    liveness.add("zombie write " + value + ": " + e);
-                }
-            }
-        });
-
-        Participant ownerThread = time.newClient();
-        ReplicatedStore owner = new ReplicatedStore(cluster.stores(), options, Mutation.NONE, ownerThread.environment());
-        long ownerDelay = random.nextInt(8 * (int) MILLIS);
-        int ownerWrites = 1 + random.nextInt(4);
-        long ownerSeed = random.nextLong();
-        bodies.add(() -> {
-            Random choices = new Random(ownerSeed);
-            while (!zombieHoldsTheKey[0]) {
-                time.sleep(ownerThread, MILLIS);
-            }
-            time.sleep(ownerThread, ownerDelay);
-            Fence fence = takeOver(history, OWNER, owner, liveness);
-            if (fence == null) {
-                return;
-            }
-            takeover[0] = fence.epoch();
-            takeover[1] = history.now();
-            for (int w = 0; w < ownerWrites; w++) {
-                time.sleep(ownerThread, choices.nextInt(3 * (int) MILLIS));
-                boolean remove = choices.nextInt(5) == 0;
-                String value = remove ? null : "o-" + w;
-                try {
-                    history.write(OWNER, owner.clientId(), value, () -> {
-                        if (remove) {
-                            owner.removeFenced(KEY, fence);
-                        } else {
-                            owner.putFenced(KEY, utf8(value), fence);
-                        }
-                        return null;
-                    });
-                } catch (FencedException e) {
-                    violations.add("the owner was fenced off: " + e.getMessage());
+                time.sleep(me, delay);
+                Fence fence = takeOver(history, client, writer, takeovers, liveness);
+                zombieTookOver[0] |= isZombie;
+                if (fence == null) {
                     return;
-                } catch (RuntimeException e) {
-                    liveness.add("owner write " + value + ": " + e);
                 }
-            }
-        });
-
+                for (int i = 0; i < count; i++) {
+                    time.sleep(me, choices.nextInt(3 * (int) MILLIS));
+                    if (i == crashesIn) {
+                        time.crashIn(me, crashDelay);
+                    }
+                    boolean remove = !isZombie && choices.nextInt(5) == 0;
+                    String value = remove ? null : (isZombie ? "z-" : "o" + client + "-") + i;
+                    long after = history.now();
+                    try {
+                        history.write(client, writer.clientId(), value, () -> {
+                            if (isZombie && zombieIgnoresItsFence) {
+                                return writer.write(KEY, Kind.VALUE, utf8(value));
+                            } else if (remove) {
+                                writer.removeFenced(KEY, fence);
+                            } else {
+                                writer.putFenced(KEY, utf8(value), fence);
+                            }
+                            return null;
+                        });
+                        writes.add(new FencedWrite(client, fence.epoch(), after, true, value));
+                    } catch (FencedException e) {
+                        writes.add(new FencedWrite(client, fence.epoch(), after, false, value));
+                        return; // the writer learns it lost the key and stops writing it
+                    } catch (RuntimeException e) {
+                        liveness.add("write " + value + " by writer " + client + ": " + e);
+                    }
+                }
+            });
+        }
         for (int r = 0; r < readers; r++) {
             Participant me = time.newClient();
             ReplicatedStore reader = new ReplicatedStore(cluster.stores(), options, Mutation.NONE, me.environment());
-            int index = OWNER + 1 + r;
+            replicated.add(reader);
+            int client = 1 + owners + r;
             int reads = 3 + random.nextInt(5);
             long readerSeed = random.nextLong();
             bodies.add(() -> {
                 Random choices = new Random(readerSeed);
                 for (int i = 0; i < reads; i++) {
                     time.sleep(me, choices.nextInt(4 * (int) MILLIS));
-                    read(history, index, reader, liveness);
+                    read(history, client, reader, liveness);
                 }
             });
-            replicated.add(reader);
         }
-        replicated.add(zombie);
-        replicated.add(owner);
         ReplicatedStore quiescent = new ReplicatedStore(cluster.stores(), options, Mutation.NONE, time.driver().environment());
         replicated.add(quiescent);
 
@@ -175,26 +159,61 @@ final class FencedHistoryScenario {
             replicated.forEach(ReplicatedStore::close);
         }
         List<History.Op> ops = history.ops();
-        for (History.Op op : ops) {
-            if (op.type() == History.Type.READ && op.start() > takeover[1] && op.ts().epoch() < takeover[0]) {
-                violations.add(op + " started after the owner's takeover to epoch " + takeover[0] + " completed, yet returned epoch "
-                        + op.ts().epoch());
+        int fencedOff = (int) writes.stream().filter(write -> !write.acknowledged()).count();
+        return new Run(seed, shape.toString(), ops, violations(takeovers, writes, ops), liveness, fencedOff);
+    }
+
+    private static List<String> violations(List<Takeover> takeovers, List<FencedWrite> writes, List<History.Op> ops) {
+        List<String> violations = new ArrayList<>();
+        for (Takeover taken : takeovers) {
+            for (Takeover later : takeovers) {
+                if (later.start() > taken.end() && later.epoch() <= taken.epoch()) {
+                    violations.add(later + " started after " + taken + " completed, yet took no higher epoch");
+                }
+            }
+            for (History.Op op : ops) {
+                if (op.type() == History.Type.READ && op.start() > taken.end() && op.ts().epoch() < taken.epoch()) {
+                    violations.add(op + " started after " + taken + " completed, yet returned epoch " + op.ts().epoch());
+                }
+            }
+            for (FencedWrite write : writes) {
+                if (write.acknowledged() && write.after() >= taken.end() && write.epoch() < taken.epoch()) {
+                    violations.add(write + " started after " + taken + " completed, yet was acknowledged");
+                }
             }
         }
-        return new Run(seed, shape.toString(), ops, violations, liveness, fencedOff[0]);
+        long highest = takeovers.stream().mapToLong(Takeover::epoch).max().orElse(0);
+        List<Integer> holders = takeovers.stream().filter(taken -> taken.epoch() == highest).map(Takeover::client).toList();
+        if (holders.size() == 1) {
+            writes.stream().filter(write -> write.client() == holders.get(0) && !write.acknowledged())
+                    .forEach(write -> violations.add("the only holder of the highest epoch was fenced off: " + write));
+        }
+        for (Takeover taken : takeovers) {
+            for (Takeover same : takeovers) {
+                if (taken.client() < same.client() && taken.epoch() == same.epoch() && acknowledged(writes, taken) && acknowledged(writes, same)) {
+                    violations.add(taken + " and " + same + " share an epoch, and both got fenced writes acknowledged");
+                }
+            }
+        }
+        return violations;
+    }
+
+    private static boolean acknowledged(List<FencedWrite> writes, Takeover taken) {
+        return writes.stream().anyMatch(write -> write.client() == taken.client() && write.acknowledged());
     }
 
     /** A takeover, recorded as the write of the value it wrote back; null (and a liveness failure) if it failed. */
-    private static Fence takeOver(History history, int client, ReplicatedStore store, List<String> liveness) {
+    private static Fence takeOver(History history, int client, ReplicatedStore store, List<Takeover> takeovers, List<String> liveness) {
         long start = history.invoke();
         try {
             Fence fence = store.takeover(KEY);
             String value = fence.value().map(bytes -> new String(bytes, StandardCharsets.UTF_8)).orElse(null);
             history.returned(client, store.clientId(), History.Type.WRITE, start, value,
                     new Timestamp(fence.epoch() << Timestamp.EPOCH_SHIFT, store.clientId()));
+            takeovers.add(new Takeover(client, start, history.now(), fence.epoch()));
             return fence;
         } catch (RuntimeException e) {
-            liveness.add("takeover by client " + client + ": " + e);
+            liveness.add("takeover by writer " + client + ": " + e);
             return null;
         }
     }
