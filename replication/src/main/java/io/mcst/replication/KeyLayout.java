@@ -57,6 +57,11 @@ final class KeyLayout {
         return escapedKey + ETERNAL;
     }
 
+    /** Whether {@code storeKey} is the eternal key of some register. */
+    static boolean isEternalKey(String storeKey) {
+        return storeKey.endsWith(ETERNAL) && unescape(storeKey.substring(0, storeKey.length() - ETERNAL.length())).isPresent();
+    }
+
     /** The prefix under which every key of one register is listed; ends in '/', so "a" never lists "ab". */
     static String registerPrefix(String escapedKey) {
         return escapedKey + "/";

@@ -131,7 +131,7 @@ public final class ReplicatedStore implements KeyValueStore {
         guard.ensureOpen();
         String storePrefix = KeyLayout.escape(prefix);
         Object monitor = new Object();
-        Phase<List<String>> listing = new Phase<>(monitor, lanes, lane -> call(lane, store -> store.list(storePrefix)));
+        Phase<List<String>> listing = new Phase<>(monitor, lanes, lane -> call(lane, store -> listKeys(store, storePrefix)));
         awaitQuorum(monitor, listing, "list prefix '" + prefix + "'");
         Map<String, Listed> newest = new HashMap<>();
         for (List<String> keys : listing.answers()) {
@@ -483,18 +483,28 @@ public final class ReplicatedStore implements KeyValueStore {
      */
     private List<Listed> parseListing(KeyValueStore store, String escaped) {
         List<Listed> versions = new ArrayList<>();
-        String eternalKey = KeyLayout.eternalKey(escaped);
-        for (String storeKey : store.list(KeyLayout.registerPrefix(escaped))) {
-            if (storeKey.equals(eternalKey) && !encoding.readsEternal()) {
-                // Bad data that waiting will not heal, like corruption: the operation fails with this message.
-                throw new StoreCorruptionException("store '" + store.name() + "', key " + eternalKey + ": an eternal key, "
-                        + "which the erasure layout with commit markers never writes: the key was written by the first"
-                        + " erasure layout (blob format version 1), which this release does not read; read the key with"
-                        + " the release that wrote it and rewrite it");
-            }
+        for (String storeKey : listKeys(store, KeyLayout.registerPrefix(escaped))) {
             KeyLayout.parse(storeKey).ifPresent(versions::add);
         }
         return versions;
+    }
+
+    /**
+     * The store keys under {@code prefix} at {@code store}. A layout without eternal keys cannot read a key that
+     * has one: it was written by the first erasure layout (blob format version 1), whose versions carry no
+     * commit marker. Like corruption, waiting does not heal that, so the operation fails with this message.
+     */
+    private List<String> listKeys(KeyValueStore store, String prefix) {
+        List<String> keys = store.list(prefix);
+        if (!encoding.readsEternal()) {
+            keys.stream().filter(KeyLayout::isEternalKey).findFirst().ifPresent(eternalKey -> {
+                throw new StoreCorruptionException("store '" + store.name() + "', key " + eternalKey + ": an eternal key,"
+                        + " which the erasure layout with commit markers never writes: the key was written by the first"
+                        + " erasure layout (blob format version 1), which this release does not read; read the key with"
+                        + " the release that wrote it and rewrite it");
+            });
+        }
+        return keys;
     }
 
     private static Blob getEternal(KeyValueStore store, String eternalKey) {
