@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * writes do not overlap. Instances never talk to each other: any number of them, in any processes, may share
  * the stores.
  */
-public final class ReplicatedStore implements KeyValueStore {
+public final class ReplicatedStore implements FencedStore {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicatedStore.class);
     /** The longest suffix a version key adds to esc(K), a marker's: "/t/" + 16 + "-" + 32 + "." + kind + ".m". */
     private static final int VERSION_SUFFIX_BYTES = 3 + 16 + 1 + 32 + 2 + 2;
@@ -158,6 +158,7 @@ public final class ReplicatedStore implements KeyValueStore {
      * @return the fence to pass to {@link #putFenced} and {@link #removeFenced}, with the value the holder resumes from
      * @throws IllegalStateException if the key's epochs are exhausted (2^31 - 1 takeovers)
      */
+    @Override
     public Fence takeover(String key) {
         AtomicReference<Timestamp> seen = new AtomicReference<>(Timestamp.ZERO);
         Versioned read = read(key, ts -> seen.accumulateAndGet(ts, (a, b) -> a.compareTo(b) >= 0 ? a : b));
@@ -172,12 +173,16 @@ public final class ReplicatedStore implements KeyValueStore {
 
     /**
      * Writes {@code value} under {@code key} if this instance still holds {@code fence}. Fenced writes of one
-     * fence run one at a time.
+     * fence run one at a time. {@code key} may be another key than the fence's: the holder then writes it with the
+     * same epoch, so that a writer holding an older epoch of the fence's key cannot overwrite it either (the sink's
+     * segments, fenced by their partition's index register). Such keys must be written only with fences of the
+     * one key, whose epochs only grow.
      *
      * @throws FencedException if another writer took the key over (nothing was written); not retriable
-     * @throws IllegalArgumentException if the fence is for another key or from another instance
+     * @throws IllegalArgumentException if the fence is from another instance
      * @throws IllegalStateException if the epoch's 2^32 - 1 writes are used up; take the key over again
      */
+    @Override
     public void putFenced(String key, byte[] value, Fence fence) {
         requireNonNull(value, "value");
         writeFenced(key, Kind.VALUE, value.clone(), fence);
@@ -190,8 +195,8 @@ public final class ReplicatedStore implements KeyValueStore {
 
     private void writeFenced(String key, Kind kind, byte[] value, Fence fence) {
         requireNonNull(fence, "fence");
-        if (!fence.key().equals(key) || !fence.clientId().equals(clientId)) {
-            throw new IllegalArgumentException(fence + " of another key or store instance cannot write '" + key + "' at " + name);
+        if (!fence.clientId().equals(clientId)) {
+            throw new IllegalArgumentException(fence + " of another store instance cannot write '" + key + "' at " + name);
         }
         synchronized (fence) {
             write(key, kind, value, (max, views) -> {
@@ -206,7 +211,9 @@ public final class ReplicatedStore implements KeyValueStore {
                     throw new IllegalStateException(name + ": '" + key + "' had " + Timestamp.MAX_SEQUENCE
                             + " writes in epoch " + max.epoch() + "; take it over again for a new epoch");
                 }
-                return new Timestamp(max.counter() + 1, clientId);
+                // Another key than the fence's may list only older epochs: its first write by this holder moves it
+                // to the holder's epoch, so that a holder of an older one is fenced off there too.
+                return new Timestamp(Math.max(max.counter() + 1, fence.epoch() << Timestamp.EPOCH_SHIFT), clientId);
             });
         }
     }
