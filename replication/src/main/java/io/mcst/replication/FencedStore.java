@@ -15,6 +15,9 @@ public interface FencedStore extends KeyValueStore {
     /** See {@link ReplicatedStore#putFenced}; {@code value} as this store's {@link #put} takes it. */
     void putFenced(String key, byte[] value, Fence fence);
 
+    /** See {@link ReplicatedStore#removeFenced}. */
+    void removeFenced(String key, Fence fence);
+
     /**
      * {@code store} as a fenced store, for a layer above replication.
      *

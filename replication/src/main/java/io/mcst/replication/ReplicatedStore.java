@@ -189,6 +189,7 @@ public final class ReplicatedStore implements FencedStore {
     }
 
     /** Removes {@code key} (writes a tombstone) if this instance still holds {@code fence}; fails as {@link #putFenced}. */
+    @Override
     public void removeFenced(String key, Fence fence) {
         writeFenced(key, Kind.TOMBSTONE, new byte[0], fence);
     }

@@ -434,7 +434,8 @@ public final class MultiCloudSinkTask extends SinkTask {
             if (orphan.firstOffset() > buffer.archivedOffset() && !orphan.key().equals(keep)) {
                 log.info("{}: removing segment '{}', written after the index (offset {}) by an owner that stopped "
                         + "before indexing it", buffer.partition(), orphan.key(), buffer.archivedOffset());
-                store.remove(orphan.key());
+                // Fenced: a zombie must not remove what the owner wrote (its epoch is the higher).
+                store.removeFenced(orphan.key(), buffer.fence());
             }
         }
         buffer.orphansRemoved(true);

@@ -37,6 +37,11 @@ final class SlowStore extends ForwardingKeyValueStore implements FencedStore {
         FencedStore.of(delegate()).putFenced(key, value, fence);
     }
 
+    @Override
+    public void removeFenced(String key, Fence fence) {
+        FencedStore.of(delegate()).removeFenced(key, fence);
+    }
+
     private <T> T slowly(Supplier<T> read) {
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         try {

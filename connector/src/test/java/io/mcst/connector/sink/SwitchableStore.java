@@ -51,6 +51,11 @@ final class SwitchableStore extends ForwardingKeyValueStore implements FencedSto
     }
 
     @Override
+    public void removeFenced(String key, Fence fence) {
+        FencedStore.of(delegate()).removeFenced(key, fence);
+    }
+
+    @Override
     public Optional<byte[]> get(String key) {
         checkGet(key);
         return super.get(key);

@@ -72,6 +72,11 @@ public final class CompressingStore extends ForwardingKeyValueStore implements F
         FencedStore.of(delegate()).putFenced(key, encode(value), fence);
     }
 
+    @Override
+    public void removeFenced(String key, Fence fence) {
+        FencedStore.of(delegate()).removeFenced(key, fence);
+    }
+
     private byte[] encode(byte[] value) {
         requireNonNull(value, "value");
         CompressionCodec used = codec;

@@ -50,6 +50,11 @@ public final class EncryptingStore extends ForwardingKeyValueStore implements Fe
         FencedStore.of(delegate()).putFenced(key, encrypt(key, value), fence);
     }
 
+    @Override
+    public void removeFenced(String key, Fence fence) {
+        FencedStore.of(delegate()).removeFenced(key, fence);
+    }
+
     private byte[] encrypt(String key, byte[] value) {
         requireNonNull(value, "value");
         try {
