@@ -3,7 +3,7 @@ package io.mcst.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mcst.replication.faults.FaultInjectingStore;
+import io.mcst.replication.layers.faults.FaultInjectingStore;
 import io.mcst.stores.AbstractKeyValueStoreTest;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.memory.MemoryStore;
