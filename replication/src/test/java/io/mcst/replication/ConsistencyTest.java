@@ -51,7 +51,7 @@ class ConsistencyTest {
     }
 
     /**
-     * Erasure mode (docs/algorithm.md#erasure-coding), same schedules: crashed writers leave partial fragment sets,
+     * Erasure mode (docs/algorithm.md, Erasure coding), same schedules: crashed writers leave partial fragment sets,
      * GC runs concurrently, up to t stores fail. Half atomic (both judges), half regular.
      */
     @Test
@@ -86,7 +86,7 @@ class ConsistencyTest {
 
     /**
      * A write that returns before its eternal copy reached a quorum might be expected to break regularity.
-     * Under the read rule (docs/algorithm.md#read) it cannot: a read never returns anything older than the newest
+     * Under the read rule (docs/algorithm.md, Read) it cannot: a read never returns anything older than the newest
      * temporary key listed at its quorum, and a completed write's temporary key (or a newer one) is at a
      * quorum until a newer write's temporary key is, because GC runs only after a write's temporary copy
      * reached a quorum. The eternal copy serves one-round reads and liveness, not safety. This test guards

@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 
 /**
  * The operations of many concurrent clients on one register, each with its invocation and response on one
- * global test clock (docs/algorithm.md#testing). An operation that never returned (its client crashed) has
+ * global test clock (docs/algorithm.md, Testing). An operation that never returned (its client crashed) has
  * {@code end == PENDING}: it may or may not have taken effect.
  */
 final class History {

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One seeded random schedule (docs/algorithm.md#testing): n in {1,3,5} in-memory stores with random small delays,
+ * One seeded random schedule (docs/algorithm.md, Testing): n in {1,3,5} in-memory stores with random small delays,
  * 2–5 clients each running a few writes, removes and reads of one key, up to t stores crashing, stalling
  * or turning slow at random moments, and sometimes clients dying part-way through a write. Delays make
  * calls land after their operation returned (stragglers). Thread scheduling adds noise, so a seed fixes the

@@ -17,7 +17,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Garbage collection bounds what each store holds per key (docs/algorithm.md#space). */
+/** Garbage collection bounds what each store holds per key (docs/algorithm.md, Space). */
 class SpaceBoundTest {
     private static final String KEY = "topic/0/00000000000000000042.avro";
     private static final Duration DRAIN = Duration.ofSeconds(60);
