@@ -3,6 +3,7 @@ package io.mcst.connector.sink;
 import static java.util.Objects.requireNonNull;
 
 import io.mcst.connector.SinkRecordPosition;
+import io.mcst.connector.TaskIdentity;
 import io.mcst.connector.Version;
 import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.archive.PartitionIndex;
@@ -58,7 +59,7 @@ public final class MultiCloudSinkTask extends SinkTask {
     private long bufferedBytes;
 
     public MultiCloudSinkTask() {
-        this(StoreStack::open, System::currentTimeMillis);
+        this(props -> StoreStack.open(props, TaskIdentity.taskScope(props)), System::currentTimeMillis);
     }
 
     /** For testing: the stack and the wall clock are injected. */

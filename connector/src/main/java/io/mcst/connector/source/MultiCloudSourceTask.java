@@ -2,6 +2,7 @@ package io.mcst.connector.source;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mcst.connector.TaskIdentity;
 import io.mcst.connector.Version;
 import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.stack.StoreStack;
@@ -43,7 +44,7 @@ public final class MultiCloudSourceTask extends SourceTask {
     private int nextReplay;
 
     public MultiCloudSourceTask() {
-        this(StoreStack::open, config -> TargetTopics.admin(config.targetClusterProperties()), System::currentTimeMillis);
+        this(props -> StoreStack.open(props, TaskIdentity.taskScope(props)), config -> TargetTopics.admin(config.targetClusterProperties()), System::currentTimeMillis);
     }
 
     /** For tests: the store stack, the target cluster and the clock come from the caller. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mcst.connector.format.RecordFormats;
+import io.mcst.stack.MetricsScope;
 import io.mcst.stack.StoreStack;
 import io.mcst.stores.KeyValueStore;
 import java.util.ArrayList;
@@ -26,6 +27,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class MultiCloudSourceTaskTest {
+    /** The scope this test opens stacks in, apart from any connector's. */
+    private static final MetricsScope SCOPE = MetricsScope.ofConnector("MultiCloudSourceTaskTest");
+
     private final String storeName = "task-test-" + UUID.randomUUID();
     private final Map<String, String> props = new HashMap<>(SourceConfigTest.minimal());
     private final Map<Map<String, Object>, Map<String, Object>> storedOffsets = new HashMap<>();
@@ -39,7 +43,7 @@ class MultiCloudSourceTaskTest {
         props.put("store." + storeName + ".type", "memory");
         props.put("topic.rename.format", "${topic}-restored");
         props.put("archive.poll.interval.ms", "20");
-        store = StoreStack.open(props);
+        store = StoreStack.open(props, SCOPE);
         archive = new ArchiveFixture(store);
     }
 
@@ -139,7 +143,7 @@ class MultiCloudSourceTaskTest {
     }
 
     private void start(String partitions) {
-        task = new MultiCloudSourceTask(StoreStack::open, config -> new FakeTargets(), System::currentTimeMillis);
+        task = new MultiCloudSourceTask(taskConfig -> StoreStack.open(taskConfig, SCOPE), config -> new FakeTargets(), System::currentTimeMillis);
         task.initialize(new FakeContext());
         Map<String, String> taskProps = new HashMap<>(props);
         taskProps.put(SourceConfig.TASK_PARTITIONS_CONFIG, partitions);
