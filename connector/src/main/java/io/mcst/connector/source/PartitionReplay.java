@@ -63,6 +63,7 @@ final class PartitionReplay {
     private final SegmentReader reader;
     private final ReplayBounds bounds;
     private final boolean keepTimestamps;
+    private final Optional<OriginHeaders> origin;
     private final long pollIntervalMs;
 
     /** The segments the index register covered at the last listing, in offset order. */
@@ -98,7 +99,7 @@ final class PartitionReplay {
     private int failedAttempts;
 
     PartitionReplay(TopicPartition archived, String targetTopic, ArchiveLayout layout, KeyValueStore store,
-            SegmentReader reader, ReplayBounds bounds, boolean keepTimestamps, long pollIntervalMs,
+            SegmentReader reader, ReplayBounds bounds, boolean keepTimestamps, Optional<OriginHeaders> origin, long pollIntervalMs,
             Optional<ReplayPosition> resumeAfter) {
         this.archived = requireNonNull(archived, "archived");
         this.sourcePartition = ReplayPosition.sourcePartition(archived.topic(), archived.partition());
@@ -108,6 +109,7 @@ final class PartitionReplay {
         this.reader = requireNonNull(reader, "reader");
         this.bounds = requireNonNull(bounds, "bounds");
         this.keepTimestamps = keepTimestamps;
+        this.origin = requireNonNull(origin, "origin");
         this.pollIntervalMs = pollIntervalMs;
         resumeAfter.ifPresent(position -> {
             passedSegment = position.segment();
@@ -362,6 +364,7 @@ final class PartitionReplay {
         }
         ConnectHeaders headers = new ConnectHeaders();
         record.headers().forEach(headers::add);
+        origin.ifPresent(o -> o.addTo(headers, archived.topic(), archived.partition(), offset, current.key()));
         Long timestamp = keepTimestamps && record.timestamp() != null && record.timestamp() >= 0 ? record.timestamp() : null;
         out.add(new SourceRecord(sourcePartition, new ReplayPosition(current.firstOffset(), index, offset).toSourceOffset(),
                 targetTopic, archived.partition(),

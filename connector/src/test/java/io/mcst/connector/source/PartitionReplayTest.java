@@ -65,6 +65,31 @@ class PartitionReplayTest {
     }
 
     @Test
+    void originHeadersFollowTheArchivedHeadersOnlyWhenAskedFor() {
+        SegmentKey first = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
+        SegmentKey second = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 2));
+
+        List<SourceRecord> plain = drain(replay(ReplayBounds.ALL, Optional.empty()), 0);
+        List<SourceRecord> marked = drain(replay(ReplayBounds.ALL, Optional.empty(),
+                Optional.of(new OriginHeaders("origin."))), 0);
+
+        assertThat(plain).hasSize(5).allSatisfy(replayed -> assertThat(replayed.headers()).hasSize(1));
+        assertThat(marked).hasSize(5);
+        for (int i = 0; i < marked.size(); i++) {
+            List<String> names = new ArrayList<>();
+            List<String> values = new ArrayList<>();
+            marked.get(i).headers().forEach(header -> {
+                names.add(header.key());
+                values.add(new String((byte[]) header.value(), java.nio.charset.StandardCharsets.UTF_8));
+            });
+            String segment = (i < 3 ? first : second).key();
+            assertThat(names).containsExactly("h", "origin.topic", "origin.partition", "origin.offset", "origin.segment");
+            assertThat(values).containsExactly("h" + i, "orders.v1", "2", Integer.toString(i), segment);
+            assertThat((byte[]) marked.get(i).value()).isEqualTo((byte[]) plain.get(i).value());
+        }
+    }
+
+    @Test
     void keepsNullsTombstonesAndDuplicateHeaders() {
         ConnectHeaders headers = new ConnectHeaders();
         headers.addBytes("dup", bytes("a")).addBytes("dup", bytes("b")).addBytes("nul", null);
@@ -333,7 +358,7 @@ class PartitionReplayTest {
     void replayTimeStampsLeaveTheTimestampToTheProducer() {
         archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 2));
         PartitionReplay replay = new PartitionReplay(ORDERS_2, "t", archive.layout, store,
-                SegmentReader.forFormat(SourceConfig.FORMAT_AUTO), ReplayBounds.ALL, false, POLL_INTERVAL_MS, Optional.empty());
+                SegmentReader.forFormat(SourceConfig.FORMAT_AUTO), ReplayBounds.ALL, false, Optional.empty(), POLL_INTERVAL_MS, Optional.empty());
 
         assertThat(pollOnce(replay, 10, 0)).extracting(SourceRecord::timestamp).containsExactly(null, null);
     }
@@ -389,15 +414,19 @@ class PartitionReplayTest {
     void aSegmentOfAnotherFormatThanConfiguredFails() {
         SegmentKey segment = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 2));
         PartitionReplay replay = new PartitionReplay(ORDERS_2, "t", archive.layout, store,
-                SegmentReader.forFormat(RecordFormats.BYTES), ReplayBounds.ALL, true, POLL_INTERVAL_MS, Optional.empty());
+                SegmentReader.forFormat(RecordFormats.BYTES), ReplayBounds.ALL, true, Optional.empty(), POLL_INTERVAL_MS, Optional.empty());
 
         assertThatThrownBy(() -> pollOnce(replay, 100, 0))
                 .isInstanceOf(ConnectException.class).hasMessageContaining(segment.key()).hasMessageContaining("format=auto");
     }
 
     private PartitionReplay replay(ReplayBounds bounds, Optional<ReplayPosition> resume) {
+        return replay(bounds, resume, Optional.empty());
+    }
+
+    private PartitionReplay replay(ReplayBounds bounds, Optional<ReplayPosition> resume, Optional<OriginHeaders> origin) {
         return new PartitionReplay(ORDERS_2, "orders.v1-restored", archive.layout, store,
-                SegmentReader.forFormat(SourceConfig.FORMAT_AUTO), bounds, true, POLL_INTERVAL_MS, resume);
+                SegmentReader.forFormat(SourceConfig.FORMAT_AUTO), bounds, true, origin, POLL_INTERVAL_MS, resume);
     }
 
     private static List<SourceRecord> pollOnce(PartitionReplay replay, int max, long now) {
