@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,7 +89,8 @@ public final class ReplicatedStore implements KeyValueStore {
                 : new ErasureCoding(k, stores.size(), quorum));
         List<StoreLane> lanes = new ArrayList<>();
         for (KeyValueStore store : stores) {
-            lanes.add(new StoreLane(lanes.size(), store, options.threadsPerStore(), options.queuedCallsPerStore()));
+            lanes.add(new StoreLane(lanes.size(), store, options.maxConcurrencyOf(store.name()), options.queuedCallsPerStore(),
+                    options.maxPendingBytesPerStore()));
         }
         this.lanes = List.copyOf(lanes);
         this.name = "replicated[" + stores.stream().map(KeyValueStore::name).collect(Collectors.joining(",")) + "]";
@@ -235,6 +237,11 @@ public final class ReplicatedStore implements KeyValueStore {
     /** Waits until every store call, GC and repair this instance started has finished; false on timeout. */
     boolean awaitBackgroundWork(Duration timeout) throws InterruptedException {
         return background.awaitDrained(timeout);
+    }
+
+    /** Put payload bytes store {@code store} holds for calls not yet finished; see {@link StoreLane}. */
+    long pendingBytes(int store) {
+        return lanes.get(store).pendingBytes();
     }
 
     /** Read rounds so far, across all reads: more rounds than reads means reads raced writes. */
@@ -422,7 +429,7 @@ public final class ReplicatedStore implements KeyValueStore {
                     }
                     LOG.info("{}: read-repair of {} at store '{}', which returned corrupt bytes", name, temporaryKey, lane.name());
                     byte[] encoded = encoding.temporaries(good)[lane.index()];
-                    return call(lane, store -> put(store, temporaryKey, encoded)).exceptionally(e -> {
+                    return call(lane, encoded.length, store -> put(store, temporaryKey, encoded)).exceptionally(e -> {
                         LOG.warn("{}: read-repair of {} at store '{}' failed: {}", name, temporaryKey, lane.name(), e.toString());
                         return null;
                     });
@@ -542,7 +549,10 @@ public final class ReplicatedStore implements KeyValueStore {
 
     /** Puts {@code perStore[i]} under {@code key} at each store i. */
     private Phase<Void> put(Object monitor, String key, byte[][] perStore) {
-        return new Phase<>(monitor, lanes, lane -> call(lane, store -> put(store, key, perStore[lane.index()])));
+        return new Phase<>(monitor, lanes, lane -> {
+            byte[] bytes = perStore[lane.index()];
+            return call(lane, bytes.length, store -> put(store, key, bytes));
+        });
     }
 
     private static Void put(KeyValueStore store, String key, byte[] bytes) {
@@ -550,8 +560,12 @@ public final class ReplicatedStore implements KeyValueStore {
         return null;
     }
 
-    private <T> CompletableFuture<T> call(StoreLane lane, java.util.function.Function<KeyValueStore, T> call) {
-        return background.track(lane.call(call));
+    private <T> CompletableFuture<T> call(StoreLane lane, Function<KeyValueStore, T> call) {
+        return call(lane, 0, call);
+    }
+
+    private <T> CompletableFuture<T> call(StoreLane lane, long payloadBytes, Function<KeyValueStore, T> call) {
+        return background.track(lane.call(payloadBytes, call));
     }
 
     private String escapedKey(String key) {
