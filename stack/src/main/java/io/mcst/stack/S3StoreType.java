@@ -61,6 +61,7 @@ public final class S3StoreType implements StoreType {
                 StoreTypes.uri(config.getString(ENDPOINT_CONFIG)),
                 config.getBoolean(PATH_STYLE_CONFIG),
                 accessKeyId == null ? Optional.empty()
-                        : Optional.of(new S3StoreConfig.Credentials(accessKeyId, secret.value()))));
+                        : Optional.of(new S3StoreConfig.Credentials(accessKeyId, secret.value())),
+                config.getInt(StackConfig.STORE_MAX_CONCURRENCY_SUFFIX)));
     }
 }

@@ -64,7 +64,7 @@ public final class S3Store implements KeyValueStore {
                 "fix store.%s.access.key.id and store.%s.secret.access.key, or the default credential chain, and the bucket policy"
                         .formatted(config.name(), config.name()));
         S3ClientBuilder builder = S3Client.builder()
-                .httpClientBuilder(Apache5HttpClient.builder())
+                .httpClientBuilder(Apache5HttpClient.builder().maxConnections(config.maxConnections()))
                 .credentialsProvider(credentialsProvider(config))
                 .forcePathStyle(config.pathStyle())
                 .overrideConfiguration(c -> c.retryStrategy(

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param pathStyle address the bucket in the path ({@code host/bucket/key}) rather than the host name, as
  *     most S3-compatible servers need
  * @param credentials static credentials; empty means the SDK's default credential chain
+ * @param maxConnections the HTTP connection pool's size: as many as the calls the store runs at once
  */
 public record S3StoreConfig(
         String name,
@@ -23,7 +24,8 @@ public record S3StoreConfig(
         Optional<String> region,
         Optional<URI> endpoint,
         boolean pathStyle,
-        Optional<Credentials> credentials) {
+        Optional<Credentials> credentials,
+        int maxConnections) {
 
     public S3StoreConfig {
         requireNonNull(name, "name");
@@ -31,6 +33,9 @@ public record S3StoreConfig(
         requireNonNull(region, "region");
         requireNonNull(endpoint, "endpoint");
         requireNonNull(credentials, "credentials");
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("store '" + name + "': maxConnections must be positive: " + maxConnections);
+        }
         if (bucket.isBlank()) {
             throw new IllegalArgumentException("store '" + name + "': the bucket name is empty");
         }
