@@ -11,11 +11,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterEach;
@@ -43,6 +48,7 @@ class ChaosIT {
     private static final int PARTITIONS = 3;
     private static final int RECORDS = 60_000;
     private static final String SINK = "archive-chaos";
+    private static final int SINK_TASKS = 2;
     private static final String SOURCE = "replay-chaos";
     private static final String BUCKET = "mcst-chaos";
     private static final String GROUP = "mcst-chaos";
@@ -120,10 +126,14 @@ class ChaosIT {
 
             connect.rest().putConnector(SINK, sinkConfig(storage));
             long archived = midway("archive", awaitArchived(admin, RECORDS / 5));
+            Set<String> killedMembers = sinkGroup(admin).members().stream().map(MemberDescription::consumerId)
+                    .collect(Collectors.toSet());
             killAndRestartWorker("mid-archive, " + archived + " of " + RECORDS + " records archived");
 
-            // Once the new worker's tasks have committed progress of their own, they are archiving: cut the quorum.
-            archived = midway("archive", awaitArchived(admin, archived + 1));
+            // Once the new worker's tasks hold every partition and have committed progress of their own, they are
+            // archiving: cut the quorum then, not while a task is still opening a partition (another fault).
+            awaitSinkGroupSettled(admin, killedMembers);
+            archived = midway("archive", awaitArchived(admin, Progress.archived(admin, SINK) + 1));
             s3.stop();
             azure.stop();
             outages++;
@@ -205,6 +215,33 @@ class ChaosIT {
         event("after " + QUORUM_OUTAGE.toSeconds() + " s of outage: sink tasks running, " + atEnd + " archived");
         assertThat(atEnd).as("records committed while only one cloud of three answered (a write without a quorum)")
                 .isEqualTo(settled);
+    }
+
+    /**
+     * Waits until the sink's consumer group is stable with a member per task, none of them the killed worker's
+     * (which stay until their sessions expire), and every partition assigned.
+     */
+    private void awaitSinkGroupSettled(Admin admin, Set<String> killedMembers) throws Exception {
+        long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
+        while (true) {
+            ensureRunning(SINK);
+            ConsumerGroupDescription group = sinkGroup(admin);
+            long assigned = group.members().stream().mapToLong(m -> m.assignment().topicPartitions().size()).sum();
+            boolean successors = group.members().stream().noneMatch(m -> killedMembers.contains(m.consumerId()));
+            if (group.groupState() == GroupState.STABLE && successors && group.members().size() == SINK_TASKS
+                    && assigned == PARTITIONS) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the sink's consumer group did not settle within " + STEP_TIMEOUT + ": " + group
+                        + "\n" + String.join("\n", events) + "\nworker log: " + connect.log());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static ConsumerGroupDescription sinkGroup(Admin admin) throws Exception {
+        return admin.describeConsumerGroups(List.of("connect-" + SINK)).all().get().get("connect-" + SINK);
     }
 
     private long awaitArchived(Admin admin, long target) throws Exception {
@@ -306,7 +343,7 @@ class ChaosIT {
     private static Map<String, String> sinkConfig(Map<String, String> storage) {
         Map<String, String> config = new LinkedHashMap<>(bytes());
         config.put("connector.class", Connectors.SINK);
-        config.put("tasks.max", "2");
+        config.put("tasks.max", Integer.toString(SINK_TASKS));
         config.put("topics", TOPIC);
         config.put("format", "envelope");
         config.put("flush.size", "500");
