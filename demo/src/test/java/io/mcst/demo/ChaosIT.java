@@ -54,9 +54,13 @@ class ChaosIT {
     private static final String GROUP = "mcst-chaos";
     private static final Duration STEP_TIMEOUT = Duration.ofMinutes(3);
     /** Long enough for every task to hit the outage with writes in flight and retry a few times. */
-    private static final Duration QUORUM_OUTAGE = Duration.ofSeconds(10);
-    /** What a write that was acknowledged just before the outage needs to show up in the committed offsets. */
-    private static final Duration COMMIT_SETTLE = Duration.ofSeconds(4);
+    private static final Duration QUORUM_OUTAGE = Duration.ofSeconds(12);
+    /**
+     * What a write acknowledged just before the outage needs to show up in the committed offsets: a failing put
+     * (the retry layer's few attempts, about 1.5 s) and the next offset commit (every 2 s), with room for a
+     * loaded machine.
+     */
+    private static final Duration COMMIT_SETTLE = Duration.ofSeconds(6);
     /**
      * Exactly-once source on. What a killed worker leaves behind delays its successor, each by a default of a
      * minute or more: its group membership (until its session expires, or if it was killed mid-rebalance, until
