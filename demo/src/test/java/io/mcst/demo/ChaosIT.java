@@ -217,8 +217,9 @@ class ChaosIT {
         }
         long atEnd = Progress.archived(admin, SINK);
         event("after " + QUORUM_OUTAGE.toSeconds() + " s of outage: sink tasks running, " + atEnd + " archived");
-        assertThat(atEnd).as("records committed while only one cloud of three answered (a write without a quorum)")
-                .isEqualTo(settled);
+        assertThat(atEnd).as("records committed between %d s and %d s into the outage, while only one cloud of three "
+                + "answered (a write without a quorum)\n%s", COMMIT_SETTLE.toSeconds(), QUORUM_OUTAGE.toSeconds(),
+                String.join("\n", events)).isEqualTo(settled);
     }
 
     /**
