@@ -131,7 +131,7 @@ public final class ReplicatedStore implements KeyValueStore {
         guard.ensureOpen();
         String storePrefix = KeyLayout.escape(prefix);
         Object monitor = new Object();
-        Phase<List<String>> listing = new Phase<>(monitor, lanes, lane -> call(lane, store -> store.list(storePrefix)));
+        Phase<List<String>> listing = new Phase<>(monitor, lanes, lane -> call(lane, store -> listKeys(store, storePrefix)));
         awaitQuorum(monitor, listing, "list prefix '" + prefix + "'");
         Map<String, Listed> newest = new HashMap<>();
         for (List<String> keys : listing.answers()) {
@@ -171,12 +171,16 @@ public final class ReplicatedStore implements KeyValueStore {
     }
 
     /**
-     * Writes {@code value} under {@code key} if this instance still holds {@code fence}. Fenced writes of one
-     * fence run one at a time.
+     * Writes {@code value} under {@code key} with a timestamp of the fence's epoch E, unless the key shows that
+     * another writer took over: a version of a higher epoch, or of epoch E from another writer. {@code key} may
+     * be the fence's own key or another key the same owner writes (a partition's segments, fenced by the
+     * takeover of its index): a key not yet written in epoch E gets timestamp (E &lt;&lt; 32, this instance),
+     * so a zombie's later write to it aborts too. Fenced writes of one fence run one at a time.
      *
-     * @throws FencedException if another writer took the key over (nothing was written); not retriable
-     * @throws IllegalArgumentException if the fence is for another key or from another instance
-     * @throws IllegalStateException if the epoch's 2^32 - 1 writes are used up; take the key over again
+     * @throws FencedException if another writer took over (nothing was written); not retriable
+     * @throws IllegalArgumentException if the fence was taken by another instance
+     * @throws IllegalStateException if the epoch's 2^32 - 1 writes of the key are used up (take the fence's key
+     *     over again), or the store is closed
      */
     public void putFenced(String key, byte[] value, Fence fence) {
         requireNonNull(value, "value");
@@ -190,8 +194,8 @@ public final class ReplicatedStore implements KeyValueStore {
 
     private void writeFenced(String key, Kind kind, byte[] value, Fence fence) {
         requireNonNull(fence, "fence");
-        if (!fence.key().equals(key) || !fence.clientId().equals(clientId)) {
-            throw new IllegalArgumentException(fence + " of another key or store instance cannot write '" + key + "' at " + name);
+        if (!fence.clientId().equals(clientId)) {
+            throw new IllegalArgumentException(fence + " was taken by another store instance; it cannot write '" + key + "' at " + name);
         }
         synchronized (fence) {
             write(key, kind, value, (max, views) -> {
@@ -206,7 +210,7 @@ public final class ReplicatedStore implements KeyValueStore {
                     throw new IllegalStateException(name + ": '" + key + "' had " + Timestamp.MAX_SEQUENCE
                             + " writes in epoch " + max.epoch() + "; take it over again for a new epoch");
                 }
-                return new Timestamp(max.counter() + 1, clientId);
+                return new Timestamp(Math.max(max.counter() + 1, fence.epoch() << Timestamp.EPOCH_SHIFT), clientId);
             });
         }
     }
@@ -479,22 +483,34 @@ public final class ReplicatedStore implements KeyValueStore {
 
     /**
      * The versions one store lists for a register: its temporary keys and markers. Only keys of this register:
-     * esc(K) never contains '/', so the prefix cannot match another key's.
+     * esc(K) never contains '/', so the prefix cannot match another key's. A layout without eternal keys lists
+     * the whole register, so that it notices an eternal key it cannot read ({@link #listKeys}).
      */
     private List<Listed> parseListing(KeyValueStore store, String escaped) {
         List<Listed> versions = new ArrayList<>();
-        String eternalKey = KeyLayout.eternalKey(escaped);
-        for (String storeKey : store.list(KeyLayout.registerPrefix(escaped))) {
-            if (storeKey.equals(eternalKey) && !encoding.readsEternal()) {
-                // Bad data that waiting will not heal, like corruption: the operation fails with this message.
-                throw new StoreCorruptionException("store '" + store.name() + "', key " + eternalKey + ": an eternal key, "
-                        + "which the erasure layout with commit markers never writes: the key was written by the first"
-                        + " erasure layout (blob format version 1), which this release does not read; read the key with"
-                        + " the release that wrote it and rewrite it");
-            }
+        String prefix = encoding.readsEternal() ? KeyLayout.versionPrefix(escaped) : KeyLayout.registerPrefix(escaped);
+        for (String storeKey : listKeys(store, prefix)) {
             KeyLayout.parse(storeKey).ifPresent(versions::add);
         }
         return versions;
+    }
+
+    /**
+     * The store keys under {@code prefix} at {@code store}. A layout without eternal keys cannot read a key that
+     * has one: it was written by the first erasure layout (blob format version 1), whose versions carry no
+     * commit marker. Like corruption, waiting does not heal that, so the operation fails with this message.
+     */
+    private List<String> listKeys(KeyValueStore store, String prefix) {
+        List<String> keys = store.list(prefix);
+        if (!encoding.readsEternal()) {
+            keys.stream().filter(KeyLayout::isEternalKey).findFirst().ifPresent(eternalKey -> {
+                throw new StoreCorruptionException("store '" + store.name() + "', key " + eternalKey + ": an eternal key,"
+                        + " which the erasure layout with commit markers never writes: the key was written by the first"
+                        + " erasure layout (blob format version 1), which this release does not read; read the key with"
+                        + " the release that wrote it and rewrite it");
+            });
+        }
+        return keys;
     }
 
     private static Blob getEternal(KeyValueStore store, String eternalKey) {
