@@ -103,8 +103,8 @@ final class LocalProcess implements AutoCloseable {
      */
     void kill() throws InterruptedException {
         process.destroyForcibly();
-        if (!process.waitFor(DEFAULT_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new IllegalStateException(name + " (pid " + process.pid() + ") survived SIGKILL for " + DEFAULT_GRACE);
+        if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException(name + " (pid " + process.pid() + ") survived SIGKILL for " + GRACE);
         }
     }
 
