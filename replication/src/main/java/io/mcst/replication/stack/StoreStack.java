@@ -68,6 +68,26 @@ public final class StoreStack {
     }
 
     /**
+     * The base stores alone, in order, each with its per-store layers (retry, integrity, metrics) but without
+     * replication or the layers above it: for tools that inspect each store's replicas. The caller closes them.
+     *
+     * @throws ConfigException naming every problem of {@code props} at once
+     */
+    public static List<KeyValueStore> openBaseStores(Map<?, ?> props) {
+        StackConfig config = StackConfig.parse(props);
+        List<KeyValueStore> stores = new ArrayList<>();
+        try {
+            for (String name : config.storeNames()) {
+                stores.add(wrapPerStore(config, openStore(config, name)));
+            }
+        } catch (RuntimeException e) {
+            stores.forEach(KeyValueStore::close);
+            throw e;
+        }
+        return stores;
+    }
+
+    /**
      * One {@link ReplicatedStore} over the base stores, also for a single store, so the data layout stays
      * the same when stores are added. {@link StackValidation} already checked the fault tolerance against n.
      */

@@ -1,0 +1,395 @@
+package io.mcst.replication;
+
+import static java.util.Objects.requireNonNull;
+
+import io.mcst.replication.KeyLayout.Temporary;
+import io.mcst.stores.KeyValueStore;
+import io.mcst.stores.StoreCorruptionException;
+import io.mcst.stores.StoreException;
+import io.mcst.stores.StoreKeys;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * What each base store holds of the keys a {@link ReplicatedStore} wrote, and bringing it back to the full
+ * replica set: for operators' tools ({@code mcst verify} and {@code repair}), never on a read or write path.
+ *
+ * <p>A key's newest version is the highest timestamp any store lists for it. A store's replica is intact
+ * when it holds that version's temporary blob, whole and matching its key, and an eternal copy of the same
+ * version. {@link #repair} copies the newest version's blob, unchanged and under its own timestamped key,
+ * to the stores that lack it, so it never writes a version that is not already the newest and is safe beside
+ * writers: a write that lands meanwhile has a higher timestamp and stays the newest. An eternal copy is
+ * replaced only when it is older than the version repaired. Running it twice changes nothing the second time.
+ *
+ * <p>Whole-value replication only: erasure-coded stores hold a fragment each, which this class does not check.
+ */
+public final class ReplicaCensus implements AutoCloseable {
+    /** What one store holds of a key's newest version. */
+    public enum Status {
+        /** The newest version's blob and an eternal copy of it, both intact. */
+        INTACT,
+        /** No blob of the newest version (the eternal copy may be older or absent too). */
+        MISSING,
+        /** The newest version's blob is there but unreadable: bad checksum, truncated, or not what its key says. */
+        CORRUPT,
+        /** The newest version's blob is intact, but the eternal copy is absent, older or unreadable. */
+        STALE_ETERNAL,
+        /** Not checked: the store did not answer. */
+        UNREACHABLE
+    }
+
+    /** One store's replica of one key. */
+    public record Replica(String store, Status status, String detail) {
+        public Replica {
+            requireNonNull(store, "store");
+            requireNonNull(status, "status");
+            requireNonNull(detail, "detail");
+        }
+    }
+
+    /**
+     * One logical key across the stores.
+     *
+     * @param removed whether the newest version is a tombstone (the key was removed)
+     * @param valueBytes the newest value's length, -1 when no blob was read
+     * @param olderVersions per store, the temporary blobs of older versions it still holds (garbage)
+     * @param replicas per store, in the stores' order
+     */
+    public record KeyReplicas(String key, Timestamp newest, boolean removed, long valueBytes,
+            List<Integer> olderVersions, List<Replica> replicas) {
+        public KeyReplicas {
+            requireNonNull(key, "key");
+            requireNonNull(newest, "newest");
+            olderVersions = List.copyOf(olderVersions);
+            replicas = List.copyOf(replicas);
+        }
+
+        public long intactCount() {
+            return replicas.stream().filter(replica -> replica.status() == Status.INTACT).count();
+        }
+
+        public boolean fullyReplicated() {
+            return replicas.stream().allMatch(replica -> replica.status() == Status.INTACT);
+        }
+    }
+
+    /** What {@link #repair} did for one key: the stores it wrote a replica to, and the old blobs it removed. */
+    public record Repaired(String key, List<String> rewrittenAt, int garbageRemoved) {
+        public Repaired {
+            rewrittenAt = List.copyOf(rewrittenAt);
+        }
+    }
+
+    private final List<KeyValueStore> stores;
+    private final int quorum;
+    private final int inlineMaxBytes;
+    private final ExecutorService calls;
+
+    /**
+     * @param stores the base stores, in the order the replicated store uses them (each with its per-store
+     *     layers, e.g. integrity); not owned: the caller closes them
+     * @param faultTolerance t, or -1 for floor((n-1)/2), as configured for the replicated store
+     * @param inlineMaxBytes the replicated store's inline limit: larger values get a thin eternal copy
+     */
+    public ReplicaCensus(List<? extends KeyValueStore> stores, int faultTolerance, int inlineMaxBytes) {
+        this.stores = List.copyOf(requireNonNull(stores, "stores"));
+        if (this.stores.isEmpty()) {
+            throw new IllegalArgumentException("a census needs at least one store");
+        }
+        this.quorum = this.stores.size() - ReplicationOptions.defaults().withFaultTolerance(faultTolerance)
+                .faultToleranceFor(this.stores.size());
+        this.inlineMaxBytes = inlineMaxBytes;
+        this.calls = Executors.newFixedThreadPool(this.stores.size(), runnable -> {
+            Thread thread = new Thread(runnable, "replica-census");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** n − t: how many stores every operation waits for. */
+    public int quorum() {
+        return quorum;
+    }
+
+    public List<String> storeNames() {
+        return stores.stream().map(KeyValueStore::name).toList();
+    }
+
+    /** What every store lists under one prefix, per logical key; a store that failed to list has none. */
+    public static final class Listing {
+        private final List<Map<String, List<Temporary>>> temporaries;
+        private final List<String> failures;
+
+        private Listing(List<Map<String, List<Temporary>>> temporaries, List<String> failures) {
+            this.temporaries = temporaries;
+            this.failures = failures;
+        }
+
+        /** Every logical key any store lists a version of, sorted. */
+        public List<String> keys() {
+            TreeMap<String, Boolean> keys = new TreeMap<>();
+            temporaries.stream().filter(m -> m != null).forEach(m -> m.keySet().forEach(k -> keys.put(k, true)));
+            return List.copyOf(keys.keySet());
+        }
+
+        /** Per store that could not list, in store order, why. */
+        public Map<Integer, String> failures() {
+            Map<Integer, String> failed = new TreeMap<>();
+            for (int i = 0; i < failures.size(); i++) {
+                if (failures.get(i) != null) {
+                    failed.put(i, failures.get(i));
+                }
+            }
+            return failed;
+        }
+    }
+
+    /** Lists {@code prefix} (a logical key prefix) at every store at once. */
+    public Listing list(String prefix) {
+        StoreKeys.checkPrefix(prefix);
+        String storePrefix = KeyLayout.escape(prefix);
+        List<CompletableFuture<List<String>>> listed = stores.stream()
+                .map(store -> CompletableFuture.supplyAsync(() -> store.list(storePrefix), calls)).toList();
+        List<Map<String, List<Temporary>>> temporaries = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < stores.size(); i++) {
+            try {
+                Map<String, List<Temporary>> byKey = new HashMap<>();
+                for (String storeKey : listed.get(i).join()) {
+                    KeyLayout.parseTemporary(storeKey).ifPresent(temporary ->
+                            byKey.computeIfAbsent(temporary.key(), key -> new ArrayList<>()).add(temporary));
+                }
+                temporaries.add(byKey);
+                failures.add(null);
+            } catch (CompletionException e) {
+                temporaries.add(null);
+                failures.add("store '" + stores.get(i).name() + "': " + e.getCause().getMessage());
+            }
+        }
+        return new Listing(temporaries, failures);
+    }
+
+    /**
+     * Each store's replica of {@code key}'s newest version. With {@code readBlobs} false, judges from the
+     * listing alone (present or missing, no corruption check, eternal copies not read).
+     */
+    public KeyReplicas inspect(Listing listing, String key, boolean readBlobs) {
+        Temporary newest = null;
+        for (Map<String, List<Temporary>> byKey : listing.temporaries) {
+            for (Temporary temporary : byKey == null ? List.<Temporary>of() : byKey.getOrDefault(key, List.of())) {
+                if (newest == null || temporary.ts().compareTo(newest.ts()) > 0) {
+                    newest = temporary;
+                }
+            }
+        }
+        if (newest == null) {
+            throw new IllegalArgumentException("no store lists a version of '" + key + "'");
+        }
+        Temporary target = newest;
+        String escaped = KeyLayout.escape(key);
+        String temporaryKey = KeyLayout.temporaryKey(escaped, target.ts(), target.kind());
+        List<CompletableFuture<Replica>> checks = new ArrayList<>();
+        List<Integer> older = new ArrayList<>();
+        for (int i = 0; i < stores.size(); i++) {
+            KeyValueStore store = stores.get(i);
+            Map<String, List<Temporary>> byKey = listing.temporaries.get(i);
+            if (byKey == null) {
+                checks.add(CompletableFuture.completedFuture(new Replica(store.name(), Status.UNREACHABLE,
+                        "listing failed: " + listing.failures.get(i))));
+                older.add(0);
+                continue;
+            }
+            List<Temporary> held = byKey.getOrDefault(key, List.of());
+            older.add((int) held.stream().filter(t -> t.ts().compareTo(target.ts()) < 0).count());
+            boolean listed = held.stream().anyMatch(t -> t.ts().equals(target.ts()));
+            if (!listed) {
+                checks.add(CompletableFuture.completedFuture(new Replica(store.name(), Status.MISSING,
+                        "no blob of version " + target.ts() + " (" + temporaryKey + ")")));
+            } else if (!readBlobs) {
+                checks.add(CompletableFuture.completedFuture(new Replica(store.name(), Status.INTACT, "listed")));
+            } else {
+                checks.add(CompletableFuture.supplyAsync(() -> check(store, escaped, temporaryKey, target), calls));
+            }
+        }
+        List<Replica> replicas = checks.stream().map(CompletableFuture::join).toList();
+        long valueBytes = readBlobs ? lengthOfNewest(replicas, temporaryKey, target) : -1;
+        return new KeyReplicas(key, target.ts(), target.kind() == Kind.TOMBSTONE, valueBytes, older, replicas);
+    }
+
+    private long lengthOfNewest(List<Replica> replicas, String temporaryKey, Temporary target) {
+        for (int i = 0; i < stores.size(); i++) {
+            Status status = replicas.get(i).status();
+            if (status == Status.INTACT || status == Status.STALE_ETERNAL) {
+                return intactBlob(stores.get(i), temporaryKey, target).map(Blob::valueLength).orElse(-1);
+            }
+        }
+        return -1;
+    }
+
+    private Replica check(KeyValueStore store, String escaped, String temporaryKey, Temporary target) {
+        try {
+            Optional<byte[]> bytes = store.get(temporaryKey);
+            if (bytes.isEmpty()) {
+                return new Replica(store.name(), Status.MISSING, "listed but gone: " + temporaryKey);
+            }
+            Blob blob = Blob.decode(bytes.get(), where(store, temporaryKey));
+            if (!matches(blob, target)) {
+                return new Replica(store.name(), Status.CORRUPT, temporaryKey + " holds " + blob + ", not its key's version");
+            }
+        } catch (StoreCorruptionException e) {
+            return new Replica(store.name(), Status.CORRUPT, e.getMessage());
+        } catch (StoreException e) {
+            return new Replica(store.name(), Status.UNREACHABLE, e.getMessage());
+        }
+        String eternalKey = KeyLayout.eternalKey(escaped);
+        try {
+            Optional<byte[]> eternal = store.get(eternalKey);
+            if (eternal.isEmpty()) {
+                return new Replica(store.name(), Status.STALE_ETERNAL, "no eternal copy " + eternalKey);
+            }
+            Blob blob = Blob.decode(eternal.get(), where(store, eternalKey));
+            if (blob.ts().compareTo(target.ts()) < 0) {
+                return new Replica(store.name(), Status.STALE_ETERNAL, eternalKey + " holds older version " + blob.ts());
+            }
+            return new Replica(store.name(), Status.INTACT, "intact");
+        } catch (StoreCorruptionException e) {
+            return new Replica(store.name(), Status.STALE_ETERNAL, e.getMessage());
+        } catch (StoreException e) {
+            return new Replica(store.name(), Status.UNREACHABLE, e.getMessage());
+        }
+    }
+
+    /**
+     * Brings every reachable store to an intact replica of {@code found}'s newest version, then removes the
+     * older versions' blobs at stores that hold the newest (what a write's garbage collection would have done),
+     * once a quorum holds it. Reads the newest blob from a store whose copy is intact; does nothing when none is.
+     *
+     * @param dryRun report what would be written and removed, without writing
+     */
+    public Repaired repair(KeyReplicas found, boolean dryRun) {
+        requireNonNull(found, "found");
+        Kind kind = found.removed() ? Kind.TOMBSTONE : Kind.VALUE;
+        Temporary target = new Temporary(found.key(), found.newest(), kind);
+        String escaped = KeyLayout.escape(found.key());
+        String temporaryKey = KeyLayout.temporaryKey(escaped, target.ts(), kind);
+        List<Replica> replicas = found.replicas();
+        Blob good = null;
+        for (int i = 0; i < stores.size() && good == null; i++) {
+            Status status = replicas.get(i).status();
+            if (status == Status.INTACT || status == Status.STALE_ETERNAL) {
+                good = intactBlob(stores.get(i), temporaryKey, target).orElse(null);
+            }
+        }
+        if (good == null && newerVersionListed(escaped, target.ts())) {
+            return new Repaired(found.key(), List.of(), 0); // a write landed since the census: it is the newest now
+        }
+        if (good == null) {
+            throw new StoreCorruptionException("no store holds an intact blob of the newest version " + found.newest()
+                    + " of '" + found.key() + "' (" + temporaryKey + "); it cannot be repaired from the stores");
+        }
+        byte[] encoded = good.encode();
+        byte[] eternal = good.valueLength() > inlineMaxBytes ? good.thin().encode() : encoded;
+        List<String> rewritten = new ArrayList<>();
+        int intactAfter = 0;
+        for (int i = 0; i < stores.size(); i++) {
+            KeyValueStore store = stores.get(i);
+            Status status = replicas.get(i).status();
+            switch (status) {
+                case INTACT -> intactAfter++;
+                case MISSING, CORRUPT, STALE_ETERNAL -> {
+                    if (!dryRun) {
+                        if (status != Status.STALE_ETERNAL) {
+                            store.put(temporaryKey, encoded);
+                        }
+                        putEternalUnlessNewer(store, KeyLayout.eternalKey(escaped), eternal, target.ts());
+                    }
+                    rewritten.add(store.name());
+                    intactAfter++;
+                }
+                case UNREACHABLE -> { }
+            }
+        }
+        int removed = 0;
+        if (intactAfter >= quorum) {
+            for (int i = 0; i < stores.size(); i++) {
+                if (replicas.get(i).status() != Status.UNREACHABLE && found.olderVersions().get(i) > 0) {
+                    removed += dryRun ? found.olderVersions().get(i) : removeOlder(stores.get(i), escaped, target.ts());
+                }
+            }
+        }
+        return new Repaired(found.key(), rewritten, removed);
+    }
+
+    private boolean newerVersionListed(String escaped, Timestamp ts) {
+        for (KeyValueStore store : stores) {
+            try {
+                if (store.list(KeyLayout.temporaryPrefix(escaped)).stream().map(KeyLayout::parseTemporary)
+                        .flatMap(Optional::stream).anyMatch(temporary -> temporary.ts().compareTo(ts) > 0)) {
+                    return true;
+                }
+            } catch (StoreException unreachable) {
+                // the other stores decide
+            }
+        }
+        return false;
+    }
+
+    /** Writes the eternal copy unless the store's is already this version or newer (a write landed meanwhile). */
+    private static void putEternalUnlessNewer(KeyValueStore store, String eternalKey, byte[] eternal, Timestamp ts) {
+        Optional<byte[]> current = store.get(eternalKey);
+        if (current.isPresent()) {
+            try {
+                if (Blob.decode(current.get(), where(store, eternalKey)).ts().compareTo(ts) >= 0) {
+                    return;
+                }
+            } catch (StoreCorruptionException corrupt) {
+                // replaced below
+            }
+        }
+        store.put(eternalKey, eternal);
+    }
+
+    /** Removes the temporary blobs below {@code newest} that {@code store} lists now; returns how many. */
+    private static int removeOlder(KeyValueStore store, String escaped, Timestamp newest) {
+        int removed = 0;
+        for (String storeKey : store.list(KeyLayout.temporaryPrefix(escaped))) {
+            Optional<Temporary> temporary = KeyLayout.parseTemporary(storeKey);
+            if (temporary.isPresent() && temporary.get().ts().compareTo(newest) < 0) {
+                store.remove(storeKey);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    private static Optional<Blob> intactBlob(KeyValueStore store, String temporaryKey, Temporary target) {
+        try {
+            return store.get(temporaryKey).map(bytes -> Blob.decode(bytes, where(store, temporaryKey)))
+                    .filter(blob -> matches(blob, target));
+        } catch (StoreException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean matches(Blob blob, Temporary target) {
+        return blob.ts().equals(target.ts()) && blob.kind() == target.kind() && blob.form() == Blob.Form.FULL;
+    }
+
+    private static String where(KeyValueStore store, String key) {
+        return "store '" + store.name() + "', key " + key;
+    }
+
+    /** Stops the census's threads; the stores stay open (the caller owns them). */
+    @Override
+    public void close() {
+        calls.shutdownNow();
+    }
+}
