@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Archives the records of its partitions: each partition's records fill a segment, which is written as one
- * blob through the store stack when it rotates, followed by the partition's index register.
+ * blob through the store stack when it rotates, followed by its summary (the time index entry) and the
+ * partition's index register.
  *
  * <p>Exactly once, with the archive as the source of truth: {@link #open} reads each partition's index
  * register and rewinds the consumer to the record after the last archived one; {@link #preCommit} hands
@@ -230,6 +231,8 @@ public final class MultiCloudSinkTask extends SinkTask {
         String indexKey = layout.indexKey(buffer.partition());
         checkStillOwner(buffer, segment, indexKey);
         store.put(segment.key(), segment.blob());
+        // Its time index entry, before the index register, so every segment the register covers has one.
+        store.put(layout.summaryKey(segment.summary()), new byte[0]);
         store.put(indexKey, new PartitionIndex(segment.lastOffset(), segment.key()).toBytes());
         bufferedBytes -= segment.blob().length;
         buffer.archived();

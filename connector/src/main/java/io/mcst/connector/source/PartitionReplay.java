@@ -129,11 +129,12 @@ final class PartitionReplay {
 
     /** Lists the replayable segments after the position; false if there are none (yet) or the store failed. */
     private boolean list(long nowMs) {
-        List<SegmentKey> listed;
+        ArchiveLayout.PartitionListing listing;
         Optional<Long> indexedUpTo;
         try {
             indexedUpTo = indexedSegment();
-            listed = indexedUpTo.isEmpty() ? List.of() : layout.segments(store, archived);
+            listing = indexedUpTo.isEmpty() ? new ArchiveLayout.PartitionListing(List.of(), Map.of())
+                    : layout.listPartition(store, archived);
         } catch (StoreUnavailableException e) {
             retryLater(nowMs, "list the segments of " + archived, e);
             return false;
@@ -143,14 +144,17 @@ final class PartitionReplay {
         }
         failedAttempts = 0;
         long resumeSegment = resumeAfter == null ? -1 : resumeAfter.segment();
-        List<SegmentKey> replayable = listed.stream()
+        List<SegmentKey> replayable = listing.segments().stream()
                 .filter(segment -> segment.firstOffset() > finishedSegment && segment.firstOffset() >= resumeSegment)
                 .filter(segment -> segment.firstOffset() <= indexedUpTo.orElseThrow())
                 .toList();
         for (int i = 0; i < replayable.size(); i++) {
             // Every record of a segment is below the next segment's first offset: skip the whole segment.
             boolean belowStart = i + 1 < replayable.size() && replayable.get(i + 1).firstOffset() <= bounds.startOffset();
-            if (!belowStart) {
+            // Its summary (the time index) shows no record in the time window: skip it unread.
+            boolean outsideWindow = bounds.timeBounded() && listing.summary(replayable.get(i))
+                    .filter(summary -> !summary.mayHoldTimesIn(bounds.startTime(), bounds.endTime())).isPresent();
+            if (!belowStart && !outsideWindow) {
                 pending.addLast(replayable.get(i));
             }
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.archive.PartitionIndex;
 import io.mcst.connector.archive.SegmentKey;
+import io.mcst.connector.archive.SegmentSummary;
 import io.mcst.connector.format.ArchivedRecord;
 import io.mcst.connector.format.RecordFormats;
 import io.mcst.stores.memory.MemoryStore;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -111,6 +113,13 @@ class MultiCloudSinkTaskTest {
         assertThat(committed).isEqualTo(Map.of(P0, new OffsetAndMetadata(20)));
         assertThat(PartitionIndex.parse("i", memory.get(LAYOUT.indexKey(P0)).orElseThrow()))
                 .isEqualTo(new PartitionIndex(19, LAYOUT.segmentKey(P0, 10, "envelope.avro")));
+        // Each segment's time index entry: offsets, count, size and record time range (1000 * offset).
+        ArchiveLayout.PartitionListing listing = LAYOUT.listPartition(memory, P0);
+        assertThat(listing.summaries().values()).containsExactlyInAnyOrder(
+                new SegmentSummary(P0, 0, 9, 10, memory.get(LAYOUT.segmentKey(P0, 0, "envelope.avro")).orElseThrow().length,
+                        OptionalLong.of(0), OptionalLong.of(9_000)),
+                new SegmentSummary(P0, 10, 19, 10, memory.get(LAYOUT.segmentKey(P0, 10, "envelope.avro")).orElseThrow().length,
+                        OptionalLong.of(10_000), OptionalLong.of(19_000)));
     }
 
     @Test

@@ -185,8 +185,9 @@ class PartitionReplayTest {
 
     @Test
     void aSegmentOutsideTheWindowEndsThePollEmptyAndTheNextPollGoesOn() {
-        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
-        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 3));
+        // Without summaries (an archive from before the time index) each segment is read to find its times.
+        archive.appendWithoutSummary(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
+        archive.appendWithoutSummary(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 3));
         PartitionReplay replay = replay(new ReplayBounds(0, 1004, Long.MAX_VALUE), Optional.empty());
 
         assertThat(pollOnce(replay, 100, 0)).as("segment 0 is all before the window").isEmpty();
@@ -195,10 +196,42 @@ class PartitionReplayTest {
     }
 
     @Test
+    void thePointInTimeReplayOfTheLastPercentOfAThousandSegmentsReadsOnlyTheSegmentsInTheWindow() {
+        for (int segment = 0; segment < 1_000; segment++) {
+            archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, segment * 10L, 10));
+        }
+        Set<String> read = ConcurrentHashMap.newKeySet();
+        AtomicInteger segmentGets = new AtomicInteger();
+        KeyValueStore counting = new ForwardingKeyValueStore(store) {
+            @Override
+            public Optional<byte[]> get(String key) {
+                if (archive.layout.parseSegmentKey(key).isPresent()) {
+                    segmentGets.incrementAndGet();
+                    read.add(key);
+                }
+                return super.get(key);
+            }
+        };
+        // Record times are 1000 + offset: the last 1% is offsets 9900..9999, segments 990..999.
+        PartitionReplay replay = new PartitionReplay(ORDERS_2, "t", archive.layout, counting,
+                SegmentReader.forFormat(SourceConfig.FORMAT_AUTO), new ReplayBounds(0, 1000 + 9_900, Long.MAX_VALUE),
+                true, POLL_INTERVAL_MS, Optional.empty());
+
+        List<SourceRecord> out = drain(replay, 0);
+
+        assertThat(out).hasSize(100);
+        assertThat(out.get(0).timestamp()).isEqualTo(1000 + 9_900L);
+        assertThat(segmentGets.get()).as("segments downloaded").isEqualTo(10);
+        assertThat(read).allSatisfy(key -> assertThat(archive.layout.parseSegmentKey(key).orElseThrow().firstOffset())
+                .isGreaterThanOrEqualTo(9_900));
+    }
+
+    @Test
     void timeWindowOnAFormatWithoutTimestampsFailsNamingTheBlob() {
         SegmentKey segment = archive.append(RecordFormats.BYTES, records("orders.v1", 2, 0, 3));
 
-        assertThatThrownBy(() -> pollOnce(replay(new ReplayBounds(0, 0, 1), Optional.empty()), 100, 0))
+        // The window holds some of its records (times 1000..1002), so the segment must be read.
+        assertThatThrownBy(() -> pollOnce(replay(new ReplayBounds(0, 1001, 2000), Optional.empty()), 100, 0))
                 .isInstanceOf(ConnectException.class).hasMessageContaining(segment.key());
     }
 
