@@ -1,0 +1,136 @@
+package io.mcst.cli;
+
+import io.mcst.connector.archive.ArchiveLayout;
+import io.mcst.connector.archive.SegmentKey;
+import io.mcst.connector.format.ArchivedRecord;
+import io.mcst.connector.format.RecordFormats;
+import io.mcst.connector.sink.SinkConfig;
+import io.mcst.replication.ReplicaCensus;
+import io.mcst.replication.stack.StackConfig;
+import io.mcst.replication.stack.StoreStack;
+import io.mcst.stores.KeyValueStore;
+import io.mcst.stores.StoreException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.errors.DataException;
+
+/**
+ * One archive opened as the connector configuration describes it: the whole store stack (replication and the
+ * layers, as the sink writes and the source reads), and, for per-store inspection, the base stores alone.
+ */
+final class Archive implements AutoCloseable {
+    private final ConnectorConfigFile config;
+    private final ArchiveLayout layout;
+    private final KeyValueStore store;
+    private final StackConfig stack;
+    private List<KeyValueStore> baseStores;
+    private ReplicaCensus census;
+
+    private Archive(ConnectorConfigFile config, ArchiveLayout layout, KeyValueStore store, StackConfig stack) {
+        this.config = config;
+        this.layout = layout;
+        this.store = store;
+        this.stack = stack;
+    }
+
+    static Archive open(ConnectorConfigFile config) {
+        Map<String, String> props = config.props();
+        String prefix = props.getOrDefault(SinkConfig.ARCHIVE_PREFIX_CONFIG, SinkConfig.DEFAULT_ARCHIVE_PREFIX);
+        ArchiveLayout layout;
+        try {
+            layout = new ArchiveLayout(prefix);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(SinkConfig.ARCHIVE_PREFIX_CONFIG + " in " + config.path() + ": " + e.getMessage());
+        }
+        KeyValueStore store = StoreStack.open(props);
+        return new Archive(config, layout, store, new StackConfig(props));
+    }
+
+    ArchiveLayout layout() {
+        return layout;
+    }
+
+    /** The replicated store with its layers: what the connectors read and write. */
+    KeyValueStore store() {
+        return store;
+    }
+
+    List<String> storeNames() {
+        return stack.storeNames();
+    }
+
+    /** Whether whole values are replicated (per-store inspection works) rather than erasure-coded. */
+    boolean replicatesWholeValues() {
+        return stack.getString(StackConfig.REPLICATION_CODING_CONFIG).equals(StackConfig.DEFAULT_REPLICATION_CODING);
+    }
+
+    /**
+     * What each base store holds of the archive's keys.
+     *
+     * @throws UnsupportedOperationException for erasure-coded stores
+     */
+    ReplicaCensus census() {
+        if (!replicatesWholeValues()) {
+            throw new UnsupportedOperationException("per-store inspection of erasure-coded stores ("
+                    + StackConfig.REPLICATION_CODING_CONFIG + "=erasure) is not supported yet; ls without per-store "
+                    + "columns, export and expire work");
+        }
+        if (census == null) {
+            baseStores = StoreStack.openBaseStores(config.props());
+            census = new ReplicaCensus(baseStores, stack.getInt(StackConfig.REPLICATION_FAULT_TOLERANCE_CONFIG),
+                    stack.getInt(StackConfig.REPLICATION_INLINE_MAX_BYTES_CONFIG));
+        }
+        return census;
+    }
+
+    /** The archived partitions, narrowed to {@code topic} and {@code partition} when given. */
+    SortedSet<TopicPartition> partitions(String topic, Integer partition) {
+        SortedSet<TopicPartition> all = topic == null ? layout.partitions(store) : layout.partitions(store, topic);
+        if (partition == null) {
+            return all;
+        }
+        SortedSet<TopicPartition> one = new TreeSet<>(all.comparator());
+        all.stream().filter(p -> p.partition() == partition).forEach(one::add);
+        return one;
+    }
+
+    /** A segment's bytes as the sink wrote them (below the layers), or empty if it is gone. */
+    byte[] segmentBytes(SegmentKey segment) {
+        return store.get(segment.key()).orElseThrow(() -> new StoreException("segment '" + segment.key()
+                + "' is listed but reads as absent: it was expired or removed meanwhile; rerun to see the archive as it is now"));
+    }
+
+    /** A segment's records, decoded by the format its extension names. */
+    static List<ArchivedRecord> decode(SegmentKey segment, byte[] bytes) {
+        return RecordFormats.forExtension(segment.extension())
+                .orElseThrow(() -> new DataException("segment '" + segment.key() + "' has extension ." + segment.extension()
+                        + ", which no known format writes (" + RecordFormats.NAMES + ")"))
+                .read(segment, bytes);
+    }
+
+    String redact(String text) {
+        return config.redact(text);
+    }
+
+    @Override
+    public void close() {
+        List<AutoCloseable> closing = new ArrayList<>();
+        if (census != null) {
+            closing.add(census);
+            closing.addAll(baseStores);
+        }
+        closing.add(store);
+        for (AutoCloseable closable : closing) {
+            try {
+                closable.close();
+            } catch (Exception ignored) {
+                // closing what is already broken must not hide the command's outcome
+            }
+        }
+    }
+}
