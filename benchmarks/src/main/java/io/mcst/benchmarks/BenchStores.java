@@ -2,7 +2,7 @@ package io.mcst.benchmarks;
 
 import static java.util.Objects.requireNonNull;
 
-import io.mcst.replication.faults.FaultInjectingStore;
+import io.mcst.replication.layers.faults.FaultInjectingStore;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.memory.MemoryStore;
 import java.util.Set;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mcst.connector.sink.MultiCloudSinkConnector;
 import io.mcst.connector.source.MultiCloudSourceConnector;
 import io.mcst.replication.layers.encryption.EncryptionKeyset;
-import io.mcst.replication.stack.StoreType;
+import io.mcst.stack.StoreType;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;

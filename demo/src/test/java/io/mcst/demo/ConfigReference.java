@@ -2,8 +2,8 @@ package io.mcst.demo;
 
 import io.mcst.connector.sink.MultiCloudSinkConnector;
 import io.mcst.connector.source.MultiCloudSourceConnector;
-import io.mcst.replication.stack.StackConfig;
-import io.mcst.replication.stack.StoreType;
+import io.mcst.stack.StackConfig;
+import io.mcst.stack.StoreType;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

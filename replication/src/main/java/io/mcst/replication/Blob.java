@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
- * One version of a register as it sits in a base store (ALGORITHM.md §2): a header that repeats the
+ * One version of a register as it sits in a base store (docs/algorithm.md, Layout): a header that repeats the
  * version's timestamp and kind, then the payload. A CRC32C over header and payload catches corruption,
  * and because the header names the timestamp, a blob found under the wrong key is caught too.
  *

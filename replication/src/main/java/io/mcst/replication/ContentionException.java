@@ -4,7 +4,7 @@ import io.mcst.stores.StoreUnavailableException;
 
 /**
  * A read gave up after {@link ReplicationOptions#maxReadRounds()} rounds because writes to its key kept
- * completing under it (ALGORITHM.md §4). Retriable: the read succeeds once writes to the key pause. Thrown
+ * completing under it (docs/algorithm.md, Read). Retriable: the read succeeds once writes to the key pause. Thrown
  * instead of returning a value that might be stale.
  */
 public final class ContentionException extends StoreUnavailableException {

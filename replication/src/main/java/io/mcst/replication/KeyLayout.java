@@ -6,7 +6,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 /**
- * How one logical key maps to keys on each base store (ALGORITHM.md §2): {@code esc(K)/e} for the eternal
+ * How one logical key maps to keys on each base store (docs/algorithm.md, Layout): {@code esc(K)/e} for the eternal
  * key and {@code esc(K)/t/<hex16 counter>-<clientId>.<kind>} for temporary keys. {@code esc} keeps
  * {@code [A-Za-z0-9._-]} and writes every other UTF-8 byte as {@code %HH}, so {@code /} never occurs inside
  * {@code esc(K)} and escaping preserves prefixes: K starts with P exactly when esc(K) starts with esc(P).

@@ -1,6 +1,6 @@
 package io.mcst.replication;
 
-/** What a version of a register holds: a value, or a tombstone left by {@code remove} (ALGORITHM.md §6). */
+/** What a version of a register holds: a value, or a tombstone left by {@code remove} (docs/algorithm.md, Remove and list). */
 enum Kind {
     VALUE('v'),
     TOMBSTONE('d');

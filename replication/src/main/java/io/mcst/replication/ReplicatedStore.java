@@ -2,6 +2,7 @@ package io.mcst.replication;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mcst.replication.Encoding.View;
 import io.mcst.replication.KeyLayout.Temporary;
 import io.mcst.stores.CloseGuard;
 import io.mcst.stores.KeyValueStore;
@@ -11,11 +12,11 @@ import io.mcst.stores.StoreUnavailableException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One fault-tolerant key-value store emulated over n unmodified ones, as ../shared/ALGORITHM.md specifies
+ * One fault-tolerant key-value store emulated over n unmodified ones, as docs/algorithm.md describes
  * (after Băsescu et al., DSN 2012). Every phase of an operation calls all n stores in parallel and goes on
  * after the first n − t answers, so up to t stores may crash, stall, answer slowly or return corrupt bytes
  * while every write completes, and every read completes once writes to its key pause.
@@ -45,10 +46,10 @@ public final class ReplicatedStore implements KeyValueStore {
     private final String name;
     private final List<StoreLane> lanes;
     private final int quorum;
-    /** Null when whole values are replicated; the erasure code otherwise (ALGORITHM.md §8a). */
-    private final ReedSolomon code;
+    /** Whole values or erasure-code fragments (docs/algorithm.md, Erasure coding). */
+    private final Encoding encoding;
     private final ReplicationOptions options;
-    private final Mutation mutation;
+    private final Variant variant;
     private final String clientId;
     private final CloseGuard guard;
     private final BackgroundWork background = new BackgroundWork();
@@ -62,13 +63,14 @@ public final class ReplicatedStore implements KeyValueStore {
      * @throws IllegalArgumentException if there are no stores or the fault tolerance is not below n/2
      */
     public ReplicatedStore(List<? extends KeyValueStore> stores, ReplicationOptions options) {
-        this(stores, options, Mutation.NONE);
+        this(stores, options, Variant.CORRECT);
     }
 
-    ReplicatedStore(List<? extends KeyValueStore> stores, ReplicationOptions options, Mutation mutation) {
+    /** Tests pass a deliberately broken {@code variant} to show the history checks catch it. */
+    ReplicatedStore(List<? extends KeyValueStore> stores, ReplicationOptions options, Variant variant) {
         requireNonNull(stores, "stores");
         this.options = requireNonNull(options, "options");
-        this.mutation = requireNonNull(mutation, "mutation");
+        this.variant = requireNonNull(variant, "variant");
         int t = options.faultToleranceFor(stores.size());
         this.quorum = stores.size() - t;
         int k = options.dataFragments();
@@ -77,7 +79,9 @@ public final class ReplicatedStore implements KeyValueStore {
                     + (stores.size() - 2 * t) + " for n=" + stores.size() + " stores and t=" + t
                     + ", so a write's and a read's quorums share k fragments; lower k or t, or add stores");
         }
-        this.code = k == 0 ? null : new ReedSolomon(k, stores.size());
+        this.encoding = variant.encoding(k == 0
+                ? new Replicating(stores.size(), quorum, options.inlineMaxBytes())
+                : new ErasureCoding(new ReedSolomon(k, stores.size()), quorum));
         List<StoreLane> lanes = new ArrayList<>();
         for (KeyValueStore store : stores) {
             lanes.add(new StoreLane(lanes.size(), store, options.threadsPerStore(), options.queuedCallsPerStore()));
@@ -114,7 +118,7 @@ public final class ReplicatedStore implements KeyValueStore {
     }
 
     /**
-     * The keys whose newest version listed at a quorum is a value (ALGORITHM.md §6). Per key as safe as a
+     * The keys whose newest version listed at a quorum is a value (docs/algorithm.md, Remove and list). Per key as safe as a
      * read; not a snapshot across keys.
      */
     @Override
@@ -131,7 +135,7 @@ public final class ReplicatedStore implements KeyValueStore {
                 continue;
             }
             for (String storeKey : keys) {
-                KeyLayout.parseTemporary(storeKey).ifPresent(temporary -> newest.merge(temporary.key(), temporary,
+                KeyLayout.parseTemporary(storeKey).filter(encoding::announces).ifPresent(temporary -> newest.merge(temporary.key(), temporary,
                         (a, b) -> a.ts().compareTo(b.ts()) >= 0 ? a : b));
             }
         }
@@ -168,7 +172,7 @@ public final class ReplicatedStore implements KeyValueStore {
 
     // ---------------------------------------------------------------------------------------------- write
 
-    /** ALGORITHM.md §3: collect, temporary copy, eternal copy, then GC in the background. */
+    /** docs/algorithm.md, Write: collect, temporary copy, commit copy, then GC in the background. */
     Timestamp write(String key, Kind kind, byte[] value) {
         String escaped = escapedKey(key);
         guard.ensureOpen();
@@ -178,35 +182,34 @@ public final class ReplicatedStore implements KeyValueStore {
         Collect collect = collect(monitor, escaped);
         awaitQuorum(monitor, collect.views, what + " (collect timestamps)");
         Timestamp max = Timestamp.ZERO;
-        for (StoreView view : collect.views.answers()) {
+        for (View view : collect.views.answers()) {
             if (view != null && view.max().compareTo(max) > 0) {
                 max = view.max();
             }
         }
         Timestamp ts = nextTimestamp(max);
         Blob blob = Blob.full(kind, ts, value);
-        byte[][] temporaries = perStore(blob);
-        // Erasure mode: the eternal copy is always thin, so no store holds more than its fragment of a value.
-        byte[] eternal = code != null || value.length > options.inlineMaxBytes() ? blob.thin().encode() : temporaries[0];
+        byte[][] temporaries = encoding.temporaries(blob);
         String temporaryKey = KeyLayout.temporaryKey(escaped, ts, kind);
-        String eternalKey = KeyLayout.eternalKey(escaped);
+        Encoding.Put commit = encoding.commit(escaped, blob, temporaries);
 
         CompletableFuture<Void> committed = new CompletableFuture<>();
+        CompletableFuture<Phase<Void>> commitPhase = new CompletableFuture<>();
         try {
-            int acks = mutation == Mutation.RETURN_AFTER_ONE_ACK ? 1 : quorum;
-            Phase<Void> temporary = new Phase<>(monitor, lanes,
-                    lane -> call(lane, store -> put(store, temporaryKey, temporaries[lane.index()])));
-            collectGarbage(escaped, collect, temporary, ts, committed);
-            await(monitor, () -> temporary.successes() >= acks, temporary, acks, what + " (temporary copy " + temporaryKey + ")");
-            if (mutation != Mutation.RETURN_BEFORE_ETERNAL_QUORUM) {
-                Phase<Void> eternalCopy = new Phase<>(monitor, lanes, lane -> call(lane, store -> put(store, eternalKey, eternal)));
-                await(monitor, () -> eternalCopy.successes() >= acks, eternalCopy, acks, what + " (eternal copy " + eternalKey + ")");
-            } else {
-                lanes.forEach(lane -> call(lane, store -> put(store, eternalKey, eternal)));
-            }
+            Phase<Void> temporary = put(monitor, temporaryKey, temporaries);
+            collectGarbage(escaped, collect, temporary, commitPhase, ts, committed);
+            int temporaryAcks = variant.temporaryAcks(quorum);
+            await(monitor, () -> temporary.successes() >= temporaryAcks, temporary, temporaryAcks,
+                    what + " (temporary copy " + temporaryKey + ")");
+            Phase<Void> commitCopy = put(monitor, commit.key(), commit.perStore());
+            commitPhase.complete(commitCopy);
+            int commitAcks = variant.commitAcks(quorum);
+            await(monitor, () -> commitCopy.successes() >= commitAcks, commitCopy, commitAcks,
+                    what + " (commit copy " + commit.key() + ")");
             committed.complete(null);
             return ts;
         } catch (RuntimeException e) {
+            commitPhase.cancel(false);
             committed.completeExceptionally(e);
             throw e;
         }
@@ -224,19 +227,21 @@ public final class ReplicatedStore implements KeyValueStore {
 
     /**
      * Phase 4: at each store, once its phase-1 list has arrived (also after the write returned) and the
-     * write has committed, remove the temporary keys that list showed below {@code ts}. Only keys this
+     * encoding lets GC run there, remove the versions that list showed below {@code ts}. Only keys this
      * writer saw and superseded; never the eternal key. Best effort: a failed remove is left for the next
-     * writer's GC. In erasure mode only at stores that acknowledged this write's own fragment, so a store
-     * never drops an older fragment without holding a newer one (ALGORITHM.md §8a).
+     * writer's GC.
      */
-    private void collectGarbage(String escaped, Collect collect, Phase<Void> temporary, Timestamp ts, CompletableFuture<Void> committed) {
+    private void collectGarbage(String escaped, Collect collect, Phase<Void> temporary, CompletableFuture<Phase<Void>> commit,
+            Timestamp ts, CompletableFuture<Void> committed) {
         for (StoreLane lane : lanes) {
-            CompletableFuture<Void> ready = code == null ? committed : committed.thenCombine(temporary.future(lane.index()), (a, b) -> null);
-            background.track(collect.lists.get(lane.index()).thenCombine(ready, (listed, ignored) -> listed)
+            int store = lane.index();
+            CompletableFuture<?> ready = encoding.collectable(committed, temporary.future(store),
+                    commit.thenCompose(phase -> phase.future(store)));
+            background.track(collect.lists.get(store).thenCombine(ready, (listed, ignored) -> listed)
                     .thenCompose(listed -> CompletableFuture.allOf(listed.stream()
                             .filter(old -> old.ts().compareTo(ts) < 0)
-                            .map(old -> call(lane, store -> {
-                                store.remove(KeyLayout.temporaryKey(escaped, old.ts(), old.kind()));
+                            .map(old -> call(lane, s -> {
+                                s.remove(KeyLayout.temporaryKey(escaped, old.ts(), old.kind()));
                                 return null;
                             }))
                             .toArray(CompletableFuture[]::new))));
@@ -245,7 +250,7 @@ public final class ReplicatedStore implements KeyValueStore {
 
     // ----------------------------------------------------------------------------------------------- read
 
-    /** ALGORITHM.md §4, plus the write-back of §5 for atomic semantics. */
+    /** docs/algorithm.md, Read, plus the write-back of Atomic reads. */
     Versioned read(String key) {
         String escaped = escapedKey(key);
         guard.ensureOpen();
@@ -259,44 +264,20 @@ public final class ReplicatedStore implements KeyValueStore {
                 await(monitor, () -> collect.views.successes() >= quorum || fetch.found() != null, collect.views, quorum,
                         what + " (round " + round + ": list versions)");
                 if (fetch.found() != null) {
-                    return finishRead(monitor, escaped, fetch.found(), null, what);
+                    return finishRead(monitor, escaped, fetch.found(), List.of(), what);
                 }
-                List<StoreView> views = collect.views.answers();
-                Blob eternal = null;
-                Temporary newest = null;
-                for (StoreView view : views) {
-                    if (view == null) {
-                        continue;
-                    }
-                    if (view.eternal() != null && (eternal == null || view.eternal().ts().compareTo(eternal.ts()) > 0)) {
-                        eternal = view.eternal();
-                    }
-                    for (Temporary temporary : view.temporaries()) {
-                        if (newest == null || temporary.ts().compareTo(newest.ts()) > 0) {
-                            newest = temporary;
-                        }
-                    }
+                List<View> views = collect.views.answers().stream().filter(Objects::nonNull).toList();
+                Encoding.Target target = encoding.target(views);
+                if (target instanceof Encoding.Absent) {
+                    return Versioned.NEVER_WRITTEN;
                 }
-                Temporary target;
-                if (code != null) {
-                    target = kthHighestStoreMaximum(views);
-                    if (target == null) {
-                        return Versioned.NEVER_WRITTEN;
-                    }
-                } else if (mutation == Mutation.TRUST_ETERNAL || newest == null || (eternal != null && newest.ts().compareTo(eternal.ts()) <= 0)) {
-                    if (eternal == null) {
-                        return Versioned.NEVER_WRITTEN;
-                    }
-                    if (eternal.form() == Blob.Form.FULL) {
-                        return finishRead(monitor, escaped, eternal, views, what);
-                    }
-                    target = new Temporary(key, eternal.ts(), eternal.kind());
-                } else {
-                    target = newest;
+                if (target instanceof Encoding.InHand inHand) {
+                    return finishRead(monitor, escaped, inHand.version(), views, what);
                 }
-                String temporaryKey = KeyLayout.temporaryKey(escaped, target.ts(), target.kind());
+                Encoding.Fetch version = (Encoding.Fetch) target;
+                String temporaryKey = KeyLayout.temporaryKey(escaped, version.ts(), version.kind());
                 Phase<Blob> gets = new Phase<>(monitor, lanes,
-                        lane -> call(lane, store -> getTemporary(store, lane.index(), temporaryKey, target)));
+                        lane -> call(lane, store -> getTemporary(store, lane.index(), temporaryKey, version)));
                 for (StoreLane lane : lanes) {
                     CompletableFuture<Blob> answer = gets.future(lane.index());
                     answer.thenAccept(blob -> {
@@ -304,25 +285,23 @@ public final class ReplicatedStore implements KeyValueStore {
                             fetch.offer(lane.index(), blob);
                         }
                     });
-                    repairIfCorrupt(lane, temporaryKey, target.ts(), answer, fetch);
+                    repairIfCorrupt(lane, temporaryKey, version.ts(), answer, fetch);
                 }
-                // Replication: one copy suffices, so look again only once a quorum answered "absent".
-                // Erasure: look again once a quorum answered without k fragments of the version between
-                // them (a completed, uncollected version would have k among any quorum), or once too few
-                // stores are left to hold k.
+                // Look again once a quorum answered without enough pieces of the version between them (a
+                // completed, uncollected version has them among any quorum), or once too few stores are left
+                // to hold enough.
+                int needed = encoding.piecesNeeded();
                 BooleanSupplier roundOver = () -> {
                     long absent = gets.answers().stream().filter(blob -> blob == null).count() - (lanes.size() - gets.successes());
-                    return code == null ? absent >= quorum
-                            : gets.successes() >= quorum || absent > lanes.size() - code.dataFragments();
+                    return gets.successes() >= quorum || absent > lanes.size() - needed;
                 };
                 await(monitor, () -> fetch.found() != null || roundOver.getAsBoolean(), gets, quorum,
                         what + " (round " + round + ": fetch " + temporaryKey + ")");
                 if (fetch.found() != null) {
                     return finishRead(monitor, escaped, fetch.found(), views, what);
                 }
-                // temp(M) is gone at a quorum: a newer write completed meanwhile. Look again; never fall back
-                // to a lower temporary key (a concurrent GC may have left a superseded one). In erasure mode M
-                // may also be a version still in flight, or a crashed writer's partial one.
+                // The version is gone at a quorum: a newer write completed meanwhile. Look again; never fall
+                // back to a lower version (a concurrent GC may have left a superseded one).
             }
         } finally {
             fetch.end();
@@ -331,19 +310,11 @@ public final class ReplicatedStore implements KeyValueStore {
                 + " rounds: writes to the key kept completing during each round; retry later");
     }
 
-    /** Atomic semantics: make sure a quorum lists {@code found} before returning it (§5). */
-    private Versioned finishRead(Object monitor, String escaped, Blob found, List<StoreView> views, String what) {
-        if (options.semantics() == Semantics.ATOMIC && mutation != Mutation.NO_WRITE_BACK) {
-            long listedAt = views == null ? 0 : views.stream()
-                    .filter(view -> view != null && view.temporaries().stream().anyMatch(t -> t.ts().equals(found.ts())))
-                    .count();
-            if (listedAt < quorum) {
-                String temporaryKey = KeyLayout.temporaryKey(escaped, found.ts(), found.kind());
-                byte[][] encoded = perStore(found);
-                Phase<Void> writeBack = new Phase<>(monitor, lanes,
-                        lane -> call(lane, store -> put(store, temporaryKey, encoded[lane.index()])));
-                awaitQuorum(monitor, writeBack, what + " (write back " + temporaryKey + ")");
-            }
+    /** Atomic semantics: make sure a quorum lists {@code found} before returning it (docs/algorithm.md, Atomic reads). */
+    private Versioned finishRead(Object monitor, String escaped, Blob found, List<View> views, String what) {
+        if (options.semantics() == Semantics.ATOMIC) {
+            encoding.writeBack(escaped, found, views).ifPresent(writeBack ->
+                    awaitQuorum(monitor, put(monitor, writeBack.key(), writeBack.perStore()), what + " (write back " + writeBack.key() + ")"));
         }
         return new Versioned(found.ts(), found.kind(), found.kind() == Kind.VALUE ? found.payload() : null);
     }
@@ -360,7 +331,7 @@ public final class ReplicatedStore implements KeyValueStore {
                         return CompletableFuture.completedFuture(null);
                     }
                     LOG.info("{}: read-repair of {} at store '{}', which returned corrupt bytes", name, temporaryKey, lane.name());
-                    byte[] encoded = perStore(good)[lane.index()];
+                    byte[] encoded = encoding.temporaries(good)[lane.index()];
                     return call(lane, store -> put(store, temporaryKey, encoded)).exceptionally(e -> {
                         LOG.warn("{}: read-repair of {} at store '{}' failed: {}", name, temporaryKey, lane.name(), e.toString());
                         return null;
@@ -370,11 +341,11 @@ public final class ReplicatedStore implements KeyValueStore {
 
     /**
      * The value found for one read, from any round's fetch (an answer that arrives late still ends the
-     * read). Erasure mode gathers fragments per version across rounds until k of one version decode.
+     * read): pieces are gathered per version across rounds until enough of one version rebuild it.
      */
     private final class Fetch {
         private final Object monitor;
-        private final Map<Timestamp, Map<Integer, Blob>> fragments = new HashMap<>();
+        private final Map<Timestamp, Map<Integer, Blob>> pieces = new HashMap<>();
         final CompletableFuture<Blob> result = new CompletableFuture<>();
 
         Fetch(Object monitor) {
@@ -383,17 +354,10 @@ public final class ReplicatedStore implements KeyValueStore {
 
         void offer(int store, Blob blob) {
             synchronized (monitor) {
-                if (code == null) {
-                    result.complete(blob);
-                } else {
-                    Map<Integer, Blob> ofVersion = fragments.computeIfAbsent(blob.ts(), ts -> new HashMap<>());
-                    ofVersion.put(store, blob);
-                    if (ofVersion.size() >= code.dataFragments() && !result.isDone()) {
-                        Map<Integer, byte[]> shards = new HashMap<>();
-                        ofVersion.forEach((index, fragment) -> shards.put(index, fragment.payload()));
-                        byte[] value = code.decode(shards, blob.valueLength());
-                        result.complete(Blob.full(blob.kind(), blob.ts(), value));
-                    }
+                Map<Integer, Blob> ofVersion = pieces.computeIfAbsent(blob.ts(), ts -> new HashMap<>());
+                ofVersion.put(store, blob);
+                if (ofVersion.size() >= encoding.piecesNeeded() && !result.isDone()) {
+                    result.complete(encoding.decode(ofVersion));
                 }
                 monitor.notifyAll();
             }
@@ -411,30 +375,19 @@ public final class ReplicatedStore implements KeyValueStore {
 
     // ------------------------------------------------------------------------------------ shared helpers
 
-    /** What one store showed in a collect step: the register's temporary keys and its eternal copy. */
-    private record StoreView(List<Temporary> temporaries, Blob eternal) {
-        Timestamp max() {
-            Timestamp max = eternal == null ? Timestamp.ZERO : eternal.ts();
-            for (Temporary temporary : temporaries) {
-                if (temporary.ts().compareTo(max) > 0) {
-                    max = temporary.ts();
-                }
-            }
-            return max;
-        }
-    }
-
     /** One collect step: per store, the list (GC needs it alone) and the list combined with the eternal copy. */
-    private record Collect(List<CompletableFuture<List<Temporary>>> lists, Phase<StoreView> views) {}
+    private record Collect(List<CompletableFuture<List<Temporary>>> lists, Phase<View> views) {}
 
     private Collect collect(Object monitor, String escaped) {
         String prefix = KeyLayout.temporaryPrefix(escaped);
         String eternalKey = KeyLayout.eternalKey(escaped);
         List<CompletableFuture<List<Temporary>>> lists = new ArrayList<>();
-        Phase<StoreView> views = new Phase<>(monitor, lanes, lane -> {
+        Phase<View> views = new Phase<>(monitor, lanes, lane -> {
             CompletableFuture<List<Temporary>> listed = call(lane, store -> parseListing(store, prefix));
             lists.add(listed);
-            return listed.thenCombine(call(lane, store -> getEternal(store, eternalKey)), StoreView::new);
+            return encoding.readsEternal()
+                    ? listed.thenCombine(call(lane, store -> getEternal(store, eternalKey)), View::new)
+                    : listed.thenApply(versions -> new View(versions, null));
         });
         return new Collect(lists, views);
     }
@@ -461,63 +414,23 @@ public final class ReplicatedStore implements KeyValueStore {
         return blob;
     }
 
-    /**
-     * The blob under a temporary key, null if absent; a blob that disagrees with its key (or, erasure-coded,
-     * is not this store's fragment of a value of this code) is corrupt.
-     */
-    private Blob getTemporary(KeyValueStore store, int storeIndex, String temporaryKey, Temporary expected) {
+    /** The blob under a temporary key, null if absent; a blob that disagrees with its key or its store is corrupt. */
+    private Blob getTemporary(KeyValueStore store, int storeIndex, String temporaryKey, Encoding.Fetch expected) {
         Optional<byte[]> bytes = store.get(temporaryKey);
         if (bytes.isEmpty()) {
             return null;
         }
         String where = "store '" + store.name() + "', key " + temporaryKey;
         Blob blob = Blob.decode(bytes.get(), where);
-        boolean fits = code == null
-                ? blob.form() == Blob.Form.FULL
-                : blob.form() == Blob.Form.FRAGMENT && blob.fragmentIndex() == storeIndex
-                        && blob.dataFragments() == code.dataFragments()
-                        && blob.payload().length == ReedSolomon.fragmentSize(blob.valueLength(), code.dataFragments());
-        if (!blob.ts().equals(expected.ts()) || blob.kind() != expected.kind() || !fits) {
+        if (!blob.ts().equals(expected.ts()) || blob.kind() != expected.kind() || !encoding.fits(blob, storeIndex)) {
             throw new StoreCorruptionException(where + ": blob header " + blob + " does not match its key");
         }
         return blob;
     }
 
-    /** The temporary blob each store gets for {@code version}: the whole value, or store i's fragment. */
-    private byte[][] perStore(Blob version) {
-        byte[][] blobs = new byte[lanes.size()][];
-        if (code == null) {
-            Arrays.fill(blobs, version.encode());
-        } else {
-            byte[][] fragments = code.encode(version.payload());
-            for (int i = 0; i < blobs.length; i++) {
-                blobs[i] = new Blob(version.kind(), Blob.Form.FRAGMENT, version.ts(), i, code.dataFragments(),
-                        version.valueLength(), fragments[i]).encode();
-            }
-        }
-        return blobs;
-    }
-
-    /**
-     * Erasure mode's choice of version to fetch (ALGORITHM.md §8a, the second rule): the k-th highest of the
-     * answering stores' newest listed timestamps, so at least k stores list that version or a newer one.
-     * A write that completed before the read has its fragment at a quorum, whose intersection with the read
-     * quorum holds at least n − 2t &gt;= k stores, each still listing it or, since GC there waits for the
-     * collector's own fragment, a newer version: so the choice is never older than that write. Null if
-     * fewer than k stores list anything (never written).
-     */
-    private Temporary kthHighestStoreMaximum(List<StoreView> views) {
-        List<Temporary> maxima = new ArrayList<>();
-        for (StoreView view : views) {
-            if (view != null) {
-                view.temporaries().stream().max((a, b) -> a.ts().compareTo(b.ts())).ifPresent(maxima::add);
-            }
-        }
-        if (maxima.size() < code.dataFragments()) {
-            return null;
-        }
-        maxima.sort((a, b) -> b.ts().compareTo(a.ts()));
-        return maxima.get(code.dataFragments() - 1);
+    /** Puts {@code perStore[i]} under {@code key} at each store i. */
+    private Phase<Void> put(Object monitor, String key, byte[][] perStore) {
+        return new Phase<>(monitor, lanes, lane -> call(lane, store -> put(store, key, perStore[lane.index()])));
     }
 
     private static Void put(KeyValueStore store, String key, byte[] bytes) {

@@ -10,7 +10,7 @@ import java.time.Duration;
  * @param semantics {@link Semantics#ATOMIC} (the default) or {@link Semantics#REGULAR}
  * @param faultTolerance t, how many stores may fail while operations still complete; below n/2. -1 (the
  *     default) means floor((n-1)/2)
- * @param inlineMaxBytes values above this size get a thin eternal copy (ALGORITHM.md §2), so each store
+ * @param inlineMaxBytes values above this size get a thin eternal copy (docs/algorithm.md, Layout), so each store
  *     holds them once
  * @param maxReadRounds rounds after which a read under endless write contention gives up with a
  *     {@link ContentionException}
@@ -20,7 +20,7 @@ import java.time.Duration;
  * @param queuedCallsPerStore calls to one store that may wait for a thread; beyond that a call fails at once
  *     as "no answer", so a stalled store cannot exhaust memory
  * @param dataFragments 0 to store whole values at every store (the default); k &gt; 0 to erasure-code them:
- *     store i holds fragment i of a Reed–Solomon code any k fragments of which decode (ALGORITHM.md §8a),
+ *     store i holds fragment i of a Reed–Solomon code any k fragments of which decode (docs/algorithm.md, Erasure coding),
  *     so storage drops from n times to n/k times the value. Needs k &lt;= n − 2t.
  */
 public record ReplicationOptions(

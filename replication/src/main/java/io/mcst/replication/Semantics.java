@@ -1,6 +1,6 @@
 package io.mcst.replication;
 
-/** The consistency a {@link ReplicatedStore} promises per key (ALGORITHM.md §4–§5). */
+/** The consistency a {@link ReplicatedStore} promises per key (docs/algorithm.md, Read and Atomic reads). */
 public enum Semantics {
     /** Linearizable: once a read returned a version, no later read returns an older one. Reads write back. */
     ATOMIC,

@@ -6,7 +6,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 
 /**
- * A write's logical timestamp (ALGORITHM.md §2): a counter, then the writer's id to break ties. Ordered
+ * A write's logical timestamp (docs/algorithm.md, Layout): a counter, then the writer's id to break ties. Ordered
  * counter first, then client id; never a wall clock.
  *
  * @param counter a positive logical counter

@@ -3,7 +3,7 @@ package io.mcst.replication;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mcst.replication.faults.FaultInjectingStore;
+import io.mcst.replication.layers.faults.FaultInjectingStore;
 import io.mcst.stores.AbstractKeyValueStoreTest;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.memory.MemoryStore;
@@ -57,6 +57,9 @@ class ErasureCodingTest {
         ReplicatedStore store = new ReplicatedStore(stores.stream().map(s -> new ClientView(s, 0, 0)).toList(), options);
         try {
             store.put("segment", value);
+            // Drained between the writes: the second write's list must see the first one's puts at every
+            // store, else a store it listed early keeps a superseded copy (correct, but not this bound).
+            assertThat(store.awaitBackgroundWork(DRAIN)).isTrue();
             store.put("segment", value);
             assertThat(store.awaitBackgroundWork(DRAIN)).isTrue();
             assertThat(store.get("segment")).hasValueSatisfying(read -> assertThat(read).isEqualTo(value));

@@ -1,6 +1,6 @@
 package io.mcst.replication;
 
-import io.mcst.replication.faults.FaultInjectingStore;
+import io.mcst.replication.layers.faults.FaultInjectingStore;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.memory.MemoryStore;
 import java.nio.charset.StandardCharsets;

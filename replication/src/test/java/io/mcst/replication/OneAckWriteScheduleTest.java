@@ -2,7 +2,7 @@ package io.mcst.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mcst.replication.faults.FaultInjectingStore;
+import io.mcst.replication.layers.faults.FaultInjectingStore;
 import io.mcst.stores.ForwardingKeyValueStore;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.memory.MemoryStore;

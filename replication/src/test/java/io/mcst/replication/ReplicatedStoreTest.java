@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.mcst.replication.faults.FaultInjectingStore;
+import io.mcst.replication.layers.faults.FaultInjectingStore;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreUnavailableException;
 import io.mcst.stores.memory.MemoryStore;

@@ -2,7 +2,7 @@ package io.mcst.connector.sink;
 
 import io.mcst.connector.Version;
 import io.mcst.connector.format.RecordFormats;
-import io.mcst.replication.stack.StackConfig;
+import io.mcst.stack.StackConfig;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

@@ -7,7 +7,7 @@ import io.mcst.connector.Version;
 import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.archive.PartitionIndex;
 import io.mcst.connector.format.RecordFormat;
-import io.mcst.replication.stack.StoreStack;
+import io.mcst.stack.StoreStack;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreException;
 import io.mcst.stores.StoreUnavailableException;

@@ -4,7 +4,7 @@ import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.format.AvroCodecs;
 import io.mcst.connector.format.RecordFormat;
 import io.mcst.connector.format.RecordFormats;
-import io.mcst.replication.stack.StackConfig;
+import io.mcst.stack.StackConfig;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;

@@ -2,8 +2,8 @@ package io.mcst.connector.source;
 
 import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.Version;
-import io.mcst.replication.stack.StackConfig;
-import io.mcst.replication.stack.StoreStack;
+import io.mcst.stack.StackConfig;
+import io.mcst.stack.StoreStack;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreException;
 import java.util.ArrayList;

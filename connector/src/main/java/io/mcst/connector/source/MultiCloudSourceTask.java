@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.mcst.connector.Version;
 import io.mcst.connector.archive.ArchiveLayout;
-import io.mcst.replication.stack.StoreStack;
+import io.mcst.stack.StoreStack;
 import io.mcst.stores.KeyValueStore;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.mcst.connector.source;
 
 import io.mcst.connector.format.RecordFormats;
 import io.mcst.connector.sink.SinkConfig;
-import io.mcst.replication.stack.StackConfig;
+import io.mcst.stack.StackConfig;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;

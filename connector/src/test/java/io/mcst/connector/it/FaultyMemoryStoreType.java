@@ -1,7 +1,7 @@
 package io.mcst.connector.it;
 
-import io.mcst.replication.faults.FaultInjectingStore;
-import io.mcst.replication.stack.StoreType;
+import io.mcst.replication.layers.faults.FaultInjectingStore;
+import io.mcst.stack.StoreType;
 import io.mcst.stores.ForwardingKeyValueStore;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.memory.MemoryStore;

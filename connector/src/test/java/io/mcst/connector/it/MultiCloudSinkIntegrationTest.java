@@ -6,7 +6,7 @@ import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.format.ArchivedRecord;
 import io.mcst.connector.format.RecordFormats;
 import io.mcst.connector.sink.MultiCloudSinkConnector;
-import io.mcst.replication.stack.StoreStack;
+import io.mcst.stack.StoreStack;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreException;
 import java.nio.charset.StandardCharsets;

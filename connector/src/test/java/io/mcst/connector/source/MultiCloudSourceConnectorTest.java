@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mcst.connector.format.RecordFormats;
-import io.mcst.replication.stack.StoreStack;
+import io.mcst.stack.StoreStack;
 import io.mcst.stores.KeyValueStore;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -43,7 +43,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * two retrying layers multiply each other's attempts.
  */
 public final class S3Store implements KeyValueStore {
-    static final int SDK_ATTEMPTS = 2;
+    public static final int SDK_ATTEMPTS = 2;
     static final int MULTIPART_THRESHOLD = 16 * 1024 * 1024;
     static final int PART_SIZE = 8 * 1024 * 1024;
     /** Error codes S3 and compatible servers send for "try again later". */

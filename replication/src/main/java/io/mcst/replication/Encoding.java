@@ -1,0 +1,78 @@
+package io.mcst.replication;
+
+import io.mcst.replication.KeyLayout.Temporary;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * How a version sits on the stores: the part of the algorithm that differs between replicating whole values
+ * ({@link Replicating}) and erasure-coding them ({@link ErasureCoding}). {@link ReplicatedStore} runs the phases
+ * (docs/algorithm.md, Write and Read); an encoding says what goes into them and when a phase's answers suffice.
+ */
+interface Encoding {
+    /** Whether each collect step also gets the register's eternal key beside listing its versions. */
+    boolean readsEternal();
+
+    /** Phase 2 of a write: the blob store i gets under the version's temporary key, by store index. */
+    byte[][] temporaries(Blob version);
+
+    /** Whether {@code fetched}, read under a temporary key at store {@code store}, is what {@link #temporaries} puts there. */
+    boolean fits(Blob fetched, int store);
+
+    /** Phase 3 of a write: the key and bytes every store gets once a quorum acknowledged the temporary copies. */
+    Put commit(String escapedKey, Blob version, byte[][] temporaries);
+
+    /**
+     * Phase 4 of a write: when garbage collection may run at one store, given the write's completion and that
+     * store's acknowledgements of the write's phase-2 and phase-3 puts.
+     */
+    CompletableFuture<?> collectable(CompletableFuture<?> committed, CompletableFuture<?> temporaryAck, CompletableFuture<?> commitAck);
+
+    /** Whether a listed key announces a version that reads and {@code list()} may return. */
+    boolean announces(Temporary listed);
+
+    /** The version one read round goes for, given what the stores that answered its collect step hold. */
+    Target target(List<View> views);
+
+    /** How many fetched pieces of one version (from distinct stores) rebuild it. */
+    int piecesNeeded();
+
+    /** The whole version from {@link #piecesNeeded} pieces of it, by store index. */
+    Blob decode(Map<Integer, Blob> pieces);
+
+    /**
+     * Atomic semantics: what a read puts so a quorum lists {@code found} before the read returns it (docs/algorithm.md,
+     * Atomic reads); empty when {@code views} show it listed at a quorum already.
+     */
+    Optional<Put> writeBack(String escapedKey, Blob found, List<View> views);
+
+    /** One key put at every store, with the bytes for each store by index. */
+    record Put(String key, byte[][] perStore) {}
+
+    /** What one store showed in a collect step: the register's listed versions and its eternal copy (null if none or not read). */
+    record View(List<Temporary> listed, Blob eternal) {
+        Timestamp max() {
+            Timestamp max = eternal == null ? Timestamp.ZERO : eternal.ts();
+            for (Temporary temporary : listed) {
+                if (temporary.ts().compareTo(max) > 0) {
+                    max = temporary.ts();
+                }
+            }
+            return max;
+        }
+    }
+
+    /** What a read round goes for. */
+    sealed interface Target {}
+
+    /** No version: the register was never written, as far as any completed write shows. */
+    record Absent() implements Target {}
+
+    /** A whole version already in hand from the collect step (an inline eternal copy). */
+    record InHand(Blob version) implements Target {}
+
+    /** A version to fetch from its temporary key. */
+    record Fetch(Timestamp ts, Kind kind) implements Target {}
+}

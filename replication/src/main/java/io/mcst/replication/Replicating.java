@@ -1,0 +1,115 @@
+package io.mcst.replication;
+
+import io.mcst.replication.KeyLayout.Temporary;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Whole values at every store (docs/algorithm.md, Write and Read): each temporary key holds the value, the
+ * eternal key holds it too, or only its header when the value is larger than the inline limit (a thin
+ * eternal), so each store holds a large value once.
+ */
+final class Replicating implements Encoding {
+    private final int stores;
+    private final int quorum;
+    private final int inlineMaxBytes;
+
+    Replicating(int stores, int quorum, int inlineMaxBytes) {
+        this.stores = stores;
+        this.quorum = quorum;
+        this.inlineMaxBytes = inlineMaxBytes;
+    }
+
+    @Override
+    public boolean readsEternal() {
+        return true;
+    }
+
+    @Override
+    public byte[][] temporaries(Blob version) {
+        byte[][] blobs = new byte[stores][];
+        Arrays.fill(blobs, version.encode());
+        return blobs;
+    }
+
+    @Override
+    public boolean fits(Blob fetched, int store) {
+        return fetched.form() == Blob.Form.FULL;
+    }
+
+    @Override
+    public Put commit(String escapedKey, Blob version, byte[][] temporaries) {
+        byte[] eternal = version.valueLength() > inlineMaxBytes ? version.thin().encode() : temporaries[0];
+        byte[][] perStore = new byte[stores][];
+        Arrays.fill(perStore, eternal);
+        return new Put(KeyLayout.eternalKey(escapedKey), perStore);
+    }
+
+    @Override
+    public CompletableFuture<?> collectable(CompletableFuture<?> committed, CompletableFuture<?> temporaryAck, CompletableFuture<?> commitAck) {
+        return committed;
+    }
+
+    @Override
+    public boolean announces(Temporary listed) {
+        return true;
+    }
+
+    /**
+     * The newest listed temporary key, unless the newest eternal copy is as new: then that copy, or, when it is
+     * thin, its temporary key. Never a lower temporary key than the newest listed (docs/algorithm.md, Read).
+     */
+    @Override
+    public Target target(List<View> views) {
+        Blob eternal = null;
+        Temporary newest = null;
+        for (View view : views) {
+            if (view.eternal() != null && (eternal == null || view.eternal().ts().compareTo(eternal.ts()) > 0)) {
+                eternal = view.eternal();
+            }
+            for (Temporary temporary : view.listed()) {
+                if (newest == null || temporary.ts().compareTo(newest.ts()) > 0) {
+                    newest = temporary;
+                }
+            }
+        }
+        if (newest != null && (eternal == null || newest.ts().compareTo(eternal.ts()) > 0)) {
+            return new Fetch(newest.ts(), newest.kind());
+        }
+        return eternalTarget(eternal);
+    }
+
+    /** What the eternal copy {@code eternal} (null if none) leads a read to. */
+    static Target eternalTarget(Blob eternal) {
+        if (eternal == null) {
+            return new Absent();
+        }
+        return eternal.form() == Blob.Form.FULL ? new InHand(eternal) : new Fetch(eternal.ts(), eternal.kind());
+    }
+
+    @Override
+    public int piecesNeeded() {
+        return 1;
+    }
+
+    @Override
+    public Blob decode(Map<Integer, Blob> pieces) {
+        return pieces.values().iterator().next();
+    }
+
+    @Override
+    public Optional<Put> writeBack(String escapedKey, Blob found, List<View> views) {
+        if (listedAt(found.ts(), views) >= quorum) {
+            return Optional.empty();
+        }
+        return Optional.of(new Put(KeyLayout.temporaryKey(escapedKey, found.ts(), found.kind()), temporaries(found)));
+    }
+
+    /** How many of {@code views} list a version announcing {@code ts}. */
+    static long listedAt(Timestamp ts, List<View> views) {
+        return views.stream().filter(view -> view.listed().stream().anyMatch(listed -> listed.ts().equals(ts))).count();
+    }
+}

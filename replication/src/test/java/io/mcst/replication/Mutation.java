@@ -1,0 +1,123 @@
+package io.mcst.replication;
+
+import io.mcst.replication.KeyLayout.Temporary;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Deliberate bugs, passed to {@link ReplicatedStore} through its {@link Variant} seam: each test shows the
+ * history checker catches the broken variant, which is the evidence that the checker can fail at all.
+ */
+enum Mutation implements Variant {
+    NONE,
+    /** Atomic reads skip the write-back: allows a new/old inversion between two reads. */
+    NO_WRITE_BACK {
+        @Override
+        public Encoding encoding(Encoding correct) {
+            return new Forwarding(correct) {
+                @Override
+                public Optional<Put> writeBack(String escapedKey, Blob found, List<View> views) {
+                    return Optional.empty();
+                }
+            };
+        }
+    },
+    /** Reads return the newest eternal copy of a read quorum and ignore temporary keys (the wrong shortcut (b) of the read rule). */
+    TRUST_ETERNAL {
+        @Override
+        public Encoding encoding(Encoding correct) {
+            return new Forwarding(correct) {
+                @Override
+                public Target target(List<View> views) {
+                    Blob newest = null;
+                    for (View view : views) {
+                        if (view.eternal() != null && (newest == null || view.eternal().ts().compareTo(newest.ts()) > 0)) {
+                            newest = view.eternal();
+                        }
+                    }
+                    return Replicating.eternalTarget(newest);
+                }
+            };
+        }
+    },
+    /** Writes return once the temporary copy reached a quorum, while the eternal copy is still in flight. */
+    RETURN_BEFORE_ETERNAL_QUORUM {
+        @Override
+        public int commitAcks(int quorum) {
+            return 0;
+        }
+    },
+    /** Writes return once one store acknowledged each copy, not a quorum. */
+    RETURN_AFTER_ONE_ACK {
+        @Override
+        public int temporaryAcks(int quorum) {
+            return 1;
+        }
+
+        @Override
+        public int commitAcks(int quorum) {
+            return 1;
+        }
+    };
+
+    /** An encoding that does what the correct one does, except where a mutant overrides it. */
+    private static class Forwarding implements Encoding {
+        private final Encoding correct;
+
+        Forwarding(Encoding correct) {
+            this.correct = correct;
+        }
+
+        @Override
+        public boolean readsEternal() {
+            return correct.readsEternal();
+        }
+
+        @Override
+        public byte[][] temporaries(Blob version) {
+            return correct.temporaries(version);
+        }
+
+        @Override
+        public boolean fits(Blob fetched, int store) {
+            return correct.fits(fetched, store);
+        }
+
+        @Override
+        public Put commit(String escapedKey, Blob version, byte[][] temporaries) {
+            return correct.commit(escapedKey, version, temporaries);
+        }
+
+        @Override
+        public CompletableFuture<?> collectable(CompletableFuture<?> committed, CompletableFuture<?> temporaryAck, CompletableFuture<?> commitAck) {
+            return correct.collectable(committed, temporaryAck, commitAck);
+        }
+
+        @Override
+        public boolean announces(Temporary listed) {
+            return correct.announces(listed);
+        }
+
+        @Override
+        public Target target(List<View> views) {
+            return correct.target(views);
+        }
+
+        @Override
+        public int piecesNeeded() {
+            return correct.piecesNeeded();
+        }
+
+        @Override
+        public Blob decode(Map<Integer, Blob> pieces) {
+            return correct.decode(pieces);
+        }
+
+        @Override
+        public Optional<Put> writeBack(String escapedKey, Blob found, List<View> views) {
+            return correct.writeBack(escapedKey, found, views);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.mcst.stack;
+
+import io.mcst.stores.KeyValueStore;
+import io.mcst.stores.azure.AzureBlobStore;
+import io.mcst.stores.azure.AzureBlobStoreConfig;
+import io.mcst.stores.azure.AzureBlobStoreConfig.AccountKey;
+import io.mcst.stores.azure.AzureBlobStoreConfig.ConnectionString;
+import io.mcst.stores.azure.AzureBlobStoreConfig.Credentials;
+import io.mcst.stores.azure.AzureBlobStoreConfig.DefaultCredential;
+import java.net.URI;
+import java.util.Optional;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * {@code type=azure-blob}: a container in an Azure Storage account (or Azurite). Authenticates with a connection
+ * string, an account name and key, or, when only an account name or endpoint is set, Azure's default
+ * credential chain ({@code DefaultAzureCredential}).
+ */
+public final class AzureBlobStoreType implements StoreType {
+    static final String CONTAINER_CONFIG = "container";
+    static final String CONNECTION_STRING_CONFIG = "connection.string";
+    static final String ACCOUNT_NAME_CONFIG = "account.name";
+    static final String ACCOUNT_KEY_CONFIG = "account.key";
+    static final String ENDPOINT_CONFIG = "endpoint";
+
+    @Override
+    public String type() {
+        return "azure-blob";
+    }
+
+    @Override
+    public ConfigDef configDef() {
+        return new ConfigDef()
+                .define(CONTAINER_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                        Importance.HIGH, "The container that holds this store's blobs. It must exist; the store never creates it.")
+                .define(CONNECTION_STRING_CONFIG, Type.PASSWORD, null, Importance.HIGH,
+                        "The storage account's connection string (Azure portal: Access keys), or one with a SAS "
+                                + "token. Set this, or " + ACCOUNT_NAME_CONFIG + " and " + ACCOUNT_KEY_CONFIG
+                                + ", or neither to use the default Azure credential chain.")
+                .define(ACCOUNT_NAME_CONFIG, Type.STRING, null, Importance.HIGH,
+                        "The storage account's name. With " + ACCOUNT_KEY_CONFIG + ": shared-key authentication. "
+                                + "Without a key or connection string: Azure's default credential chain "
+                                + "(DefaultAzureCredential: AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET "
+                                + "or a certificate, workload identity, managed identity, then the Azure CLI, "
+                                + "PowerShell and Developer CLI logins), whose identity needs a data role on the "
+                                + "container such as Storage Blob Data Contributor.")
+                .define(ACCOUNT_KEY_CONFIG, Type.PASSWORD, null, Importance.HIGH,
+                        "One of the storage account's keys, with " + ACCOUNT_NAME_CONFIG + ".")
+                .define(ENDPOINT_CONFIG, Type.STRING, null, StoreTypes.httpUrl(), Importance.LOW,
+                        "The blob service URL. Empty: the connection string's, or "
+                                + "https://<account.name>.blob.core.windows.net. Set alone (no key, no connection "
+                                + "string), it selects the default Azure credential chain, which needs https.");
+    }
+
+    @Override
+    public KeyValueStore open(String storeName, AbstractConfig config) {
+        Password connectionString = config.getPassword(CONNECTION_STRING_CONFIG);
+        String accountName = config.getString(ACCOUNT_NAME_CONFIG);
+        Password accountKey = config.getPassword(ACCOUNT_KEY_CONFIG);
+        Optional<URI> endpoint = StoreTypes.uri(config.getString(ENDPOINT_CONFIG));
+        String choices = "set " + StoreTypes.key(storeName, CONNECTION_STRING_CONFIG) + ", or "
+                + StoreTypes.key(storeName, ACCOUNT_NAME_CONFIG) + " and " + StoreTypes.key(storeName, ACCOUNT_KEY_CONFIG)
+                + ", or only " + StoreTypes.key(storeName, ACCOUNT_NAME_CONFIG) + " (or "
+                + StoreTypes.key(storeName, ENDPOINT_CONFIG) + ") for the default Azure credential chain";
+        Credentials credentials;
+        if (connectionString != null && accountName == null && accountKey == null) {
+            credentials = new ConnectionString(connectionString.value());
+        } else if (connectionString == null && accountName != null && accountKey != null) {
+            credentials = new AccountKey(accountName, accountKey.value());
+        } else if (connectionString == null && accountKey == null && (accountName != null || endpoint.isPresent())) {
+            if (endpoint.isPresent() && !"https".equals(endpoint.get().getScheme())) {
+                // The SDK sends bearer tokens over https only; say so now rather than on the first call.
+                throw new ConfigException(StoreTypes.key(storeName, ENDPOINT_CONFIG), endpoint.get().toString(),
+                        "the default Azure credential chain needs an https:// endpoint; for an http endpoint "
+                                + "(e.g. Azurite) set " + StoreTypes.key(storeName, CONNECTION_STRING_CONFIG) + " or "
+                                + StoreTypes.key(storeName, ACCOUNT_KEY_CONFIG));
+            }
+            credentials = new DefaultCredential(Optional.ofNullable(accountName));
+        } else {
+            throw new ConfigException(StoreTypes.key(storeName, CONNECTION_STRING_CONFIG), null, choices + ", not both or parts");
+        }
+        return new AzureBlobStore(new AzureBlobStoreConfig(storeName, config.getString(CONTAINER_CONFIG), credentials, endpoint));
+    }
+}

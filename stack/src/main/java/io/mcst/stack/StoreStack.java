@@ -1,0 +1,131 @@
+package io.mcst.stack;
+
+import io.mcst.replication.ReplicatedStore;
+import io.mcst.replication.ReplicationOptions;
+import io.mcst.replication.Semantics;
+import io.mcst.replication.layers.compression.CompressingStore;
+import io.mcst.replication.layers.encryption.EncryptingStore;
+import io.mcst.replication.layers.integrity.ChecksummingStore;
+import io.mcst.replication.layers.metrics.MeteredStore;
+import io.mcst.stores.KeyValueStore;
+import io.mcst.replication.layers.retry.RetryingStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Builds the whole store stack from one configuration. From the caller down:
+ *
+ * <pre>
+ *   layers above replication, in the order of {@code layers} (compression, encryption)
+ *   replication over the n base stores
+ *   per base store: metrics, then integrity if {@code layers} names it, then retry
+ *   the base store ({@code store.<name>.type})
+ * </pre>
+ *
+ * Metrics sit above integrity so a corrupt answer counts as that store's error. Retry sits right on the
+ * base store: it retries only transient failures, so a corrupt answer is never retried, only outvoted.
+ */
+public final class StoreStack {
+    /** Every {@link StoreType} registered in {@code META-INF/services}: ours, and any a deployment adds. */
+    static final Map<String, StoreType> TYPES = ServiceLoader.load(StoreType.class, StoreType.class.getClassLoader())
+            .stream()
+            .map(ServiceLoader.Provider::get)
+            .collect(Collectors.toUnmodifiableMap(StoreType::type, Function.identity()));
+
+    private StoreStack() {}
+
+    /**
+     * Opens the stack {@code props} describes; the caller closes it, which closes every store in it.
+     *
+     * @throws ConfigException naming every problem of {@code props} at once
+     */
+    public static KeyValueStore open(Map<?, ?> props) {
+        StackConfig config = StackConfig.parse(props);
+        List<KeyValueStore> stores = new ArrayList<>();
+        KeyValueStore replicated;
+        try {
+            for (String name : config.storeNames()) {
+                stores.add(wrapPerStore(config, openStore(config, name)));
+            }
+            replicated = replicate(config, stores);
+        } catch (RuntimeException e) {
+            stores.forEach(KeyValueStore::close);
+            throw e;
+        }
+        try {
+            return wrapAboveReplication(config, replicated);
+        } catch (RuntimeException e) {
+            replicated.close(); // it owns the stores
+            throw e;
+        }
+    }
+
+    /**
+     * The base stores alone, in order, each with its per-store layers (retry, integrity, metrics) but without
+     * replication or the layers above it: for tools that inspect each store's replicas. The caller closes them.
+     *
+     * @throws ConfigException naming every problem of {@code props} at once
+     */
+    public static List<KeyValueStore> openBaseStores(Map<?, ?> props) {
+        StackConfig config = StackConfig.parse(props);
+        List<KeyValueStore> stores = new ArrayList<>();
+        try {
+            for (String name : config.storeNames()) {
+                stores.add(wrapPerStore(config, openStore(config, name)));
+            }
+        } catch (RuntimeException e) {
+            stores.forEach(KeyValueStore::close);
+            throw e;
+        }
+        return stores;
+    }
+
+    /**
+     * One {@link ReplicatedStore} over the base stores, also for a single store, so the data layout stays
+     * the same when stores are added. {@link StackValidation} already checked the fault tolerance against n.
+     */
+    private static KeyValueStore replicate(StackConfig config, List<KeyValueStore> stores) {
+        Semantics semantics = Semantics.valueOf(
+                config.getString(StackConfig.REPLICATION_SEMANTICS_CONFIG).toUpperCase(Locale.ROOT));
+        return new ReplicatedStore(stores, ReplicationOptions.defaults()
+                .withSemantics(semantics)
+                .withFaultTolerance(config.getInt(StackConfig.REPLICATION_FAULT_TOLERANCE_CONFIG))
+                .withInlineMaxBytes(config.getInt(StackConfig.REPLICATION_INLINE_MAX_BYTES_CONFIG))
+                .withDataFragments(config.dataFragments(stores.size())));
+    }
+
+    private static KeyValueStore wrapPerStore(StackConfig config, KeyValueStore store) {
+        KeyValueStore wrapped = new RetryingStore(store, config.retryPolicy());
+        if (config.layers().contains(Layer.INTEGRITY)) {
+            wrapped = new ChecksummingStore(wrapped);
+        }
+        return new MeteredStore(wrapped);
+    }
+
+    private static KeyValueStore wrapAboveReplication(StackConfig config, KeyValueStore replicated) {
+        List<Layer> layers = config.layers();
+        KeyValueStore stack = replicated;
+        // The first layer listed applies first on write, so it is the outermost wrapper.
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            stack = switch (layers.get(i)) {
+                case COMPRESSION -> new CompressingStore(stack, config.compressionCodec(), config.compressionLevel());
+                case ENCRYPTION -> new EncryptingStore(stack, config.encryptionKeyset());
+                case INTEGRITY -> stack; // per store, see wrapPerStore
+            };
+        }
+        return stack;
+    }
+
+    private static KeyValueStore openStore(StackConfig config, String name) {
+        Map<String, Object> props = config.storeProperties(name);
+        StoreType type = TYPES.get(props.remove(StackConfig.STORE_TYPE_SUFFIX).toString().trim());
+        return type.open(name, new AbstractConfig(type.configDef(), props, false));
+    }
+}

@@ -1,0 +1,21 @@
+package io.mcst.stack;
+
+import io.mcst.stores.KeyValueStore;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+
+/**
+ * One kind of base store ({@code store.<name>.type}): the keys it takes below {@code store.<name>.} and how
+ * to open it. Implementations touch their cloud SDK only in {@link #open}, so a stack that does not use a
+ * cloud never loads its classes.
+ */
+public interface StoreType {
+    /** The value of {@code store.<name>.type} that selects this kind, e.g. {@code s3}. */
+    String type();
+
+    /** The keys of one store of this kind, relative to {@code store.<name>.}. */
+    ConfigDef configDef();
+
+    /** Opens the store named {@code storeName}, configured by {@code config} (parsed with {@link #configDef()}). */
+    KeyValueStore open(String storeName, AbstractConfig config);
+}

@@ -1,0 +1,174 @@
+package io.mcst.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mcst.stores.KeyValueStore;
+import io.mcst.stores.StoreException;
+import io.mcst.stores.StoreUnavailableException;
+import io.mcst.stores.gcs.GcsTestServer;
+import io.mcst.stores.s3.S3ProxyServer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The s3, azure-blob and gcs store types open from the config vocabulary, and every base store in a stack
+ * retries transient failures as the retry.* keys say. (Azure's round trip through the stack is in
+ * {@code ThreeCloudsTest}, which starts Azurite anyway.)
+ */
+class CloudStoreTypesTest {
+    private static S3ProxyServer s3;
+    private static GcsTestServer gcs;
+
+    @BeforeAll
+    static void startServers() throws Exception {
+        s3 = S3ProxyServer.started();
+        s3.createBucket("stack");
+        gcs = GcsTestServer.started();
+        gcs.createBucket("stack");
+    }
+
+    @AfterAll
+    static void stopServers() throws Exception {
+        if (s3 != null) {
+            s3.close();
+        }
+        if (gcs != null) {
+            gcs.close();
+        }
+    }
+
+    private static Map<String, String> s3Props() {
+        Map<String, String> props = new HashMap<>();
+        props.put("stores", "aws");
+        props.put("store.aws.type", "s3");
+        props.put("store.aws.bucket", "stack");
+        props.put("store.aws.region", "us-east-1");
+        props.put("store.aws.endpoint", s3.endpoint().toString());
+        props.put("store.aws.path.style", "true");
+        props.put("store.aws.access.key.id", S3ProxyServer.CREDENTIALS.accessKeyId());
+        props.put("store.aws.secret.access.key", S3ProxyServer.CREDENTIALS.secretAccessKey());
+        return props;
+    }
+
+    private static Map<String, String> gcsProps() {
+        Map<String, String> props = new HashMap<>();
+        props.put("stores", "gcs");
+        props.put("store.gcs.type", "gcs");
+        props.put("store.gcs.bucket", "stack");
+        props.put("store.gcs.project", "test-project");
+        props.put("store.gcs.host", gcs.host());
+        props.put("retry.backoff.initial.ms", "10");
+        props.put("retry.backoff.max.ms", "50");
+        return props;
+    }
+
+    @Test
+    void s3AndGcsStoresOpenFromConfigAndKeepData() {
+        for (Map<String, String> props : List.of(s3Props(), gcsProps())) {
+            try (KeyValueStore store = StoreStack.open(props)) {
+                store.put("a/b", "v".getBytes(StandardCharsets.UTF_8));
+            }
+            try (KeyValueStore store = StoreStack.open(props)) {
+                assertThat(store.get("a/b")).hasValueSatisfying(v -> assertThat(new String(v, StandardCharsets.UTF_8)).isEqualTo("v"));
+                assertThat(store.list("a/")).containsExactly("a/b");
+                store.remove("a/b");
+            }
+        }
+    }
+
+    @Test
+    void baseStoresRetryTransientFailuresAsConfigured() {
+        Map<String, String> props = gcsProps();
+        props.put("retry.max.attempts", "3");
+        try (KeyValueStore store = StoreStack.open(props)) {
+            store.put("k", new byte[] {7});
+            // Two of the stack's attempts fail (each after the client's own retry); the third succeeds.
+            gcs.failNext(4, 503);
+            assertThat(store.get("k")).hasValueSatisfying(v -> assertThat(v).containsExactly(7));
+        }
+        props.put("retry.max.attempts", "1");
+        try (KeyValueStore store = StoreStack.open(props)) {
+            // A replicated get makes two base calls at once (list the versions, get the eternal copy), each
+            // one attempt of two requests (the client's own retry): fail all four.
+            gcs.failNext(4, 503);
+            assertThatThrownBy(() -> store.get("k")).isInstanceOf(StoreUnavailableException.class);
+            store.remove("k");
+        }
+    }
+
+    @Test
+    void halfAnS3KeyPairIsAConfigErrorNamingTheKey() {
+        Map<String, String> props = s3Props();
+        props.remove("store.aws.secret.access.key");
+        assertThatThrownBy(() -> StoreStack.open(props))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("store.aws.secret.access.key")
+                .hasMessageContaining("store.aws.access.key.id");
+    }
+
+    @Test
+    void azureNeedsAConnectionStringAnAccountKeyPairOrOnlyAnAccount() {
+        Map<String, String> base = Map.of("stores", "az", "store.az.type", "azure-blob", "store.az.container", "c");
+        for (Map<String, String> extra : List.of(Map.<String, String>of(), Map.of("store.az.account.key", "a2V5"),
+                Map.of("store.az.connection.string", "AccountName=acct;AccountKey=a2V5", "store.az.account.key", "a2V5"))) {
+            Map<String, String> props = new HashMap<>(base);
+            props.putAll(extra);
+            assertThatThrownBy(() -> StoreStack.open(props))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("store.az.connection.string")
+                    .hasMessageContaining("store.az.account.key")
+                    .hasMessageContaining("default Azure credential chain")
+                    .hasMessageNotContaining("a2V5");
+        }
+    }
+
+    @Test
+    void theDefaultAzureCredentialChainNeedsAnHttpsEndpoint() {
+        Map<String, String> props = Map.of("stores", "az", "store.az.type", "azure-blob", "store.az.container", "c",
+                "store.az.endpoint", "http://127.0.0.1:10000/devstoreaccount1");
+        assertThatThrownBy(() -> StoreStack.open(props))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("store.az.endpoint")
+                .hasMessageContaining("https://");
+    }
+
+    /**
+     * The chain itself is exercised in AzureDefaultCredentialTest, with its managed-identity step pinned to
+     * loopback; here only the wiring: an account alone is a complete configuration (no token is asked for
+     * until the first call, so this test touches no network).
+     */
+    @Test
+    void anAzureAccountAloneIsACompleteConfigurationForTheDefaultChain() {
+        Map<String, String> props = Map.of("stores", "az", "store.az.type", "azure-blob", "store.az.container", "c",
+                "store.az.account.name", "mcstnocredential");
+        try (KeyValueStore store = StoreStack.open(props)) {
+            assertThat(store.name()).contains("az");
+        }
+    }
+
+    @Test
+    void badEndpointsAndBackoffsAreReportedByKey() {
+        Map<String, String> props = s3Props();
+        props.put("store.aws.endpoint", "minio:9000");
+        props.put("retry.backoff.initial.ms", "500");
+        props.put("retry.backoff.max.ms", "100");
+        assertThatThrownBy(() -> StoreStack.open(props))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("store.aws.endpoint")
+                .hasMessageContaining("retry.backoff.max.ms");
+    }
+
+    @Test
+    void secretsAreNeverShownInValidationResults() {
+        Map<String, String> props = s3Props();
+        props.put("store.aws.endpoint", "not a url");
+        assertThat(StackConfig.validate(props).toString()).doesNotContain(S3ProxyServer.CREDENTIALS.secretAccessKey());
+    }
+}
