@@ -199,6 +199,12 @@ final class PartitionReplay {
             throw new ConnectException("cannot read segment '" + segment.key() + "': " + e.getMessage(), e);
         }
         if (blob.isEmpty()) {
+            if (expiredMeanwhile(segment)) {
+                log.warn("segment {} of {} expired (retention) after it was listed; replay goes on after it",
+                        segment.key(), archived);
+                pending.removeFirst();
+                return false;
+            }
             throw new ConnectException("segment '" + segment.key() + "' was listed in the archive but is gone; "
                     + "replaying past it would lose its records, so the task stops here");
         }
@@ -214,6 +220,16 @@ final class PartitionReplay {
         records = read;
         next = resumeAfter != null && resumeAfter.segment() == segment.firstOffset() ? resumeAfter.index() + 1 : 0;
         return true;
+    }
+
+    /**
+     * Whether {@code segment}, listed but now absent, was removed by retention: retention removes only the
+     * oldest segments, so it is no longer listed and every segment still listed starts after it. A segment
+     * gone from the middle of the archive is a loss, never skipped.
+     */
+    private boolean expiredMeanwhile(SegmentKey segment) {
+        List<SegmentKey> now = layout.segments(store, archived);
+        return now.stream().allMatch(listed -> listed.firstOffset() > segment.firstOffset());
     }
 
     private void retryLater(long nowMs, String what, StoreUnavailableException e) {

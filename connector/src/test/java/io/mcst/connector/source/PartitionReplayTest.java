@@ -312,6 +312,20 @@ class PartitionReplayTest {
     }
 
     @Test
+    void aSegmentExpiredAfterItWasListedIsSkippedButOnlyFromTheOldEnd() {
+        SegmentKey first = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 2));
+        SegmentKey second = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 2, 2));
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 4, 2));
+        PartitionReplay replay = replay(ReplayBounds.ALL, Optional.empty());
+        assertThat(pollOnce(replay, 100, 0)).hasSize(2); // lists all three, replays the first
+
+        store.remove(first.key()); // retention removes the two oldest meanwhile
+        store.remove(second.key());
+
+        assertThat(drain(replay, 0)).extracting(r -> new String((byte[]) r.value())).containsExactly("v4", "v5");
+    }
+
+    @Test
     void aListedSegmentThatIsGoneFailsRatherThanBeingSkipped() {
         SegmentKey segment = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 2));
         store.hide(segment.key());
