@@ -11,6 +11,7 @@ import io.mcst.stack.StoreStack;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
@@ -38,8 +39,15 @@ final class Archive implements AutoCloseable {
         this.stack = stack;
     }
 
-    static Archive open(ConnectorConfigFile config) {
-        Map<String, String> props = config.props();
+    /**
+     * Opens the archive {@code config} describes. A command that only reads opens it with regular semantics,
+     * whose reads never write (an atomic read writes back what it returns), so looking changes nothing.
+     */
+    static Archive open(ConnectorConfigFile config, boolean readOnly) {
+        Map<String, String> props = new HashMap<>(config.props());
+        if (readOnly) {
+            props.put(StackConfig.REPLICATION_SEMANTICS_CONFIG, "regular");
+        }
         String prefix = props.getOrDefault(SinkConfig.ARCHIVE_PREFIX_CONFIG, SinkConfig.DEFAULT_ARCHIVE_PREFIX);
         ArchiveLayout layout;
         try {
@@ -81,7 +89,7 @@ final class Archive implements AutoCloseable {
                     + "columns, export and expire work");
         }
         if (census == null) {
-            baseStores = StoreStack.openBaseStores(config.props());
+            baseStores = StoreStack.openBaseStores(stack.originalsStrings());
             census = new ReplicaCensus(baseStores, stack.getInt(StackConfig.REPLICATION_FAULT_TOLERANCE_CONFIG),
                     stack.getInt(StackConfig.REPLICATION_INLINE_MAX_BYTES_CONFIG));
         }

@@ -10,12 +10,15 @@ import io.mcst.replication.ReplicaCensus.KeyReplicas;
 import io.mcst.replication.ReplicaCensus.Replica;
 import io.mcst.stores.StoreException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.DataException;
 
@@ -57,6 +60,9 @@ final class ArchiveCheck {
     }
 
     private final Archive archive;
+    /** From the replica pass: the keys some store holds a value of (not removed), and those below a quorum. */
+    private final TreeSet<String> liveKeys = new TreeSet<>();
+    private final Set<String> belowQuorum = new HashSet<>();
 
     ArchiveCheck(Archive archive) {
         this.archive = archive;
@@ -106,6 +112,12 @@ final class ArchiveCheck {
                 report.findings.add(new Finding(kind, key, replica.store(), archive.redact(replica.detail())));
             }
         }
+        if (!found.removed()) {
+            liveKeys.add(key);
+        }
+        if (found.intactCount() < census.quorum()) {
+            belowQuorum.add(key);
+        }
         if (found.intactCount() == 0) {
             report.findings.add(new Finding(Finding.Kind.UNREADABLE, key, null, "no store holds an intact copy of version "
                     + found.newest()));
@@ -115,13 +127,17 @@ final class ArchiveCheck {
         }
     }
 
-    /** Reads every segment through the stack and checks continuity, the index register and the time index. */
+    /**
+     * Reads every segment through the stack and checks continuity, the index register and the time index. Keys
+     * the replica pass found below a quorum are not read (a read may not find them; they are reported already).
+     */
     void checkContents(Report report, List<TopicPartition> partitions, Progress.Factory progress) {
         ArchiveLayout layout = archive.layout();
         List<ArchiveLayout.PartitionListing> listings = new ArrayList<>();
         long total = 0;
         for (TopicPartition partition : partitions) {
-            ArchiveLayout.PartitionListing listing = layout.listPartition(archive.store(), partition);
+            // The keys any store holds, from the replica pass: a quorum's listing may miss a key below a quorum.
+            ArchiveLayout.PartitionListing listing = layout.listPartition(under(layout.partitionPrefix(partition)), partition);
             listings.add(listing);
             total += listing.segments().size();
         }
@@ -136,9 +152,9 @@ final class ArchiveCheck {
     private void checkPartition(Report report, TopicPartition partition, ArchiveLayout.PartitionListing listing, Progress shown) {
         ArchiveLayout layout = archive.layout();
         String indexKey = layout.indexKey(partition);
-        Optional<PartitionIndex> index = readIndex(report, indexKey);
+        Optional<PartitionIndex> index = belowQuorum.contains(indexKey) ? Optional.empty() : readIndex(report, indexKey);
         List<SegmentKey> segments = listing.segments();
-        if (index.isEmpty() && !segments.isEmpty()) {
+        if (index.isEmpty() && !segments.isEmpty() && !belowQuorum.contains(indexKey)) {
             report.findings.add(new Finding(Finding.Kind.INDEX_MISSING, indexKey, null, segments.size()
                     + " segments but no index register; the sink writes it after each segment"));
         }
@@ -147,7 +163,7 @@ final class ArchiveCheck {
         SegmentKey previous = null;
         for (SegmentKey segment : segments) {
             Optional<SegmentSummary> summary = listing.summary(segment);
-            Contents contents = read(report, segment);
+            Contents contents = belowQuorum.contains(segment.key()) ? null : read(report, segment);
             report.segments++;
             if (contents != null) {
                 report.records += contents.records;
@@ -195,6 +211,10 @@ final class ArchiveCheck {
         }
     }
 
+    private List<String> under(String prefix) {
+        return List.copyOf(liveKeys.subSet(prefix, true, prefix + Character.MAX_VALUE, false));
+    }
+
     private Optional<PartitionIndex> readIndex(Report report, String indexKey) {
         try {
             return archive.store().get(indexKey).map(bytes -> PartitionIndex.parse(indexKey, bytes));
@@ -213,7 +233,8 @@ final class ArchiveCheck {
         if (contents == null) {
             return;
         }
-        int written = archive.store().list(archive.layout().summaryPrefix(segment.partition(), segment.firstOffset())).size();
+        String prefix = archive.layout().summaryPrefix(segment.partition(), segment.firstOffset());
+        long written = under(prefix).size();
         SegmentSummary s = summary.get();
         boolean agrees = written == 1 && s.records() == contents.records && s.bytes() == contents.bytes
                 && (contents.lastOffset.isEmpty() || s.lastOffset() >= contents.lastOffset.getAsLong())

@@ -45,7 +45,7 @@ abstract class ArchiveCommand implements Callable<Integer> {
             err.println("mcst " + spec.name() + ": " + e.getMessage());
             return Mcst.FAILED;
         }
-        try (Archive archive = Archive.open(file)) {
+        try (Archive archive = Archive.open(file, readOnly())) {
             return run(archive, spec.commandLine().getOut(), err);
         } catch (RuntimeException e) {
             err.println("mcst " + spec.name() + ": " + file.redact(describe(e, file.path())));
@@ -54,6 +54,9 @@ abstract class ArchiveCommand implements Callable<Integer> {
     }
 
     abstract int run(Archive archive, PrintWriter out, PrintWriter err);
+
+    /** Whether the command only reads the archive. */
+    abstract boolean readOnly();
 
     /** The key prefixes the selection covers: the whole archive, or each selected partition's. */
     final List<String> keyPrefixes(Archive archive, Collection<TopicPartition> selected) {

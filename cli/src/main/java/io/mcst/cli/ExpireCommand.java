@@ -55,6 +55,11 @@ final class ExpireCommand extends ArchiveCommand {
     }
 
     @Override
+    boolean readOnly() {
+        return false;
+    }
+
+    @Override
     int run(Archive archive, PrintWriter out, PrintWriter err) {
         long before = bound.before != null ? instant(bound.before, "--before") : clock.getAsLong() - duration(bound.keep).toMillis();
         ArchiveLayout layout = archive.layout();

@@ -72,6 +72,11 @@ final class ExportCommand extends ArchiveCommand {
     private final ObjectMapper mapper = new ObjectMapper();
 
     @Override
+    boolean readOnly() {
+        return true;
+    }
+
+    @Override
     int run(Archive archive, PrintWriter out, PrintWriter err) {
         TimeWindow window = TimeWindow.of(from, to);
         if (format == Format.raw && window.bounded()) {

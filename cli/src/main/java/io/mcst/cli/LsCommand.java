@@ -29,6 +29,11 @@ final class LsCommand extends ArchiveCommand {
     String to;
 
     @Override
+    boolean readOnly() {
+        return true;
+    }
+
+    @Override
     int run(Archive archive, PrintWriter out, PrintWriter err) {
         TimeWindow window = TimeWindow.of(from, to);
         ArchiveLayout layout = archive.layout();

@@ -34,6 +34,11 @@ final class RepairCommand extends ArchiveCommand {
     private int incomplete;
 
     @Override
+    boolean readOnly() {
+        return false;
+    }
+
+    @Override
     int run(Archive archive, PrintWriter out, PrintWriter err) {
         String would = dryRun ? "would " : "";
         List<TopicPartition> partitions = List.copyOf(archive.partitions(topic, partition));

@@ -22,6 +22,11 @@ final class VerifyCommand extends ArchiveCommand {
     boolean json;
 
     @Override
+    boolean readOnly() {
+        return true;
+    }
+
+    @Override
     int run(Archive archive, PrintWriter out, PrintWriter err) {
         ArchiveCheck check = new ArchiveCheck(archive);
         ArchiveCheck.Report report = new ArchiveCheck.Report();

@@ -141,7 +141,11 @@ public final class ArchiveLayout {
 
     /** Lists {@code partition} once: segments and their summaries. */
     public PartitionListing listPartition(KeyValueStore store, TopicPartition partition) {
-        List<String> keys = store.list(partitionPrefix(partition));
+        return listPartition(store.list(partitionPrefix(partition)), partition);
+    }
+
+    /** The segments and summaries of {@code partition} among {@code keys} (keys of other partitions are ignored). */
+    public PartitionListing listPartition(List<String> keys, TopicPartition partition) {
         List<SegmentKey> segments = keys.stream()
                 .map(this::parseSegmentKey)
                 .flatMap(Optional::stream)
