@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.file.DataFileWriter;
@@ -27,8 +26,6 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.header.Header;
-import org.apache.kafka.connect.json.JsonConverter;
-import org.apache.kafka.connect.json.JsonConverterConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -68,7 +65,6 @@ final class ExportCommand extends ArchiveCommand {
     @Option(names = "--to-time", paramLabel = "TIME", description = "Only records before TIME.")
     String to;
 
-    private final JsonConverter json = new JsonConverter();
     private final ObjectMapper mapper = new ObjectMapper();
 
     @Override
@@ -83,7 +79,6 @@ final class ExportCommand extends ArchiveCommand {
             throw new IllegalArgumentException("--format raw writes whole segments; a time window selects segments only "
                     + "with jsonl or avro");
         }
-        json.configure(Map.of(JsonConverterConfig.SCHEMAS_ENABLE_CONFIG, "false"), false);
         ArchiveLayout layout = archive.layout();
         List<TopicPartition> partitions = new ArrayList<>();
         List<List<SegmentKey>> selected = new ArrayList<>();
@@ -165,8 +160,8 @@ final class ExportCommand extends ArchiveCommand {
             writeNullableLong("offset", record.offset());
             writeNullableLong("timestamp", record.timestamp());
             out.writeStringField("timestampType", record.timestampType().name);
-            writeData(partition, "key", record.key());
-            writeData(partition, "value", record.value());
+            writeData("key", record.key());
+            writeData("value", record.value());
             out.writeArrayFieldStart("headers");
             for (Header header : record.headers()) {
                 out.writeStartObject();
@@ -195,7 +190,7 @@ final class ExportCommand extends ArchiveCommand {
         }
 
         /** Bytes as base64 under {@code name}; other Connect data as JSON under {@code nameJson}. */
-        private void writeData(TopicPartition partition, String name, SchemaAndValue data) throws IOException {
+        private void writeData(String name, SchemaAndValue data) throws IOException {
             if (data.value() == null) {
                 out.writeNullField(name);
             } else if (data.value() instanceof byte[] bytes) {
@@ -206,7 +201,7 @@ final class ExportCommand extends ArchiveCommand {
                 out.writeBinary(toBytes(buffer));
             } else {
                 out.writeFieldName(name + "Json");
-                out.writeTree(mapper.readTree(json.fromConnectData(partition.topic(), data.schema(), data.value())));
+                out.writeTree(ConnectJson.of(data.value()));
             }
         }
 
@@ -257,7 +252,11 @@ final class ExportCommand extends ArchiveCommand {
             if (data.value() instanceof ByteBuffer buffer) {
                 return buffer.duplicate();
             }
-            return ByteBuffer.wrap(json.fromConnectData(partition.topic(), data.schema(), data.value()));
+            try {
+                return ByteBuffer.wrap(mapper.writeValueAsBytes(ConnectJson.of(data.value())));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("cannot render a value of " + partition + " as JSON", e);
+            }
         }
 
         @Override
