@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {LsCommand.class, VerifyCommand.class, RepairCommand.class, ExportCommand.class, ExpireCommand.class},
         description = {"List, verify, repair, export and expire a Multi-cloud Storage Toolkit archive.",
                 "Each command takes the sink's (or source's) configuration with --config: the JSON you POST to Connect "
-                        + "or a properties file; ${env:NAME}, ${file:path:key} and ${dir:path:file} resolve as in Connect."},
+                        + "or a properties file; $${env:NAME}, $${file:path:key} and $${dir:path:file} resolve as in Connect."},
         footer = {"", "Exit codes: 0 done (verify: the archive is whole), 1 verify found problems or repair could not "
                 + "finish everything, 2 the command failed (the message names the store, the key and what to do)."})
 public final class Mcst {
