@@ -1,15 +1,10 @@
 package io.mcst.cli;
 
-import io.mcst.connector.archive.ArchiveLayout;
-import io.mcst.connector.archive.PartitionIndex;
-import io.mcst.connector.archive.SegmentKey;
-import io.mcst.connector.archive.SegmentSummary;
+import io.mcst.connector.archive.Retention;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,11 +13,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/**
- * {@code mcst expire}: retention. Removes, per partition, the oldest segments whose every record is older than
- * the bound, and their time index entries. Only a run of oldest segments, so what remains stays continuous;
- * never the segment the index register names, so the index stays right and the sink resumes where it was.
- */
+/** {@code mcst expire}: time-based retention, as {@link Retention} does it, per selected partition. */
 @Command(name = "expire", description = {"Delete whole segments whose records are all older than a bound, oldest "
         + "first per partition, with their time index entries. Stops at the first segment that holds a newer record, "
         + "and always keeps each partition's newest indexed segment, so the index register and 'verify' stay "
@@ -62,36 +53,18 @@ final class ExpireCommand extends ArchiveCommand {
     @Override
     int run(Archive archive, PrintWriter out, PrintWriter err) {
         long before = bound.before != null ? instant(bound.before, "--before") : clock.getAsLong() - duration(bound.keep).toMillis();
-        ArchiveLayout layout = archive.layout();
+        Retention retention = new Retention(archive.store(), archive.layout());
         List<TopicPartition> partitions = List.copyOf(archive.partitions(topic, partition));
         Progress progress = Progress.Factory.on(err).start("expiring partitions", partitions.size());
         long segments = 0;
         long bytes = 0;
         for (TopicPartition archived : partitions) {
-            String indexKey = layout.indexKey(archived);
-            Optional<PartitionIndex> index = archive.store().get(indexKey).map(b -> PartitionIndex.parse(indexKey, b));
-            long indexedFirst = index.flatMap(i -> layout.parseSegmentKey(i.segmentKey())).map(SegmentKey::firstOffset).orElse(-1L);
-            ArchiveLayout.PartitionListing listing = layout.listPartition(archive.store(), archived);
             long partitionBytes = 0;
-            for (SegmentKey segment : listing.segments()) {
-                if (segment.firstOffset() >= indexedFirst) {
-                    break; // the newest indexed segment, and any the sink is still writing
-                }
-                OptionalLong newest = newestTime(archive, segment, listing.summary(segment));
-                if (newest.isEmpty() || newest.getAsLong() >= before) {
-                    break;
-                }
-                out.println((dryRun ? "would expire " : "expired ") + segment.key() + " (newest record "
-                        + Instant.ofEpochMilli(newest.getAsLong()) + ")");
-                if (!dryRun) {
-                    archive.store().remove(segment.key());
-                    // After the segment: a run cut short here leaves an entry without a segment, which repair removes.
-                    for (String summary : archive.store().list(layout.summaryPrefix(archived, segment.firstOffset()))) {
-                        archive.store().remove(summary);
-                    }
-                }
+            for (Retention.Expired expired : retention.expire(archived, before, dryRun)) {
+                out.println((dryRun ? "would expire " : "expired ") + expired.segment().key() + " (newest record "
+                        + Instant.ofEpochMilli(expired.newestTime()) + ")");
                 segments++;
-                partitionBytes += listing.summary(segment).map(SegmentSummary::bytes).orElse(0L);
+                partitionBytes += expired.bytes();
             }
             bytes += partitionBytes;
             progress.advance(1, partitionBytes);
@@ -100,14 +73,6 @@ final class ExpireCommand extends ArchiveCommand {
         out.printf("%s%d segments (%s) with every record before %s%n", dryRun ? "would expire " : "expired ", segments,
                 Progress.size(bytes), Instant.ofEpochMilli(before));
         return Mcst.OK;
-    }
-
-    /** The segment's newest record time: from its time index entry, else read from the segment. */
-    private static OptionalLong newestTime(Archive archive, SegmentKey segment, Optional<SegmentSummary> summary) {
-        if (summary.isPresent()) {
-            return summary.get().maxTime();
-        }
-        return ArchiveCheck.Contents.of(Archive.decode(segment, archive.segmentBytes(segment)), 0).maxTime();
     }
 
     static Duration duration(String text) {

@@ -6,6 +6,7 @@ import io.mcst.connector.SinkRecordPosition;
 import io.mcst.connector.Version;
 import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.archive.PartitionIndex;
+import io.mcst.connector.archive.Retention;
 import io.mcst.connector.format.RecordFormat;
 import io.mcst.stack.StoreStack;
 import io.mcst.stores.KeyValueStore;
@@ -14,6 +15,7 @@ import io.mcst.stores.StoreUnavailableException;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -43,6 +45,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MultiCloudSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(MultiCloudSinkTask.class);
+    /** Retention runs at most this often per partition, so it costs one listing per partition per period. */
+    static final long RETENTION_PERIOD_MS = 10 * 60 * 1000L;
     /** How often open() tries to read an index register before failing the task. */
     private static final int OPEN_ATTEMPTS = 4;
 
@@ -54,6 +58,10 @@ public final class MultiCloudSinkTask extends SinkTask {
     private ArchiveLayout layout;
     private KeyValueStore store;
     private ErrantRecordReporter reporter;
+    /** Null when archive.retention.ms keeps everything. */
+    private Retention retention;
+    /** Per partition, the wall-clock time retention last ran. */
+    private final Map<TopicPartition, Long> lastRetention = new HashMap<>();
     private final Map<TopicPartition, PartitionBuffer> buffers = new HashMap<>();
     /** Sum of the buffers' {@link PartitionBuffer#bufferedBytes()}, kept up to date by every change. */
     private long bufferedBytes;
@@ -80,6 +88,7 @@ public final class MultiCloudSinkTask extends SinkTask {
         layout = config.layout();
         store = storeOpener.apply(props);
         reporter = context.errantRecordReporter(); // null unless a dead letter queue or error log is configured
+        retention = config.archiveRetentionMs() < 0 ? null : new Retention(store, layout);
         log.info("Archiving with format {} under '{}' into {}", format.name(), layout.prefix(), store.name());
     }
 
@@ -238,6 +247,28 @@ public final class MultiCloudSinkTask extends SinkTask {
         buffer.archived();
         log.debug("Archived {} records of {} as {} ({} bytes)", segment.recordCount(), buffer.partition(),
                 segment.key(), segment.blob().length);
+        applyRetention(buffer.partition());
+    }
+
+    /**
+     * archive.retention.ms: now and then, after a segment, expires the partition's oldest segments. Best effort:
+     * a failure is logged and retried next period, never fails the task (the archive only keeps more).
+     */
+    private void applyRetention(TopicPartition partition) {
+        long now = wallClock.getAsLong();
+        if (retention == null || now - lastRetention.getOrDefault(partition, Long.MIN_VALUE / 2) < RETENTION_PERIOD_MS) {
+            return;
+        }
+        lastRetention.put(partition, now);
+        try {
+            List<Retention.Expired> expired = retention.expire(partition, now - config.archiveRetentionMs(), false);
+            if (!expired.isEmpty()) {
+                log.info("{}: expired {} segments older than {} ms, up to {}", partition, expired.size(),
+                        config.archiveRetentionMs(), expired.get(expired.size() - 1).segment().key());
+            }
+        } catch (StoreException | DataException e) {
+            log.warn("{}: retention could not run ({}); it retries in {} ms", partition, e.getMessage(), RETENTION_PERIOD_MS);
+        }
     }
 
     private void checkStillOwner(PartitionBuffer buffer, PartitionBuffer.SealedSegment segment, String indexKey) {

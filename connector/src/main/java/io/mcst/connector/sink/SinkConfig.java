@@ -36,6 +36,8 @@ public final class SinkConfig extends AbstractConfig {
 
     public static final String MAX_BUFFERED_BYTES_CONFIG = "max.buffered.bytes";
     public static final long DEFAULT_MAX_BUFFERED_BYTES = 64L << 20;
+    public static final String ARCHIVE_RETENTION_MS_CONFIG = "archive.retention.ms";
+    public static final long DEFAULT_ARCHIVE_RETENTION_MS = -1;
     public static final String RETRY_BACKOFF_MS_CONFIG = "retry.backoff.ms";
     public static final long DEFAULT_RETRY_BACKOFF_MS = Duration.ofSeconds(5).toMillis();
 
@@ -78,7 +80,14 @@ public final class SinkConfig extends AbstractConfig {
                         Importance.LOW,
                         "How long Connect waits before redelivering records after the stores could not take a "
                                 + "segment (fewer than n - t answered).",
-                        ARCHIVE_GROUP, ++order, Width.SHORT, "Retry backoff (ms)");
+                        ARCHIVE_GROUP, ++order, Width.SHORT, "Retry backoff (ms)")
+                .define(ARCHIVE_RETENTION_MS_CONFIG, Type.LONG, DEFAULT_ARCHIVE_RETENTION_MS, ConfigDef.Range.atLeast(-1),
+                        Importance.MEDIUM,
+                        "How long the archive keeps records, by record time: after writing a segment, the task "
+                                + "deletes its partition's oldest segments whose every record is older than this "
+                                + "(at most every 10 minutes per partition), as 'mcst expire --keep' does. -1 keeps "
+                                + "everything.",
+                        ARCHIVE_GROUP, ++order, Width.SHORT, "Archive retention (ms)");
         order = 0;
         def.define(FLUSH_SIZE_CONFIG, Type.INT, DEFAULT_FLUSH_SIZE, ConfigDef.Range.atLeast(1), Importance.HIGH,
                         "Records per segment: a partition's segment is written when it holds this many.",
@@ -138,6 +147,10 @@ public final class SinkConfig extends AbstractConfig {
 
     public long maxBufferedBytes() {
         return getLong(MAX_BUFFERED_BYTES_CONFIG);
+    }
+
+    public long archiveRetentionMs() {
+        return getLong(ARCHIVE_RETENTION_MS_CONFIG);
     }
 
     public long retryBackoffMs() {

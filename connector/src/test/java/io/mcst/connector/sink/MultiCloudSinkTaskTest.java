@@ -123,6 +123,28 @@ class MultiCloudSinkTaskTest {
     }
 
     @Test
+    void archiveRetentionExpiresTheOldestSegmentsAtMostOncePerPeriod() {
+        // Record time is 1000 * offset; the clock starts at 1,000,000. After one period, the bound is 25,000.
+        long retention = 1_000_000 + MultiCloudSinkTask.RETENTION_PERIOD_MS - 25_000;
+        MultiCloudSinkTask task = start(new RecordingContext(false), Map.of("archive.retention.ms", Long.toString(retention)));
+        task.open(List.of(P0));
+        task.put(records(P0, 0, 50));
+        assertThat(LAYOUT.segments(memory, P0)).extracting(SegmentKey::firstOffset).containsExactly(0L, 10L, 20L, 30L, 40L);
+
+        clock.addAndGet(MultiCloudSinkTask.RETENTION_PERIOD_MS - 1);
+        task.put(records(P0, 50, 60));
+        assertThat(LAYOUT.segments(memory, P0)).as("not yet a period since the last run").hasSize(6);
+        clock.addAndGet(1);
+        task.put(records(P0, 60, 70));
+
+        // Segments 0 and 10 hold only records before 25,000; segment 20 holds 20,000..29,000 and stays.
+        ArchiveLayout.PartitionListing listing = LAYOUT.listPartition(memory, P0);
+        assertThat(listing.segments()).extracting(SegmentKey::firstOffset).containsExactly(20L, 30L, 40L, 50L, 60L);
+        assertThat(listing.summaries().keySet()).containsExactlyInAnyOrder(20L, 30L, 40L, 50L, 60L);
+        assertThat(PartitionIndex.parse("i", memory.get(LAYOUT.indexKey(P0)).orElseThrow()).lastOffset()).isEqualTo(69);
+    }
+
+    @Test
     void aNewOwnerResumesAfterTheLastArchivedRecordWithoutDuplicates() {
         MultiCloudSinkTask first = start(new RecordingContext(false), Map.of());
         first.open(List.of(P0));
