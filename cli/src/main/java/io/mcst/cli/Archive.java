@@ -6,6 +6,7 @@ import io.mcst.connector.format.ArchivedRecord;
 import io.mcst.connector.format.RecordFormats;
 import io.mcst.connector.sink.SinkConfig;
 import io.mcst.replication.ReplicaCensus;
+import io.mcst.stack.MetricsScope;
 import io.mcst.stack.StackConfig;
 import io.mcst.stack.StoreStack;
 import io.mcst.stores.KeyValueStore;
@@ -25,6 +26,9 @@ import org.apache.kafka.connect.errors.DataException;
  * layers, as the sink writes and the source reads), and, for per-store inspection, the base stores alone.
  */
 final class Archive implements AutoCloseable {
+    /** The tool's stores' metrics (in its own JVM, so apart from any connector's). */
+    private static final MetricsScope SCOPE = MetricsScope.ofConnector("mcst");
+
     private final ConnectorConfigFile config;
     private final ArchiveLayout layout;
     private final KeyValueStore store;
@@ -55,7 +59,7 @@ final class Archive implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(SinkConfig.ARCHIVE_PREFIX_CONFIG + " in " + config.path() + ": " + e.getMessage());
         }
-        KeyValueStore store = StoreStack.open(props);
+        KeyValueStore store = StoreStack.open(props, SCOPE);
         return new Archive(config, layout, store, new StackConfig(props));
     }
 
@@ -89,7 +93,7 @@ final class Archive implements AutoCloseable {
                     + "columns, export and expire work");
         }
         if (census == null) {
-            baseStores = StoreStack.openBaseStores(stack.originalsStrings());
+            baseStores = StoreStack.openBaseStores(stack.originalsStrings(), SCOPE);
             census = new ReplicaCensus(baseStores, stack.getInt(StackConfig.REPLICATION_FAULT_TOLERANCE_CONFIG),
                     stack.getInt(StackConfig.REPLICATION_INLINE_MAX_BYTES_CONFIG));
         }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.archive.SegmentKey;
+import static io.mcst.cli.SinkDriver.TEST_SCOPE;
+
 import io.mcst.stack.StoreStack;
 import io.mcst.stores.KeyValueStore;
 import java.nio.file.Path;
@@ -71,7 +73,7 @@ class ExpireWhileWritingTest {
             }
         }
         assertThat(expired).containsExactlyElementsOf(expected);
-        try (KeyValueStore archive = StoreStack.open(props)) {
+        try (KeyValueStore archive = StoreStack.open(props, TEST_SCOPE)) {
             for (TopicPartition partition : PARTITIONS) {
                 List<Long> firstOffsets = layout.segments(archive, partition).stream().map(SegmentKey::firstOffset).toList();
                 List<Long> remaining = new ArrayList<>();

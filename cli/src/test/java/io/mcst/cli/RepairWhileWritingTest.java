@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.archive.PartitionIndex;
+import static io.mcst.cli.SinkDriver.TEST_SCOPE;
+
 import io.mcst.stack.StoreStack;
 import io.mcst.stores.KeyValueStore;
 import java.nio.file.Path;
@@ -62,7 +64,7 @@ class RepairWhileWritingTest {
         CompletableFuture<Void> chaos = CompletableFuture.runAsync(() -> {
             // Only store s2 loses or corrupts copies, so every key stays at a quorum (s0, s1) for the sink.
             Random schedule = new Random(chaosSeed);
-            List<KeyValueStore> stores = StoreStack.openBaseStores(props);
+            List<KeyValueStore> stores = StoreStack.openBaseStores(props, TEST_SCOPE);
             try {
                 while (!done.get()) {
                     List<String> keys = stores.get(2).list("");
@@ -104,7 +106,7 @@ class RepairWhileWritingTest {
         assertThat(verify.exitCode()).as("seed %s, %s repairs, %s damaged copies: %s", seed, repairs, damaged.get(), verify).isZero();
         ThreeCloudsRepairTest.assertReadsBackByteExact(props, written);
         ArchiveLayout layout = new ArchiveLayout("kafka-archive");
-        try (KeyValueStore archive = StoreStack.open(props)) {
+        try (KeyValueStore archive = StoreStack.open(props, TEST_SCOPE)) {
             for (TopicPartition partition : PARTITIONS) {
                 long last = written.stream().filter(r -> r.kafkaPartition() == partition.partition())
                         .mapToLong(SinkRecord::kafkaOffset).max().orElse(-1);

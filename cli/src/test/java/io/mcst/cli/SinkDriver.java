@@ -1,14 +1,19 @@
 package io.mcst.cli;
 
 import io.mcst.connector.sink.MultiCloudSinkTask;
+import io.mcst.stack.MetricsScope;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.LongStream;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.header.ConnectHeaders;
@@ -17,11 +22,17 @@ import org.apache.kafka.connect.sink.SinkTaskContext;
 
 /** The sink task driven directly, as Connect would: builds archives for the tool's tests. */
 final class SinkDriver implements AutoCloseable {
+    /** The metrics scope of the stacks tests open beside the sink and the tool. */
+    static final MetricsScope TEST_SCOPE = MetricsScope.ofConnector("test");
+
     private final MultiCloudSinkTask task = new MultiCloudSinkTask();
 
     SinkDriver(Map<String, String> props, Collection<TopicPartition> partitions) {
         task.initialize(new Context());
-        task.start(props);
+        Map<String, String> taskProps = new HashMap<>(props);
+        taskProps.putIfAbsent("name", "archive-test"); // what Connect adds to a task's configuration
+        taskProps.putIfAbsent("task.id", "0");
+        task.start(taskProps);
         task.open(partitions);
     }
 
@@ -89,9 +100,11 @@ final class SinkDriver implements AutoCloseable {
         @Override
         public void requestCommit() {}
 
+        private final PluginMetricsImpl metrics = new PluginMetricsImpl(new Metrics(), Map.of("connector", "test"));
+
         @Override
-        public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
-            throw new UnsupportedOperationException("the sink registers no metrics");
+        public PluginMetrics pluginMetrics() {
+            return metrics;
         }
 
         @Override

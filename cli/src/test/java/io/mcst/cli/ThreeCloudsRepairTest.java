@@ -8,6 +8,8 @@ import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.archive.SegmentKey;
 import io.mcst.connector.format.ArchivedRecord;
 import io.mcst.connector.format.RecordFormats;
+import static io.mcst.cli.SinkDriver.TEST_SCOPE;
+
 import io.mcst.stack.StoreStack;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.azure.AzuriteServer;
@@ -129,13 +131,13 @@ class ThreeCloudsRepairTest {
         assertThat(clean.out()).contains("verified: the archive is whole");
 
         List<String> keys;
-        try (KeyValueStore archive = StoreStack.open(resolved(props))) {
+        try (KeyValueStore archive = StoreStack.open(resolved(props), TEST_SCOPE)) {
             keys = archive.list("kafka-archive/");
         }
         assertThat(keys).hasSize(2 * (4 + 4 + 1)); // per partition: 4 segments, 4 time index entries, the index
         String lost = "kafka-archive/orders/0/00000000000000000025.envelope.avro";
         String corrupt = "kafka-archive/orders/1/00000000000000000050.envelope.avro";
-        List<KeyValueStore> stores = StoreStack.openBaseStores(resolved(props));
+        List<KeyValueStore> stores = StoreStack.openBaseStores(resolved(props), TEST_SCOPE);
         try {
             for (String key : stores.get(0).list(escaped(lost) + "/t/")) {
                 stores.get(0).remove(key);
@@ -209,7 +211,7 @@ class ThreeCloudsRepairTest {
     static void assertReadsBackByteExact(Map<String, String> props, List<SinkRecord> written) {
         ArchiveLayout layout = new ArchiveLayout("kafka-archive");
         Map<String, ArchivedRecord> read = new LinkedHashMap<>();
-        try (KeyValueStore archive = StoreStack.open(props)) {
+        try (KeyValueStore archive = StoreStack.open(props, TEST_SCOPE)) {
             for (TopicPartition partition : layout.partitions(archive)) {
                 for (SegmentKey segment : layout.segments(archive, partition)) {
                     for (ArchivedRecord record : RecordFormats.forExtension(segment.extension()).orElseThrow()

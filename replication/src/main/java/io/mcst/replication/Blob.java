@@ -13,8 +13,14 @@ import java.util.zip.CRC32C;
  * and because the header names the timestamp, a blob found under the wrong key is caught too.
  *
  * <p>Header, big-endian: magic {@code MCSR}, format version, kind ({@code v}/{@code d}), form ({@code F} full
- * value, {@code T} thin eternal without payload, {@code E} erasure-code fragment), fragment index, data
- * fragments, counter, client id (16 bytes), value length, payload length, CRC32C.
+ * value, {@code T} thin eternal without payload, {@code E} erasure-code fragment, {@code M} commit marker
+ * without payload), fragment index, data fragments, counter, client id (16 bytes), value length, payload
+ * length, CRC32C.
+ *
+ * <p>The format version names the layout a blob belongs to: 1 for replication (forms F and T), 2 for erasure
+ * mode with commit markers (forms E and M). Fragments of the first erasure layout (version 1, beside a thin
+ * eternal key, before markers) are refused with a clear error rather than read: that layout's read rule
+ * could stall for good, and its versions carry no marker saying they were committed.
  *
  * @param valueLength the length of the whole value (for a fragment: of the value it helps decode)
  * @param payload the value itself (form F), nothing (T), or one fragment (E); not copied, not to be mutated
@@ -24,18 +30,25 @@ record Blob(Kind kind, Form form, Timestamp ts, int fragmentIndex, int dataFragm
     enum Form {
         FULL('F'),
         THIN('T'),
-        FRAGMENT('E');
+        FRAGMENT('E'),
+        MARKER('M');
 
         private final char code;
 
         Form(char code) {
             this.code = code;
         }
+
+        /** The format version of the layout this form belongs to. */
+        byte formatVersion() {
+            return this == FRAGMENT || this == MARKER ? ERASURE_FORMAT : REPLICATION_FORMAT;
+        }
     }
 
     static final int HEADER_BYTES = 4 + 1 + 1 + 1 + 1 + 1 + 8 + 16 + 4 + 4 + 4;
     private static final int MAGIC = 0x4D435352; // "MCSR"
-    private static final byte FORMAT_VERSION = 1;
+    private static final byte REPLICATION_FORMAT = 1;
+    private static final byte ERASURE_FORMAT = 2;
 
     Blob {
         requireNonNull(kind, "kind");
@@ -53,10 +66,15 @@ record Blob(Kind kind, Form form, Timestamp ts, int fragmentIndex, int dataFragm
         return new Blob(kind, Form.THIN, ts, 0, 0, valueLength, new byte[0]);
     }
 
+    /** The commit marker of this version in erasure mode: timestamp and kind, no payload. */
+    Blob marker() {
+        return new Blob(kind, Form.MARKER, ts, 0, 0, valueLength, new byte[0]);
+    }
+
     byte[] encode() {
         ByteBuffer out = ByteBuffer.allocate(HEADER_BYTES + payload.length);
         out.putInt(MAGIC)
-                .put(FORMAT_VERSION)
+                .put(form.formatVersion())
                 .put((byte) kind.code())
                 .put((byte) form.code)
                 .put((byte) fragmentIndex)
@@ -86,7 +104,7 @@ record Blob(Kind kind, Form form, Timestamp ts, int fragmentIndex, int dataFragm
             throw corrupt(where, "bad magic");
         }
         byte version = in.get();
-        if (version != FORMAT_VERSION) {
+        if (version != REPLICATION_FORMAT && version != ERASURE_FORMAT) {
             throw corrupt(where, "unknown format version " + version);
         }
         char kindCode = (char) in.get();
@@ -113,6 +131,12 @@ record Blob(Kind kind, Form form, Timestamp ts, int fragmentIndex, int dataFragm
             Kind kind = Kind.ofCode(kindCode);
             Form form = Arrays.stream(Form.values()).filter(f -> f.code == formCode).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("unknown form '" + formCode + "'"));
+            if (form.formatVersion() != version) {
+                throw new IllegalArgumentException(form == Form.FRAGMENT
+                        ? "a fragment of the first erasure layout (format version 1, before commit markers), which this"
+                                + " release does not read: read the key with the release that wrote it and rewrite it"
+                        : "form " + form + " does not belong to format version " + version);
+            }
             if (valueLength < 0 || (form == Form.FULL && valueLength != payloadLength)) {
                 throw new IllegalArgumentException("value length " + valueLength + " does not fit form " + form);
             }

@@ -1,10 +1,11 @@
 package io.mcst.replication;
 
-import io.mcst.replication.KeyLayout.Temporary;
+import io.mcst.replication.KeyLayout.Listed;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 /**
  * How a version sits on the stores: the part of the algorithm that differs between replicating whole values
@@ -12,7 +13,10 @@ import java.util.concurrent.CompletableFuture;
  * (docs/algorithm.md, Write and Read); an encoding says what goes into them and when a phase's answers suffice.
  */
 interface Encoding {
-    /** Whether each collect step also gets the register's eternal key beside listing its versions. */
+    /**
+     * Whether the layout has an eternal key, which each collect step then gets beside listing the versions.
+     * A layout without one treats a listed eternal key as another layout's data it cannot read.
+     */
     boolean readsEternal();
 
     /** Phase 2 of a write: the blob store i gets under the version's temporary key, by store index. */
@@ -31,7 +35,7 @@ interface Encoding {
     CompletableFuture<?> collectable(CompletableFuture<?> committed, CompletableFuture<?> temporaryAck, CompletableFuture<?> commitAck);
 
     /** Whether a listed key announces a version that reads and {@code list()} may return. */
-    boolean announces(Temporary listed);
+    boolean announces(Listed listed);
 
     /** The version one read round goes for, given what the stores that answered its collect step hold. */
     Target target(List<View> views);
@@ -48,19 +52,25 @@ interface Encoding {
      */
     Optional<Put> writeBack(String escapedKey, Blob found, List<View> views);
 
+    /** How many of {@code views} list a key that, by {@code encoding}, announces the version {@code ts}. */
+    static long listedAt(Timestamp ts, Encoding encoding, List<View> views) {
+        return views.stream()
+                .filter(view -> view.listed().stream().anyMatch(listed -> listed.ts().equals(ts) && encoding.announces(listed)))
+                .count();
+    }
+
     /** One key put at every store, with the bytes for each store by index. */
     record Put(String key, byte[][] perStore) {}
 
     /** What one store showed in a collect step: the register's listed versions and its eternal copy (null if none or not read). */
-    record View(List<Temporary> listed, Blob eternal) {
+    record View(List<Listed> listed, Blob eternal) {
+        /** The timestamps of every listed version and of the eternal copy. */
+        Stream<Timestamp> timestamps() {
+            return Stream.concat(listed.stream().map(Listed::ts), Stream.ofNullable(eternal).map(Blob::ts));
+        }
+
         Timestamp max() {
-            Timestamp max = eternal == null ? Timestamp.ZERO : eternal.ts();
-            for (Temporary temporary : listed) {
-                if (temporary.ts().compareTo(max) > 0) {
-                    max = temporary.ts();
-                }
-            }
-            return max;
+            return timestamps().max(Timestamp::compareTo).orElse(Timestamp.ZERO);
         }
     }
 

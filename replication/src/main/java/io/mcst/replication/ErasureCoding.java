@@ -1,7 +1,6 @@
 package io.mcst.replication;
 
-import io.mcst.replication.KeyLayout.Temporary;
-import java.util.ArrayList;
+import io.mcst.replication.KeyLayout.Listed;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -10,22 +9,26 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Erasure-coded values (docs/algorithm.md, Erasure coding): store i's temporary key holds fragment i of a
- * systematic Reed–Solomon code of the version, any k of which decode; the eternal key is always thin, so no
- * store holds more than its fragment of a value.
+ * Erasure-coded values with commit markers (docs/algorithm.md, Erasure coding). Store i's temporary key holds
+ * fragment i of a systematic Reed–Solomon code of the version, any k of which decode. There is no eternal key:
+ * once a quorum acknowledged the fragments, the writer puts a header-only commit marker beside them at every
+ * store. A read goes for the highest listed marker and gathers k fragments of that version, so a crashed
+ * writer's partial fragment set, which never gets a marker, can neither be returned nor stall a read.
  */
 final class ErasureCoding implements Encoding {
     private final ReedSolomon code;
+    private final int stores;
     private final int quorum;
 
-    ErasureCoding(ReedSolomon code, int quorum) {
-        this.code = code;
+    ErasureCoding(int dataFragments, int stores, int quorum) {
+        this.code = new ReedSolomon(dataFragments, stores);
+        this.stores = stores;
         this.quorum = quorum;
     }
 
     @Override
     public boolean readsEternal() {
-        return true;
+        return false;
     }
 
     @Override
@@ -46,43 +49,48 @@ final class ErasureCoding implements Encoding {
                 && fetched.payload().length == ReedSolomon.fragmentSize(fetched.valueLength(), code.dataFragments());
     }
 
+    /** The commit marker: put only after a quorum holds fragments, so every marker names a committed version. */
     @Override
     public Put commit(String escapedKey, Blob version, byte[][] temporaries) {
-        byte[][] perStore = new byte[temporaries.length][];
-        Arrays.fill(perStore, version.thin().encode());
-        return new Put(KeyLayout.eternalKey(escapedKey), perStore);
-    }
-
-    /** Only at stores that acknowledged this write's own fragment, so a store never drops an older fragment without a newer one. */
-    @Override
-    public CompletableFuture<?> collectable(CompletableFuture<?> committed, CompletableFuture<?> temporaryAck, CompletableFuture<?> commitAck) {
-        return CompletableFuture.allOf(committed, temporaryAck);
-    }
-
-    @Override
-    public boolean announces(Temporary listed) {
-        return true;
+        return marker(escapedKey, version);
     }
 
     /**
-     * The k-th highest of the answering stores' newest listed timestamps, so at least k stores list that version
-     * or a newer one. A write that completed before the read has its fragment at a quorum, whose intersection
-     * with the read quorum holds at least n − 2t &gt;= k stores, each still listing it or, since GC there waits
-     * for the collector's own fragment, a newer version: so the choice is never older than that write. Absent if
-     * fewer than k stores list anything (never written).
+     * Once the write completed, and only at a store that acknowledged both its fragment and its marker: so at
+     * each store the highest marker never decreases, and no store drops an older fragment without a newer one.
+     */
+    @Override
+    public CompletableFuture<?> collectable(CompletableFuture<?> committed, CompletableFuture<?> temporaryAck, CompletableFuture<?> commitAck) {
+        return CompletableFuture.allOf(committed, temporaryAck, commitAck);
+    }
+
+    /** Only markers: a fragment without one may be a crashed writer's partial version. */
+    @Override
+    public boolean announces(Listed listed) {
+        return listed.marker();
+    }
+
+    /**
+     * The highest listed marker C; absent if none (no write completed before the read started). A tombstone
+     * needs no fragments: the marker says all a read returns.
      */
     @Override
     public Target target(List<View> views) {
-        List<Temporary> maxima = new ArrayList<>();
+        Listed newest = null;
         for (View view : views) {
-            view.listed().stream().max((a, b) -> a.ts().compareTo(b.ts())).ifPresent(maxima::add);
+            for (Listed listed : view.listed()) {
+                if (listed.marker() && (newest == null || listed.ts().compareTo(newest.ts()) > 0)) {
+                    newest = listed;
+                }
+            }
         }
-        if (maxima.size() < code.dataFragments()) {
+        if (newest == null) {
             return new Absent();
         }
-        maxima.sort((a, b) -> b.ts().compareTo(a.ts()));
-        Temporary chosen = maxima.get(code.dataFragments() - 1);
-        return new Fetch(chosen.ts(), chosen.kind());
+        if (newest.kind() == Kind.TOMBSTONE) {
+            return new InHand(Blob.full(Kind.TOMBSTONE, newest.ts(), new byte[0]));
+        }
+        return new Fetch(newest.ts(), newest.kind());
     }
 
     @Override
@@ -98,11 +106,18 @@ final class ErasureCoding implements Encoding {
         return Blob.full(any.kind(), any.ts(), code.decode(shards, any.valueLength()));
     }
 
+    /** The marker, unless a quorum listed it this round; fragments are never written back. */
     @Override
     public Optional<Put> writeBack(String escapedKey, Blob found, List<View> views) {
-        if (Replicating.listedAt(found.ts(), views) >= quorum) {
+        if (Encoding.listedAt(found.ts(), this, views) >= quorum) {
             return Optional.empty();
         }
-        return Optional.of(new Put(KeyLayout.temporaryKey(escapedKey, found.ts(), found.kind()), temporaries(found)));
+        return Optional.of(marker(escapedKey, found));
+    }
+
+    private Put marker(String escapedKey, Blob version) {
+        byte[][] perStore = new byte[stores][];
+        Arrays.fill(perStore, version.marker().encode());
+        return new Put(KeyLayout.markerKey(escapedKey, version.ts(), version.kind()), perStore);
     }
 }

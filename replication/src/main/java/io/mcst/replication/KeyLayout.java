@@ -7,13 +7,15 @@ import java.util.Optional;
 
 /**
  * How one logical key maps to keys on each base store (docs/algorithm.md, Layout): {@code esc(K)/e} for the eternal
- * key and {@code esc(K)/t/<hex16 counter>-<clientId>.<kind>} for temporary keys. {@code esc} keeps
+ * key, {@code esc(K)/t/<hex16 counter>-<clientId>.<kind>} for temporary keys and, in erasure mode, that plus
+ * {@code .m} for commit markers. {@code esc} keeps
  * {@code [A-Za-z0-9._-]} and writes every other UTF-8 byte as {@code %HH}, so {@code /} never occurs inside
  * {@code esc(K)} and escaping preserves prefixes: K starts with P exactly when esc(K) starts with esc(P).
  */
 final class KeyLayout {
     private static final String TEMPORARY = "/t/";
     private static final String ETERNAL = "/e";
+    private static final String MARKER = ".m";
     private static final HexFormat UPPER_HEX = HexFormat.of().withUpperCase();
 
     private KeyLayout() {}
@@ -55,23 +57,46 @@ final class KeyLayout {
         return escapedKey + ETERNAL;
     }
 
-    /** The prefix under which every temporary key of one register is listed; ends in '/', so "a" never lists "ab". */
-    static String temporaryPrefix(String escapedKey) {
-        return escapedKey + TEMPORARY;
+    /** The prefix under which every key of one register is listed; ends in '/', so "a" never lists "ab". */
+    static String registerPrefix(String escapedKey) {
+        return escapedKey + "/";
     }
 
     static String temporaryKey(String escapedKey, Timestamp ts, Kind kind) {
-        return temporaryPrefix(escapedKey) + "%016x".formatted(ts.counter()) + "-" + ts.clientId() + "." + kind.code();
+        return escapedKey + TEMPORARY + "%016x".formatted(ts.counter()) + "-" + ts.clientId() + "." + kind.code();
     }
 
-    /** A temporary key parsed back into its logical key, timestamp and kind. */
-    record Temporary(String key, Timestamp ts, Kind kind) {}
+    /** The commit marker of a version in erasure mode: its temporary key plus {@code .m}, header only. */
+    static String markerKey(String escapedKey, Timestamp ts, Kind kind) {
+        return temporaryKey(escapedKey, ts, kind) + MARKER;
+    }
 
-    /** Parses a store key written by {@link #temporaryKey}; empty for eternal keys and anything else. */
-    static Optional<Temporary> parseTemporary(String storeKey) {
+    /**
+     * A version key parsed back: a temporary key, or (erasure mode) a commit marker.
+     *
+     * @param key the logical key
+     */
+    record Listed(String key, Timestamp ts, Kind kind, boolean marker) {
+        /** The store key this was parsed from. */
+        String storeKey() {
+            String escaped = escape(key);
+            return marker ? markerKey(escaped, ts, kind) : temporaryKey(escaped, ts, kind);
+        }
+    }
+
+    /**
+     * Parses a store key written by {@link #temporaryKey} or {@link #markerKey}; empty for eternal keys and
+     * anything else. The part after the last {@code /t/} has a fixed form and esc(K) holds no '/', so a marker
+     * of one key is never a temporary key of another.
+     */
+    static Optional<Listed> parse(String storeKey) {
         int slash = storeKey.lastIndexOf(TEMPORARY);
-        // hex16 + '-' + 32 hex + '.' + kind
         String name = slash < 0 ? "" : storeKey.substring(slash + TEMPORARY.length());
+        boolean marker = name.endsWith(MARKER);
+        if (marker) {
+            name = name.substring(0, name.length() - MARKER.length());
+        }
+        // hex16 + '-' + 32 hex + '.' + kind
         if (name.length() != 16 + 1 + 32 + 2 || name.charAt(16) != '-' || name.charAt(49) != '.') {
             return Optional.empty();
         }
@@ -82,7 +107,7 @@ final class KeyLayout {
             }
             Timestamp ts = new Timestamp(counter, name.substring(17, 49));
             Kind kind = Kind.ofCode(name.charAt(50));
-            return unescape(storeKey.substring(0, slash)).map(key -> new Temporary(key, ts, kind));
+            return unescape(storeKey.substring(0, slash)).map(key -> new Listed(key, ts, kind, marker));
         } catch (IllegalArgumentException notOurs) {
             return Optional.empty();
         }

@@ -2,7 +2,7 @@ package io.mcst.replication;
 
 import static java.util.Objects.requireNonNull;
 
-import io.mcst.replication.KeyLayout.Temporary;
+import io.mcst.replication.KeyLayout.Listed;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreCorruptionException;
 import io.mcst.stores.StoreException;
@@ -125,10 +125,10 @@ public final class ReplicaCensus implements AutoCloseable {
 
     /** What every store lists under one prefix, per logical key; a store that failed to list has none. */
     public static final class Listing {
-        private final List<Map<String, List<Temporary>>> temporaries;
+        private final List<Map<String, List<Listed>>> temporaries;
         private final List<String> failures;
 
-        private Listing(List<Map<String, List<Temporary>>> temporaries, List<String> failures) {
+        private Listing(List<Map<String, List<Listed>>> temporaries, List<String> failures) {
             this.temporaries = temporaries;
             this.failures = failures;
         }
@@ -158,13 +158,13 @@ public final class ReplicaCensus implements AutoCloseable {
         String storePrefix = KeyLayout.escape(prefix);
         List<CompletableFuture<List<String>>> listed = stores.stream()
                 .map(store -> CompletableFuture.supplyAsync(() -> store.list(storePrefix), calls)).toList();
-        List<Map<String, List<Temporary>>> temporaries = new ArrayList<>();
+        List<Map<String, List<Listed>>> temporaries = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < stores.size(); i++) {
             try {
-                Map<String, List<Temporary>> byKey = new HashMap<>();
+                Map<String, List<Listed>> byKey = new HashMap<>();
                 for (String storeKey : listed.get(i).join()) {
-                    KeyLayout.parseTemporary(storeKey).ifPresent(temporary ->
+                    KeyLayout.parse(storeKey).filter(version -> !version.marker()).ifPresent(temporary ->
                             byKey.computeIfAbsent(temporary.key(), key -> new ArrayList<>()).add(temporary));
                 }
                 temporaries.add(byKey);
@@ -182,9 +182,9 @@ public final class ReplicaCensus implements AutoCloseable {
      * listing alone (present or missing, no corruption check, eternal copies not read).
      */
     public KeyReplicas inspect(Listing listing, String key, boolean readBlobs) {
-        Temporary newest = null;
-        for (Map<String, List<Temporary>> byKey : listing.temporaries) {
-            for (Temporary temporary : byKey == null ? List.<Temporary>of() : byKey.getOrDefault(key, List.of())) {
+        Listed newest = null;
+        for (Map<String, List<Listed>> byKey : listing.temporaries) {
+            for (Listed temporary : byKey == null ? List.<Listed>of() : byKey.getOrDefault(key, List.of())) {
                 if (newest == null || temporary.ts().compareTo(newest.ts()) > 0) {
                     newest = temporary;
                 }
@@ -193,21 +193,21 @@ public final class ReplicaCensus implements AutoCloseable {
         if (newest == null) {
             throw new IllegalArgumentException("no store lists a version of '" + key + "'");
         }
-        Temporary target = newest;
+        Listed target = newest;
         String escaped = KeyLayout.escape(key);
         String temporaryKey = KeyLayout.temporaryKey(escaped, target.ts(), target.kind());
         List<CompletableFuture<Replica>> checks = new ArrayList<>();
         List<Integer> older = new ArrayList<>();
         for (int i = 0; i < stores.size(); i++) {
             KeyValueStore store = stores.get(i);
-            Map<String, List<Temporary>> byKey = listing.temporaries.get(i);
+            Map<String, List<Listed>> byKey = listing.temporaries.get(i);
             if (byKey == null) {
                 checks.add(CompletableFuture.completedFuture(new Replica(store.name(), Status.UNREACHABLE,
                         "listing failed: " + listing.failures.get(i))));
                 older.add(0);
                 continue;
             }
-            List<Temporary> held = byKey.getOrDefault(key, List.of());
+            List<Listed> held = byKey.getOrDefault(key, List.of());
             older.add((int) held.stream().filter(t -> t.ts().compareTo(target.ts()) < 0).count());
             boolean listed = held.stream().anyMatch(t -> t.ts().equals(target.ts()));
             if (!listed) {
@@ -224,7 +224,7 @@ public final class ReplicaCensus implements AutoCloseable {
         return new KeyReplicas(key, target.ts(), target.kind() == Kind.TOMBSTONE, valueBytes, older, replicas);
     }
 
-    private long lengthOfNewest(List<Replica> replicas, String temporaryKey, Temporary target) {
+    private long lengthOfNewest(List<Replica> replicas, String temporaryKey, Listed target) {
         for (int i = 0; i < stores.size(); i++) {
             Status status = replicas.get(i).status();
             if (status == Status.INTACT || status == Status.STALE_ETERNAL) {
@@ -234,7 +234,7 @@ public final class ReplicaCensus implements AutoCloseable {
         return -1;
     }
 
-    private Replica check(KeyValueStore store, String escaped, String temporaryKey, Temporary target) {
+    private Replica check(KeyValueStore store, String escaped, String temporaryKey, Listed target) {
         try {
             Optional<byte[]> bytes = store.get(temporaryKey);
             if (bytes.isEmpty()) {
@@ -277,7 +277,7 @@ public final class ReplicaCensus implements AutoCloseable {
     public Repaired repair(KeyReplicas found, boolean dryRun) {
         requireNonNull(found, "found");
         Kind kind = found.removed() ? Kind.TOMBSTONE : Kind.VALUE;
-        Temporary target = new Temporary(found.key(), found.newest(), kind);
+        Listed target = new Listed(found.key(), found.newest(), kind, false);
         String escaped = KeyLayout.escape(found.key());
         String temporaryKey = KeyLayout.temporaryKey(escaped, target.ts(), kind);
         List<Replica> replicas = found.replicas();
@@ -331,7 +331,7 @@ public final class ReplicaCensus implements AutoCloseable {
     private boolean newerVersionListed(String escaped, Timestamp ts) {
         for (KeyValueStore store : stores) {
             try {
-                if (store.list(KeyLayout.temporaryPrefix(escaped)).stream().map(KeyLayout::parseTemporary)
+                if (store.list(KeyLayout.registerPrefix(escaped)).stream().map(KeyLayout::parse)
                         .flatMap(Optional::stream).anyMatch(temporary -> temporary.ts().compareTo(ts) > 0)) {
                     return true;
                 }
@@ -360,8 +360,8 @@ public final class ReplicaCensus implements AutoCloseable {
     /** Removes the temporary blobs below {@code newest} that {@code store} lists now; returns how many. */
     private static int removeOlder(KeyValueStore store, String escaped, Timestamp newest) {
         int removed = 0;
-        for (String storeKey : store.list(KeyLayout.temporaryPrefix(escaped))) {
-            Optional<Temporary> temporary = KeyLayout.parseTemporary(storeKey);
+        for (String storeKey : store.list(KeyLayout.registerPrefix(escaped))) {
+            Optional<Listed> temporary = KeyLayout.parse(storeKey).filter(version -> !version.marker());
             if (temporary.isPresent() && temporary.get().ts().compareTo(newest) < 0) {
                 store.remove(storeKey);
                 removed++;
@@ -370,7 +370,7 @@ public final class ReplicaCensus implements AutoCloseable {
         return removed;
     }
 
-    private static Optional<Blob> intactBlob(KeyValueStore store, String temporaryKey, Temporary target) {
+    private static Optional<Blob> intactBlob(KeyValueStore store, String temporaryKey, Listed target) {
         try {
             return store.get(temporaryKey).map(bytes -> Blob.decode(bytes, where(store, temporaryKey)))
                     .filter(blob -> matches(blob, target));
@@ -379,7 +379,7 @@ public final class ReplicaCensus implements AutoCloseable {
         }
     }
 
-    private static boolean matches(Blob blob, Temporary target) {
+    private static boolean matches(Blob blob, Listed target) {
         return blob.ts().equals(target.ts()) && blob.kind() == target.kind() && blob.form() == Blob.Form.FULL;
     }
 

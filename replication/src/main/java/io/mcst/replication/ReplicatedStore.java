@@ -3,7 +3,7 @@ package io.mcst.replication;
 import static java.util.Objects.requireNonNull;
 
 import io.mcst.replication.Encoding.View;
-import io.mcst.replication.KeyLayout.Temporary;
+import io.mcst.replication.KeyLayout.Listed;
 import io.mcst.stores.CloseGuard;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreCorruptionException;
@@ -22,7 +22,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,13 +36,15 @@ import org.slf4j.LoggerFactory;
  * while every write completes, and every read completes once writes to its key pause.
  *
  * <p>Per logical key each store holds unique, never-overwritten temporary keys (one per write) and one
- * eternal key; garbage collection after each write keeps two blobs per key per store when writes do not
- * overlap. Instances never talk to each other: any number of them, in any processes, may share the stores.
+ * eternal key, or, erasure-coded, a fragment per temporary key and a commit marker per version instead of the
+ * eternal key ({@link Encoding}); garbage collection after each write keeps two blobs per key per store when
+ * writes do not overlap. Instances never talk to each other: any number of them, in any processes, may share
+ * the stores.
  */
 public final class ReplicatedStore implements KeyValueStore {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicatedStore.class);
-    /** The longest suffix a temporary key adds to esc(K): "/t/" + 16 + "-" + 32 + "." + kind. */
-    private static final int TEMPORARY_SUFFIX_BYTES = 3 + 16 + 1 + 32 + 2;
+    /** The longest suffix a version key adds to esc(K), a marker's: "/t/" + 16 + "-" + 32 + "." + kind + ".m". */
+    private static final int VERSION_SUFFIX_BYTES = 3 + 16 + 1 + 32 + 2 + 2;
     private static final SecureRandom IDS = new SecureRandom();
 
     private final String name;
@@ -81,7 +85,7 @@ public final class ReplicatedStore implements KeyValueStore {
         }
         this.encoding = variant.encoding(k == 0
                 ? new Replicating(stores.size(), quorum, options.inlineMaxBytes())
-                : new ErasureCoding(new ReedSolomon(k, stores.size()), quorum));
+                : new ErasureCoding(k, stores.size(), quorum));
         List<StoreLane> lanes = new ArrayList<>();
         for (KeyValueStore store : stores) {
             lanes.add(new StoreLane(lanes.size(), store, options.threadsPerStore(), options.queuedCallsPerStore()));
@@ -129,20 +133,88 @@ public final class ReplicatedStore implements KeyValueStore {
         Object monitor = new Object();
         Phase<List<String>> listing = new Phase<>(monitor, lanes, lane -> call(lane, store -> store.list(storePrefix)));
         awaitQuorum(monitor, listing, "list prefix '" + prefix + "'");
-        Map<String, Temporary> newest = new HashMap<>();
+        Map<String, Listed> newest = new HashMap<>();
         for (List<String> keys : listing.answers()) {
             if (keys == null) {
                 continue;
             }
             for (String storeKey : keys) {
-                KeyLayout.parseTemporary(storeKey).filter(encoding::announces).ifPresent(temporary -> newest.merge(temporary.key(), temporary,
+                KeyLayout.parse(storeKey).filter(encoding::announces).ifPresent(version -> newest.merge(version.key(), version,
                         (a, b) -> a.ts().compareTo(b.ts()) >= 0 ? a : b));
             }
         }
-        return newest.values().stream().filter(t -> t.kind() == Kind.VALUE).map(Temporary::key).sorted().toList();
+        return newest.values().stream().filter(t -> t.kind() == Kind.VALUE).map(Listed::key).sorted().toList();
     }
 
-    /** Closes every store; calls in flight are abandoned. Idempotent. */
+    // -------------------------------------------------------------------------------------------- fencing
+
+    /**
+     * Takes {@code key} over as its only writer (docs/algorithm.md, Fencing): reads it, takes an epoch E one above
+     * the highest epoch the read saw, and writes the value read (a tombstone if the key was absent) again with
+     * timestamp (E &lt;&lt; 32, this instance). From then on, fenced writes of any writer holding an older epoch
+     * abort, and so do those of another writer that took the same epoch concurrently. Unfenced writes of the
+     * key should stop: they would fence off the holder.
+     *
+     * @return the fence to pass to {@link #putFenced} and {@link #removeFenced}, with the value the holder resumes from
+     * @throws IllegalStateException if the key's epochs are exhausted (2^31 - 1 takeovers)
+     */
+    public Fence takeover(String key) {
+        AtomicReference<Timestamp> seen = new AtomicReference<>(Timestamp.ZERO);
+        Versioned read = read(key, ts -> seen.accumulateAndGet(ts, (a, b) -> a.compareTo(b) >= 0 ? a : b));
+        long epoch = seen.get().epoch() + 1;
+        if (epoch > Timestamp.MAX_EPOCH) {
+            throw new IllegalStateException(name + ": '" + key + "' was taken over " + Timestamp.MAX_EPOCH + " times; no epoch is left");
+        }
+        Timestamp ts = new Timestamp(epoch << Timestamp.EPOCH_SHIFT, clientId);
+        write(key, read.kind(), read.kind() == Kind.VALUE ? read.value() : new byte[0], (max, views) -> ts);
+        return new Fence(key, epoch, clientId, read.value());
+    }
+
+    /**
+     * Writes {@code value} under {@code key} if this instance still holds {@code fence}. Fenced writes of one
+     * fence run one at a time.
+     *
+     * @throws FencedException if another writer took the key over (nothing was written); not retriable
+     * @throws IllegalArgumentException if the fence is for another key or from another instance
+     * @throws IllegalStateException if the epoch's 2^32 - 1 writes are used up; take the key over again
+     */
+    public void putFenced(String key, byte[] value, Fence fence) {
+        requireNonNull(value, "value");
+        writeFenced(key, Kind.VALUE, value.clone(), fence);
+    }
+
+    /** Removes {@code key} (writes a tombstone) if this instance still holds {@code fence}; fails as {@link #putFenced}. */
+    public void removeFenced(String key, Fence fence) {
+        writeFenced(key, Kind.TOMBSTONE, new byte[0], fence);
+    }
+
+    private void writeFenced(String key, Kind kind, byte[] value, Fence fence) {
+        requireNonNull(fence, "fence");
+        if (!fence.key().equals(key) || !fence.clientId().equals(clientId)) {
+            throw new IllegalArgumentException(fence + " of another key or store instance cannot write '" + key + "' at " + name);
+        }
+        synchronized (fence) {
+            write(key, kind, value, (max, views) -> {
+                // Exclusive: any version of a higher epoch, or of this epoch by another writer, means the key is lost.
+                views.stream().flatMap(View::timestamps)
+                        .filter(ts -> ts.epoch() > fence.epoch() || (ts.epoch() == fence.epoch() && !ts.clientId().equals(clientId)))
+                        .findFirst()
+                        .ifPresent(ts -> {
+                            throw new FencedException(name, key, fence.epoch(), ts.epoch());
+                        });
+                if ((max.counter() & Timestamp.MAX_SEQUENCE) == Timestamp.MAX_SEQUENCE) {
+                    throw new IllegalStateException(name + ": '" + key + "' had " + Timestamp.MAX_SEQUENCE
+                            + " writes in epoch " + max.epoch() + "; take it over again for a new epoch");
+                }
+                return new Timestamp(max.counter() + 1, clientId);
+            });
+        }
+    }
+
+    /**
+     * Closes every store. Calls in flight are abandoned, and operations in flight end at once with the
+     * closed-store {@link IllegalStateException} (a write may or may not have taken effect). Idempotent.
+     */
     @Override
     public void close() {
         if (guard.close()) {
@@ -172,8 +244,18 @@ public final class ReplicatedStore implements KeyValueStore {
 
     // ---------------------------------------------------------------------------------------------- write
 
-    /** docs/algorithm.md, Write: collect, temporary copy, commit copy, then GC in the background. */
+    /** An unfenced write: one above the highest timestamp listed. */
     Timestamp write(String key, Kind kind, byte[] value) {
+        return write(key, kind, value, (max, views) -> nextTimestamp(max));
+    }
+
+    /** How a write picks its timestamp from what its collect step saw: the highest timestamp and each store's view. */
+    private interface Stamp {
+        Timestamp pick(Timestamp max, List<View> views);
+    }
+
+    /** docs/algorithm.md, Write: collect, temporary copy, commit copy, then GC in the background. */
+    private Timestamp write(String key, Kind kind, byte[] value, Stamp stamp) {
         String escaped = escapedKey(key);
         guard.ensureOpen();
         Object monitor = new Object();
@@ -181,13 +263,9 @@ public final class ReplicatedStore implements KeyValueStore {
 
         Collect collect = collect(monitor, escaped);
         awaitQuorum(monitor, collect.views, what + " (collect timestamps)");
-        Timestamp max = Timestamp.ZERO;
-        for (View view : collect.views.answers()) {
-            if (view != null && view.max().compareTo(max) > 0) {
-                max = view.max();
-            }
-        }
-        Timestamp ts = nextTimestamp(max);
+        List<View> views = collect.views.answers().stream().filter(Objects::nonNull).toList();
+        Timestamp max = views.stream().map(View::max).max(Timestamp::compareTo).orElse(Timestamp.ZERO);
+        Timestamp ts = stamp.pick(max, views);
         Blob blob = Blob.full(kind, ts, value);
         byte[][] temporaries = encoding.temporaries(blob);
         String temporaryKey = KeyLayout.temporaryKey(escaped, ts, kind);
@@ -241,7 +319,7 @@ public final class ReplicatedStore implements KeyValueStore {
                     .thenCompose(listed -> CompletableFuture.allOf(listed.stream()
                             .filter(old -> old.ts().compareTo(ts) < 0)
                             .map(old -> call(lane, s -> {
-                                s.remove(KeyLayout.temporaryKey(escaped, old.ts(), old.kind()));
+                                s.remove(old.storeKey());
                                 return null;
                             }))
                             .toArray(CompletableFuture[]::new))));
@@ -250,8 +328,15 @@ public final class ReplicatedStore implements KeyValueStore {
 
     // ----------------------------------------------------------------------------------------------- read
 
-    /** docs/algorithm.md, Read, plus the write-back of Atomic reads. */
     Versioned read(String key) {
+        return read(key, ts -> {});
+    }
+
+    /**
+     * docs/algorithm.md, Read, plus the write-back of Atomic reads; tells {@code seen} the highest timestamp each
+     * store showed in each round.
+     */
+    private Versioned read(String key, Consumer<Timestamp> seen) {
         String escaped = escapedKey(key);
         guard.ensureOpen();
         Object monitor = new Object();
@@ -267,6 +352,7 @@ public final class ReplicatedStore implements KeyValueStore {
                     return finishRead(monitor, escaped, fetch.found(), List.of(), what);
                 }
                 List<View> views = collect.views.answers().stream().filter(Objects::nonNull).toList();
+                views.forEach(view -> seen.accept(view.max()));
                 Encoding.Target target = encoding.target(views);
                 if (target instanceof Encoding.Absent) {
                     return Versioned.NEVER_WRITTEN;
@@ -376,14 +462,13 @@ public final class ReplicatedStore implements KeyValueStore {
     // ------------------------------------------------------------------------------------ shared helpers
 
     /** One collect step: per store, the list (GC needs it alone) and the list combined with the eternal copy. */
-    private record Collect(List<CompletableFuture<List<Temporary>>> lists, Phase<View> views) {}
+    private record Collect(List<CompletableFuture<List<Listed>>> lists, Phase<View> views) {}
 
     private Collect collect(Object monitor, String escaped) {
-        String prefix = KeyLayout.temporaryPrefix(escaped);
         String eternalKey = KeyLayout.eternalKey(escaped);
-        List<CompletableFuture<List<Temporary>>> lists = new ArrayList<>();
+        List<CompletableFuture<List<Listed>>> lists = new ArrayList<>();
         Phase<View> views = new Phase<>(monitor, lanes, lane -> {
-            CompletableFuture<List<Temporary>> listed = call(lane, store -> parseListing(store, prefix));
+            CompletableFuture<List<Listed>> listed = call(lane, store -> parseListing(store, escaped));
             lists.add(listed);
             return encoding.readsEternal()
                     ? listed.thenCombine(call(lane, store -> getEternal(store, eternalKey)), View::new)
@@ -392,13 +477,24 @@ public final class ReplicatedStore implements KeyValueStore {
         return new Collect(lists, views);
     }
 
-    private static List<Temporary> parseListing(KeyValueStore store, String prefix) {
-        List<Temporary> temporaries = new ArrayList<>();
-        for (String storeKey : store.list(prefix)) {
-            // Only keys of this register: esc(K) never contains '/', so the prefix cannot match another key's.
-            KeyLayout.parseTemporary(storeKey).ifPresent(temporaries::add);
+    /**
+     * The versions one store lists for a register: its temporary keys and markers. Only keys of this register:
+     * esc(K) never contains '/', so the prefix cannot match another key's.
+     */
+    private List<Listed> parseListing(KeyValueStore store, String escaped) {
+        List<Listed> versions = new ArrayList<>();
+        String eternalKey = KeyLayout.eternalKey(escaped);
+        for (String storeKey : store.list(KeyLayout.registerPrefix(escaped))) {
+            if (storeKey.equals(eternalKey) && !encoding.readsEternal()) {
+                // Bad data that waiting will not heal, like corruption: the operation fails with this message.
+                throw new StoreCorruptionException("store '" + store.name() + "', key " + eternalKey + ": an eternal key, "
+                        + "which the erasure layout with commit markers never writes: the key was written by the first"
+                        + " erasure layout (blob format version 1), which this release does not read; read the key with"
+                        + " the release that wrote it and rewrite it");
+            }
+            KeyLayout.parse(storeKey).ifPresent(versions::add);
         }
-        return temporaries;
+        return versions;
     }
 
     private static Blob getEternal(KeyValueStore store, String eternalKey) {
@@ -408,8 +504,8 @@ public final class ReplicatedStore implements KeyValueStore {
         }
         String where = "store '" + store.name() + "', key " + eternalKey;
         Blob blob = Blob.decode(bytes.get(), where);
-        if (blob.form() == Blob.Form.FRAGMENT) {
-            throw new StoreCorruptionException(where + ": an eternal copy holds a fragment");
+        if (blob.form() != Blob.Form.FULL && blob.form() != Blob.Form.THIN) {
+            throw new StoreCorruptionException(where + ": an eternal copy holds " + blob);
         }
         return blob;
     }
@@ -445,9 +541,9 @@ public final class ReplicatedStore implements KeyValueStore {
     private String escapedKey(String key) {
         StoreKeys.check(key);
         String escaped = KeyLayout.escape(key);
-        if (escaped.length() + TEMPORARY_SUFFIX_BYTES > StoreKeys.MAX_KEY_BYTES) {
+        if (escaped.length() + VERSION_SUFFIX_BYTES > StoreKeys.MAX_KEY_BYTES) {
             throw new IllegalArgumentException("key is too long to replicate: escaped, it takes " + escaped.length()
-                    + " bytes plus " + TEMPORARY_SUFFIX_BYTES + " for the version, more than the "
+                    + " bytes plus " + VERSION_SUFFIX_BYTES + " for the version, more than the "
                     + StoreKeys.MAX_KEY_BYTES + " a store allows: " + key);
         }
         return escaped;
@@ -455,6 +551,15 @@ public final class ReplicatedStore implements KeyValueStore {
 
     private void awaitQuorum(Object monitor, Phase<?> phase, String what) {
         await(monitor, () -> phase.successes() >= quorum, phase, quorum, what);
+    }
+
+    /** Fails an operation {@code what} that was in flight when the store closed, naming the store. */
+    private void ensureOpen(String what) {
+        try {
+            guard.ensureOpen();
+        } catch (IllegalStateException closed) {
+            throw new IllegalStateException(closed.getMessage() + ": " + what + " was cut short", closed);
+        }
     }
 
     /**
@@ -466,6 +571,7 @@ public final class ReplicatedStore implements KeyValueStore {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (monitor) {
             while (!done.getAsBoolean()) {
+                ensureOpen(what);
                 long left = deadline - System.nanoTime();
                 if (phase.corruptions() > lanes.size() - needed) {
                     // Bad bytes do not heal by waiting: a clear, non-retriable error, never a guess.
@@ -473,9 +579,14 @@ public final class ReplicatedStore implements KeyValueStore {
                             + lanes.size() + " stores hold corrupt data, so " + needed + " good answers cannot be had: "
                             + phase.failureReport(timeout));
                 }
-                if (phase.failures() > lanes.size() - needed || left <= 0) {
-                    throw new StoreUnavailableException(name + ": " + what + " failed: " + (lanes.size() - phase.failures())
+                if (phase.failures() > lanes.size() - needed) {
+                    throw new StoreUnavailableException(name + ": " + what + " failed: only " + (lanes.size() - phase.failures())
                             + " of " + lanes.size() + " stores could still answer, " + needed + " needed: "
+                            + phase.failureReport(timeout));
+                }
+                if (left <= 0) {
+                    throw new StoreUnavailableException(name + ": " + what + " failed: no " + needed + " answers within "
+                            + timeout + ", " + phase.successes() + " of " + lanes.size() + " stores answered; "
                             + phase.failureReport(timeout));
                 }
                 try {

@@ -1,6 +1,6 @@
 package io.mcst.replication;
 
-import io.mcst.replication.KeyLayout.Temporary;
+import io.mcst.replication.KeyLayout.Listed;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -48,14 +48,20 @@ final class Replicating implements Encoding {
         return new Put(KeyLayout.eternalKey(escapedKey), perStore);
     }
 
+    /**
+     * Once the write completed, and only at a store that acknowledged the write's own temporary key: so a
+     * store's highest listed timestamp never decreases, and a reader whose quorum holds stores where
+     * successive writers' puts are late still lists a version at least as new as the last completed write.
+     */
     @Override
     public CompletableFuture<?> collectable(CompletableFuture<?> committed, CompletableFuture<?> temporaryAck, CompletableFuture<?> commitAck) {
-        return committed;
+        return CompletableFuture.allOf(committed, temporaryAck);
     }
 
+    /** Every temporary key: a value is written once, whole, under it. */
     @Override
-    public boolean announces(Temporary listed) {
-        return true;
+    public boolean announces(Listed listed) {
+        return !listed.marker();
     }
 
     /**
@@ -65,12 +71,12 @@ final class Replicating implements Encoding {
     @Override
     public Target target(List<View> views) {
         Blob eternal = null;
-        Temporary newest = null;
+        Listed newest = null;
         for (View view : views) {
             if (view.eternal() != null && (eternal == null || view.eternal().ts().compareTo(eternal.ts()) > 0)) {
                 eternal = view.eternal();
             }
-            for (Temporary temporary : view.listed()) {
+            for (Listed temporary : view.listed()) {
                 if (newest == null || temporary.ts().compareTo(newest.ts()) > 0) {
                     newest = temporary;
                 }
@@ -102,14 +108,9 @@ final class Replicating implements Encoding {
 
     @Override
     public Optional<Put> writeBack(String escapedKey, Blob found, List<View> views) {
-        if (listedAt(found.ts(), views) >= quorum) {
+        if (Encoding.listedAt(found.ts(), this, views) >= quorum) {
             return Optional.empty();
         }
         return Optional.of(new Put(KeyLayout.temporaryKey(escapedKey, found.ts(), found.kind()), temporaries(found)));
-    }
-
-    /** How many of {@code views} list a version announcing {@code ts}. */
-    static long listedAt(Timestamp ts, List<View> views) {
-        return views.stream().filter(view -> view.listed().stream().anyMatch(listed -> listed.ts().equals(ts))).count();
     }
 }

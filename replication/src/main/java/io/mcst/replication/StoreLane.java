@@ -4,8 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreUnavailableException;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +23,8 @@ final class StoreLane {
     private final int index;
     private final KeyValueStore store;
     private final ThreadPoolExecutor executor;
+    /** Calls not yet answered, so closing can end them all, also those stuck in a store that ignores interrupts. */
+    private final Set<CompletableFuture<?>> unanswered = ConcurrentHashMap.newKeySet();
 
     StoreLane(int index, KeyValueStore store, int threads, int queuedCalls) {
         this.index = index;
@@ -50,6 +54,8 @@ final class StoreLane {
     /** Runs {@code call} on this store's pool; the future fails at once if the store's queue is full. */
     <T> CompletableFuture<T> call(Function<KeyValueStore, T> call) {
         CompletableFuture<T> result = new CompletableFuture<>();
+        unanswered.add(result);
+        result.whenComplete((value, error) -> unanswered.remove(result));
         try {
             executor.execute(() -> {
                 try {
@@ -65,8 +71,15 @@ final class StoreLane {
         return result;
     }
 
-    /** Stops the pool, interrupting calls in flight; they are abandoned, as a crashed client's would be. */
+    /**
+     * Stops the pool, interrupting calls in flight; they are abandoned, as a crashed client's would be, and
+     * fail at once, so no operation waits for them.
+     */
     void shutdown() {
         executor.shutdownNow();
+        StoreUnavailableException closed = new StoreUnavailableException("store '" + store.name() + "': replicated store closed");
+        for (CompletableFuture<?> call : Set.copyOf(unanswered)) {
+            call.completeExceptionally(closed);
+        }
     }
 }

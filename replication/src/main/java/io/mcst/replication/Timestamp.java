@@ -29,6 +29,17 @@ public record Timestamp(long counter, String clientId) implements Comparable<Tim
         }
     }
 
+    /** Fenced writers (docs/algorithm.md, Fencing): the counter's high 32 bits are an epoch, its low 32 bits a sequence. */
+    static final int EPOCH_SHIFT = 32;
+    /** The highest epoch, so that {@code epoch << 32} stays a non-negative counter. */
+    static final long MAX_EPOCH = Integer.MAX_VALUE;
+    static final long MAX_SEQUENCE = 0xFFFF_FFFFL;
+
+    /** The epoch this timestamp belongs to: 0 for writers that never fenced the key. */
+    long epoch() {
+        return counter >>> EPOCH_SHIFT;
+    }
+
     byte[] clientIdBytes() {
         return HexFormat.of().parseHex(clientId);
     }

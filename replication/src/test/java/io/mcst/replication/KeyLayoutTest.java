@@ -2,7 +2,7 @@ package io.mcst.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mcst.replication.KeyLayout.Temporary;
+import io.mcst.replication.KeyLayout.Listed;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -38,17 +38,31 @@ class KeyLayoutTest {
     void temporaryKeysRoundTripAndSortByCounter() {
         String key = KeyLayout.temporaryKey(KeyLayout.escape("a/b"), TS, Kind.TOMBSTONE);
         assertThat(key).isEqualTo("a%2Fb/t/0000000000001234-0123456789abcdef0123456789abcdef.d");
-        assertThat(KeyLayout.parseTemporary(key)).contains(new Temporary("a/b", TS, Kind.TOMBSTONE));
+        assertThat(KeyLayout.parse(key)).contains(new Listed("a/b", TS, Kind.TOMBSTONE, false));
         String next = KeyLayout.temporaryKey(KeyLayout.escape("a/b"), new Timestamp(0x10000, TS.clientId()), Kind.VALUE);
         assertThat(next).isGreaterThan(key);
     }
 
     @Test
+    void markersParseAsMarkersOfTheirOwnKeyOnly() {
+        String marker = KeyLayout.markerKey(KeyLayout.escape("a/b"), TS, Kind.VALUE);
+        assertThat(marker).isEqualTo("a%2Fb/t/0000000000001234-0123456789abcdef0123456789abcdef.v.m");
+        assertThat(KeyLayout.parse(marker)).contains(new Listed("a/b", TS, Kind.VALUE, true));
+        assertThat(KeyLayout.parse(marker).orElseThrow().storeKey()).isEqualTo(marker);
+        // A key whose name looks like a version suffix stays a different register: its versions sit under its own /t/.
+        String lookalike = KeyLayout.temporaryKey(KeyLayout.escape("a/b/t/0000000000001234-0123456789abcdef0123456789abcdef.v"), TS, Kind.VALUE);
+        assertThat(KeyLayout.parse(lookalike).orElseThrow().key()).isEqualTo("a/b/t/0000000000001234-0123456789abcdef0123456789abcdef.v");
+        assertThat(KeyLayout.parse(lookalike).orElseThrow().marker()).isFalse();
+        assertThat(KeyLayout.parse(marker + ".m")).isEmpty();
+        assertThat(KeyLayout.parse(marker.replace(".v.m", ".vm"))).isEmpty();
+    }
+
+    @Test
     void foreignKeysAreNotTemporaryKeys() {
-        assertThat(KeyLayout.parseTemporary(KeyLayout.eternalKey("a"))).isEmpty();
-        assertThat(KeyLayout.parseTemporary("a/t/xyz")).isEmpty();
-        assertThat(KeyLayout.parseTemporary("a/t/0000000000001234-0123456789abcdef0123456789abcdef.q")).isEmpty();
-        assertThat(KeyLayout.parseTemporary("a/t/0000000000001234-0123456789ABCDEF0123456789abcdef.v")).isEmpty();
-        assertThat(KeyLayout.parseTemporary("some/other/t/0000000000001234-0123456789abcdef0123456789abcdef.v")).isEmpty();
+        assertThat(KeyLayout.parse(KeyLayout.eternalKey("a"))).isEmpty();
+        assertThat(KeyLayout.parse("a/t/xyz")).isEmpty();
+        assertThat(KeyLayout.parse("a/t/0000000000001234-0123456789abcdef0123456789abcdef.q")).isEmpty();
+        assertThat(KeyLayout.parse("a/t/0000000000001234-0123456789ABCDEF0123456789abcdef.v")).isEmpty();
+        assertThat(KeyLayout.parse("some/other/t/0000000000001234-0123456789abcdef0123456789abcdef.v")).isEmpty();
     }
 }

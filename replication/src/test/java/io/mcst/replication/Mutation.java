@@ -1,6 +1,6 @@
 package io.mcst.replication;
 
-import io.mcst.replication.KeyLayout.Temporary;
+import io.mcst.replication.KeyLayout.Listed;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +47,45 @@ enum Mutation implements Variant {
         @Override
         public int commitAcks(int quorum) {
             return 0;
+        }
+    },
+    /**
+     * Garbage collection at a store runs once the write completed, without waiting for that store's ack of the
+     * write's own temporary key: the GC rule's schedule then reads a value older than a completed write.
+     */
+    GC_BEFORE_OWN_ACK {
+        @Override
+        public Encoding encoding(Encoding correct) {
+            return new Forwarding(correct) {
+                @Override
+                public CompletableFuture<?> collectable(CompletableFuture<?> committed, CompletableFuture<?> temporaryAck,
+                        CompletableFuture<?> commitAck) {
+                    return committed;
+                }
+            };
+        }
+    },
+    /**
+     * Erasure-coded reads go for the highest listed fragment set instead of the highest commit marker: a
+     * crashed writer's partial set, which never got a marker, then stalls reads.
+     */
+    HIGHEST_FRAGMENT_SET {
+        @Override
+        public Encoding encoding(Encoding correct) {
+            return new Forwarding(correct) {
+                @Override
+                public Target target(List<View> views) {
+                    Listed newest = null;
+                    for (View view : views) {
+                        for (Listed listed : view.listed()) {
+                            if (!listed.marker() && (newest == null || listed.ts().compareTo(newest.ts()) > 0)) {
+                                newest = listed;
+                            }
+                        }
+                    }
+                    return newest == null ? new Absent() : new Fetch(newest.ts(), newest.kind());
+                }
+            };
         }
     },
     /** Writes return once one store acknowledged each copy, not a quorum. */
@@ -96,7 +135,7 @@ enum Mutation implements Variant {
         }
 
         @Override
-        public boolean announces(Temporary listed) {
+        public boolean announces(Listed listed) {
             return correct.announces(listed);
         }
 

@@ -43,7 +43,7 @@ class ReplicaCensusTest {
 
     /** The one store key of {@code key}'s newest temporary blob at {@code store}. */
     private static String temporaryKey(MemoryStore store, String key) {
-        return store.list(KeyLayout.temporaryPrefix(KeyLayout.escape(key))).get(0);
+        return store.list(KeyLayout.registerPrefix(KeyLayout.escape(key))).stream().filter(k -> k.contains("/t/")).findFirst().orElseThrow();
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.mcst.stack;
 
+import static java.util.Objects.requireNonNull;
+
 import io.mcst.replication.ReplicatedStore;
 import io.mcst.replication.ReplicationOptions;
 import io.mcst.replication.Semantics;
@@ -29,8 +31,9 @@ import org.apache.kafka.common.config.ConfigException;
  *   the base store ({@code store.<name>.type})
  * </pre>
  *
- * Metrics sit above integrity so a corrupt answer counts as that store's error. Retry sits right on the
- * base store: it retries only transient failures, so a corrupt answer is never retried, only outvoted.
+ * Metrics (published by {@link KafkaStoreMetrics}) sit above integrity so a corrupt answer counts as that
+ * store's error. Retry sits right on the base store: it retries only transient failures, so a corrupt answer
+ * is never retried, only outvoted.
  */
 public final class StoreStack {
     /** Every {@link StoreType} registered in {@code META-INF/services}: ours, and any a deployment adds. */
@@ -42,17 +45,19 @@ public final class StoreStack {
     private StoreStack() {}
 
     /**
-     * Opens the stack {@code props} describes; the caller closes it, which closes every store in it.
+     * Opens the stack {@code props} describes, its stores' metrics tagged with {@code scope}; the caller closes
+     * it, which closes every store in it.
      *
      * @throws ConfigException naming every problem of {@code props} at once
      */
-    public static KeyValueStore open(Map<?, ?> props) {
+    public static KeyValueStore open(Map<?, ?> props, MetricsScope scope) {
+        requireNonNull(scope, "scope");
         StackConfig config = StackConfig.parse(props);
         List<KeyValueStore> stores = new ArrayList<>();
         KeyValueStore replicated;
         try {
             for (String name : config.storeNames()) {
-                stores.add(wrapPerStore(config, openStore(config, name)));
+                stores.add(wrapPerStore(config, scope, openStore(config, name)));
             }
             replicated = replicate(config, stores);
         } catch (RuntimeException e) {
@@ -73,12 +78,13 @@ public final class StoreStack {
      *
      * @throws ConfigException naming every problem of {@code props} at once
      */
-    public static List<KeyValueStore> openBaseStores(Map<?, ?> props) {
+    public static List<KeyValueStore> openBaseStores(Map<?, ?> props, MetricsScope scope) {
+        requireNonNull(scope, "scope");
         StackConfig config = StackConfig.parse(props);
         List<KeyValueStore> stores = new ArrayList<>();
         try {
             for (String name : config.storeNames()) {
-                stores.add(wrapPerStore(config, openStore(config, name)));
+                stores.add(wrapPerStore(config, scope, openStore(config, name)));
             }
         } catch (RuntimeException e) {
             stores.forEach(KeyValueStore::close);
@@ -101,12 +107,12 @@ public final class StoreStack {
                 .withDataFragments(config.dataFragments(stores.size())));
     }
 
-    private static KeyValueStore wrapPerStore(StackConfig config, KeyValueStore store) {
+    private static KeyValueStore wrapPerStore(StackConfig config, MetricsScope scope, KeyValueStore store) {
         KeyValueStore wrapped = new RetryingStore(store, config.retryPolicy());
         if (config.layers().contains(Layer.INTEGRITY)) {
             wrapped = new ChecksummingStore(wrapped);
         }
-        return new MeteredStore(wrapped);
+        return new MeteredStore(wrapped, KafkaStoreMetrics.open(scope, store.name()));
     }
 
     private static KeyValueStore wrapAboveReplication(StackConfig config, KeyValueStore replicated) {

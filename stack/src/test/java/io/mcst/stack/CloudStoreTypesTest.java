@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
  * {@code ThreeCloudsTest}, which starts Azurite anyway.)
  */
 class CloudStoreTypesTest {
+    /** The scope this test opens stacks in, apart from any connector's. */
+    private static final MetricsScope SCOPE = MetricsScope.ofConnector("CloudStoreTypesTest");
+
     private static S3ProxyServer s3;
     private static GcsTestServer gcs;
 
@@ -72,10 +75,10 @@ class CloudStoreTypesTest {
     @Test
     void s3AndGcsStoresOpenFromConfigAndKeepData() {
         for (Map<String, String> props : List.of(s3Props(), gcsProps())) {
-            try (KeyValueStore store = StoreStack.open(props)) {
+            try (KeyValueStore store = StoreStack.open(props, SCOPE)) {
                 store.put("a/b", "v".getBytes(StandardCharsets.UTF_8));
             }
-            try (KeyValueStore store = StoreStack.open(props)) {
+            try (KeyValueStore store = StoreStack.open(props, SCOPE)) {
                 assertThat(store.get("a/b")).hasValueSatisfying(v -> assertThat(new String(v, StandardCharsets.UTF_8)).isEqualTo("v"));
                 assertThat(store.list("a/")).containsExactly("a/b");
                 store.remove("a/b");
@@ -87,14 +90,14 @@ class CloudStoreTypesTest {
     void baseStoresRetryTransientFailuresAsConfigured() {
         Map<String, String> props = gcsProps();
         props.put("retry.max.attempts", "3");
-        try (KeyValueStore store = StoreStack.open(props)) {
+        try (KeyValueStore store = StoreStack.open(props, SCOPE)) {
             store.put("k", new byte[] {7});
             // Two of the stack's attempts fail (each after the client's own retry); the third succeeds.
             gcs.failNext(4, 503);
             assertThat(store.get("k")).hasValueSatisfying(v -> assertThat(v).containsExactly(7));
         }
         props.put("retry.max.attempts", "1");
-        try (KeyValueStore store = StoreStack.open(props)) {
+        try (KeyValueStore store = StoreStack.open(props, SCOPE)) {
             // A replicated get makes two base calls at once (list the versions, get the eternal copy), each
             // one attempt of two requests (the client's own retry): fail all four.
             gcs.failNext(4, 503);
@@ -107,7 +110,7 @@ class CloudStoreTypesTest {
     void halfAnS3KeyPairIsAConfigErrorNamingTheKey() {
         Map<String, String> props = s3Props();
         props.remove("store.aws.secret.access.key");
-        assertThatThrownBy(() -> StoreStack.open(props))
+        assertThatThrownBy(() -> StoreStack.open(props, SCOPE))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("store.aws.secret.access.key")
                 .hasMessageContaining("store.aws.access.key.id");
@@ -120,7 +123,7 @@ class CloudStoreTypesTest {
                 Map.of("store.az.connection.string", "AccountName=acct;AccountKey=a2V5", "store.az.account.key", "a2V5"))) {
             Map<String, String> props = new HashMap<>(base);
             props.putAll(extra);
-            assertThatThrownBy(() -> StoreStack.open(props))
+            assertThatThrownBy(() -> StoreStack.open(props, SCOPE))
                     .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("store.az.connection.string")
                     .hasMessageContaining("store.az.account.key")
@@ -133,7 +136,7 @@ class CloudStoreTypesTest {
     void theDefaultAzureCredentialChainNeedsAnHttpsEndpoint() {
         Map<String, String> props = Map.of("stores", "az", "store.az.type", "azure-blob", "store.az.container", "c",
                 "store.az.endpoint", "http://127.0.0.1:10000/devstoreaccount1");
-        assertThatThrownBy(() -> StoreStack.open(props))
+        assertThatThrownBy(() -> StoreStack.open(props, SCOPE))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("store.az.endpoint")
                 .hasMessageContaining("https://");
@@ -148,7 +151,7 @@ class CloudStoreTypesTest {
     void anAzureAccountAloneIsACompleteConfigurationForTheDefaultChain() {
         Map<String, String> props = Map.of("stores", "az", "store.az.type", "azure-blob", "store.az.container", "c",
                 "store.az.account.name", "mcstnocredential");
-        try (KeyValueStore store = StoreStack.open(props)) {
+        try (KeyValueStore store = StoreStack.open(props, SCOPE)) {
             assertThat(store.name()).contains("az");
         }
     }
@@ -159,7 +162,7 @@ class CloudStoreTypesTest {
         props.put("store.aws.endpoint", "minio:9000");
         props.put("retry.backoff.initial.ms", "500");
         props.put("retry.backoff.max.ms", "100");
-        assertThatThrownBy(() -> StoreStack.open(props))
+        assertThatThrownBy(() -> StoreStack.open(props, SCOPE))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("store.aws.endpoint")
                 .hasMessageContaining("retry.backoff.max.ms");

@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Test;
  * each store holds only ciphertext, and a replica whose bytes rot is outvoted.
  */
 class FullStackTest extends AbstractKeyValueStoreTest {
+    /** The scope this test opens stacks in, apart from any connector's. */
+    private static final MetricsScope SCOPE = MetricsScope.ofConnector("FullStackTest");
+
     private static final String KEYSET = EncryptionKeyset.generate(EncryptionKeyset.KeyType.AES256_GCM).toJson();
 
     private List<String> storeNames;
@@ -35,7 +38,7 @@ class FullStackTest extends AbstractKeyValueStoreTest {
                 "encryption.keyset", KEYSET));
         storeNames.forEach(name -> props.put("store." + name + ".type", "memory"));
         props.putAll(replicationProps());
-        return StoreStack.open(props);
+        return StoreStack.open(props, SCOPE);
     }
 
     protected int stores() {

@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
  * directly, shows the raw blobs: per logical key, replication's temporary and eternal keys.
  */
 class LayeredStackTest extends AbstractKeyValueStoreTest {
+    /** The scope this test opens stacks in, apart from any connector's. */
+    private static final MetricsScope SCOPE = MetricsScope.ofConnector("LayeredStackTest");
+
     private static final EncryptionKeyset KEYSET = EncryptionKeyset.generate(EncryptionKeyset.KeyType.AES256_GCM);
 
     /** The size of replication's blob header (io.mcst.replication.Blob), which the integrity layer wraps. */
@@ -37,7 +40,7 @@ class LayeredStackTest extends AbstractKeyValueStoreTest {
                 "stores", storeName,
                 "store." + storeName + ".type", "memory",
                 "layers", "compression,encryption,integrity",
-                "encryption.keyset", KEYSET.toJson()));
+                "encryption.keyset", KEYSET.toJson()), SCOPE);
     }
 
     private KeyValueStore raw() {
@@ -99,7 +102,7 @@ class LayeredStackTest extends AbstractKeyValueStoreTest {
 
     @Test
     void eachBaseStoreHasItsMBeanWhileTheStackIsOpen() throws Exception {
-        ObjectName mbean = new ObjectName("io.mcst:type=store-metrics,store=" + storeName);
+        ObjectName mbean = new ObjectName("io.mcst:type=store-metrics,connector=LayeredStackTest,store=" + storeName);
         store.put(key("k"), new byte[1000]);
         store.get(key("k"));
         var jmx = ManagementFactory.getPlatformMBeanServer();

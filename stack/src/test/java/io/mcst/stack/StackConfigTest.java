@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class StackConfigTest {
+    /** The scope this test opens stacks in, apart from any connector's. */
+    private static final MetricsScope SCOPE = MetricsScope.ofConnector("StackConfigTest");
+
     private static final String KEYSET = EncryptionKeyset.generate(EncryptionKeyset.KeyType.AES256_GCM).toJson();
 
     @TempDir
@@ -120,7 +123,7 @@ class StackConfigTest {
 
     @Test
     void openReportsEveryProblemInOneException() {
-        assertThatThrownBy(() -> StoreStack.open(Map.of("stores", "a,b", "store.b.type", "floppy", "layers", "zip")))
+        assertThatThrownBy(() -> StoreStack.open(Map.of("stores", "a,b", "store.b.type", "floppy", "layers", "zip"), SCOPE))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("3 problem(s)")
                 .hasMessageContaining("store.a.type: set the type")

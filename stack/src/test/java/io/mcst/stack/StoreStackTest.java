@@ -13,16 +13,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class StoreStackTest {
+    /** The scope this test opens stacks in, apart from any connector's. */
+    private static final MetricsScope SCOPE = MetricsScope.ofConnector("StoreStackTest");
+
     @TempDir
     Path dir;
 
     @Test
     void opensAFilesystemStoreAndKeepsItsData() {
         Map<String, String> props = Map.of("stores", "local", "store.local.type", "filesystem", "store.local.path", dir.toString());
-        try (KeyValueStore store = StoreStack.open(props)) {
+        try (KeyValueStore store = StoreStack.open(props, SCOPE)) {
             store.put("a/b", "v".getBytes(StandardCharsets.UTF_8));
         }
-        try (KeyValueStore store = StoreStack.open(props)) {
+        try (KeyValueStore store = StoreStack.open(props, SCOPE)) {
             assertThat(store.get("a/b")).hasValueSatisfying(v -> assertThat(new String(v, StandardCharsets.UTF_8)).isEqualTo("v"));
         }
     }
@@ -30,10 +33,10 @@ class StoreStackTest {
     @Test
     void memoryStoresOfOneNameShareDataAcrossStacks() {
         Map<String, String> props = Map.of("stores", "shared-mem-test", "store.shared-mem-test.type", "memory");
-        KeyValueStore first = StoreStack.open(props);
+        KeyValueStore first = StoreStack.open(props, SCOPE);
         first.put("k", new byte[] {1});
         first.close();
-        try (KeyValueStore second = StoreStack.open(props)) {
+        try (KeyValueStore second = StoreStack.open(props, SCOPE)) {
             assertThat(second.get("k")).hasValueSatisfying(v -> assertThat(v).containsExactly(1));
         }
         assertThatThrownBy(() -> first.get("k")).isInstanceOf(IllegalStateException.class);
@@ -41,7 +44,7 @@ class StoreStackTest {
 
     @Test
     void unknownTypeNamesTheKeyAndTheChoices() {
-        assertThatThrownBy(() -> StoreStack.open(Map.of("stores", "x", "store.x.type", "floppy")))
+        assertThatThrownBy(() -> StoreStack.open(Map.of("stores", "x", "store.x.type", "floppy"), SCOPE))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("store.x.type")
                 .hasMessageContaining("filesystem");
@@ -49,14 +52,14 @@ class StoreStackTest {
 
     @Test
     void missingTypeNamesTheKey() {
-        assertThatThrownBy(() -> StoreStack.open(Map.of("stores", "x")))
+        assertThatThrownBy(() -> StoreStack.open(Map.of("stores", "x"), SCOPE))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("store.x.type");
     }
 
     @Test
     void missingPerStoreKeyNamesTheStore() {
-        assertThatThrownBy(() -> StoreStack.open(Map.of("stores", "x", "store.x.type", "filesystem")))
+        assertThatThrownBy(() -> StoreStack.open(Map.of("stores", "x", "store.x.type", "filesystem"), SCOPE))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("store 'x'")
                 .hasMessageContaining("path");
@@ -67,7 +70,7 @@ class StoreStackTest {
         Map<String, String> props = Map.of("stores", "rep-a,rep-b,rep-c",
                 "store.rep-a.type", "memory", "store.rep-b.type", "memory", "store.rep-c.type", "memory",
                 "replication.semantics", "regular", "replication.inline.max.bytes", "16");
-        try (KeyValueStore store = StoreStack.open(props)) {
+        try (KeyValueStore store = StoreStack.open(props, SCOPE)) {
             assertThat(store.name()).isEqualTo("replicated[rep-a,rep-b,rep-c]");
             store.put("seg/1", "a value longer than sixteen bytes".getBytes(StandardCharsets.UTF_8));
         }
@@ -79,7 +82,7 @@ class StoreStackTest {
             }
         }
         assertThat(blobs).isGreaterThanOrEqualTo(4);
-        try (KeyValueStore store = StoreStack.open(props)) {
+        try (KeyValueStore store = StoreStack.open(props, SCOPE)) {
             assertThat(store.get("seg/1")).hasValueSatisfying(v -> assertThat(new String(v, StandardCharsets.UTF_8))
                     .isEqualTo("a value longer than sixteen bytes"));
         }
@@ -88,7 +91,7 @@ class StoreStackTest {
     @Test
     void faultToleranceOfHalfTheStoresIsRejectedNamingTheKeyAndTheRange() {
         assertThatThrownBy(() -> StoreStack.open(Map.of("stores", "ft-a,ft-b",
-                "store.ft-a.type", "memory", "store.ft-b.type", "memory", "replication.fault.tolerance", "1")))
+                "store.ft-a.type", "memory", "store.ft-b.type", "memory", "replication.fault.tolerance", "1"), SCOPE))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("replication.fault.tolerance")
                 .hasMessageContaining("tolerate at most 0")
@@ -98,7 +101,7 @@ class StoreStackTest {
     @Test
     void negativeInlineLimitIsRejected() {
         assertThatThrownBy(() -> StoreStack.open(Map.of("stores", "x", "store.x.type", "memory",
-                "replication.inline.max.bytes", "-1")))
+                "replication.inline.max.bytes", "-1"), SCOPE))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("replication.inline.max.bytes");
     }
@@ -110,7 +113,7 @@ class StoreStackTest {
         List.of("ec-a", "ec-b", "ec-c", "ec-d", "ec-e").forEach(name -> props.put("store." + name + ".type", "memory"));
         byte[] value = new byte[30_000];
         new java.util.Random(4).nextBytes(value);
-        try (KeyValueStore store = StoreStack.open(props)) {
+        try (KeyValueStore store = StoreStack.open(props, SCOPE)) {
             store.put("seg", value);
             assertThat(store.get("seg")).hasValueSatisfying(v -> assertThat(v).isEqualTo(value));
         }
@@ -127,7 +130,7 @@ class StoreStackTest {
         Map<String, String> props = new java.util.HashMap<>(Map.of("stores", "ek-a,ek-b,ek-c,ek-d,ek-e",
                 "replication.fault.tolerance", "1", "replication.coding", "erasure", "erasure.data.fragments", "4"));
         List.of("ek-a", "ek-b", "ek-c", "ek-d", "ek-e").forEach(name -> props.put("store." + name + ".type", "memory"));
-        assertThatThrownBy(() -> StoreStack.open(props))
+        assertThatThrownBy(() -> StoreStack.open(props, SCOPE))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("erasure.data.fragments")
                 .hasMessageContaining("1..3");

@@ -3,6 +3,7 @@ package io.mcst.connector.format;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
@@ -13,6 +14,8 @@ import org.apache.avro.file.SeekableByteArrayInput;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 
 /**
  * Avro object container files as the envelope and avro formats write them. The header carries the record
@@ -35,6 +38,38 @@ final class AvroContainers {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode an Avro container in memory", e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * A container of records already encoded with {@link #encode}: what the avro format buffers, so that its
+     * memory bound counts the bytes it writes rather than an estimate of the Java objects.
+     */
+    static byte[] writeEncoded(Schema schema, CodecFactory codec, List<byte[]> encodedRecords) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (DataFileWriter<GenericRecord> writer = new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(schema))) {
+            writer.setCodec(codec);
+            writer.setMeta(RECORD_COUNT_META, encodedRecords.size());
+            writer.create(schema, out);
+            for (byte[] encoded : encodedRecords) {
+                writer.appendEncoded(ByteBuffer.wrap(encoded));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode an Avro container in memory", e);
+        }
+        return out.toByteArray();
+    }
+
+    /** The Avro binary encoding of {@code record}, as a container block holds it before compression. */
+    static byte[] encode(Schema schema, GenericRecord record) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        try {
+            new GenericDatumWriter<GenericRecord>(schema).write(record, encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode an Avro record in memory", e);
         }
         return out.toByteArray();
     }

@@ -6,13 +6,10 @@ import io.mcst.connector.SinkRecordPosition;
 import io.mcst.connector.archive.SegmentKey;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.avro.file.CodecFactory;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
-import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
 
@@ -26,8 +23,8 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * and is a bad record. Reads back as Connect data with the mapped schema.
  */
 final class AvroFormat implements RecordFormat {
-    /** Per-record bookkeeping beyond the value itself. */
-    private static final int RECORD_OVERHEAD_BYTES = 100;
+    /** Per-record bookkeeping beyond its encoded bytes (the array and the list slot). */
+    private static final int RECORD_OVERHEAD_BYTES = 32;
 
     private final CodecFactory codec;
 
@@ -70,7 +67,7 @@ final class AvroFormat implements RecordFormat {
     }
 
     private final class Writer implements SegmentWriter {
-        private final List<GenericRecord> records = new ArrayList<>();
+        private final List<byte[]> records = new ArrayList<>();
         private Schema connectSchema;
         private org.apache.avro.Schema avroSchema;
         private long estimatedBytes;
@@ -102,10 +99,17 @@ final class AvroFormat implements RecordFormat {
             } catch (DataException | ClassCastException e) {
                 throw new DataException("avro format cannot map the value of " + where + ": " + e.getMessage(), e);
             }
-            records.add(datum);
+            byte[] encoded;
+            try {
+                encoded = AvroContainers.encode(avro, datum);
+            } catch (RuntimeException e) { // Avro rejects data its schema cannot hold with assorted runtime errors
+                throw new DataException("avro format cannot encode the value of " + where + ": " + e.getMessage(), e);
+            }
+            // Held encoded: the memory bound then counts exactly the bytes the segment will hold.
+            records.add(encoded);
             connectSchema = schema;
             avroSchema = avro;
-            estimatedBytes += RECORD_OVERHEAD_BYTES + heapEstimate(record.value());
+            estimatedBytes += RECORD_OVERHEAD_BYTES + encoded.length;
         }
 
         private org.apache.avro.Schema mapSchema(Schema schema, String where) {
@@ -114,30 +118,6 @@ final class AvroFormat implements RecordFormat {
             } catch (DataException e) {
                 throw new DataException("avro format cannot map the schema of " + where + ": " + e.getMessage(), e);
             }
-        }
-
-        /** A rough size of Connect data on the heap; walking it is cheap next to encoding it. */
-        private static long heapEstimate(Object value) {
-            if (value instanceof Struct struct) {
-                long size = 16;
-                for (Field field : struct.schema().fields()) {
-                    size += 8 + heapEstimate(struct.get(field));
-                }
-                return size;
-            }
-            if (value instanceof String string) {
-                return 40 + string.length();
-            }
-            if (value instanceof byte[] bytes) {
-                return 16 + bytes.length;
-            }
-            if (value instanceof List<?> list) {
-                return list.stream().mapToLong(Writer::heapEstimate).sum() + 16 + 8L * list.size();
-            }
-            if (value instanceof Map<?, ?> map) {
-                return map.entrySet().stream().mapToLong(e -> 32 + heapEstimate(e.getKey()) + heapEstimate(e.getValue())).sum();
-            }
-            return 16;
         }
 
         @Override
@@ -155,7 +135,7 @@ final class AvroFormat implements RecordFormat {
             if (records.isEmpty()) {
                 throw new IllegalStateException("an empty avro segment has no schema to write");
             }
-            return AvroContainers.write(avroSchema, codec, records);
+            return AvroContainers.writeEncoded(avroSchema, codec, records);
         }
     }
 }

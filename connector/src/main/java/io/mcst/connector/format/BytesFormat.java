@@ -59,6 +59,11 @@ final class BytesFormat implements RecordFormat {
             for (int i = 0; i < count; i++) {
                 int length = in.getInt();
                 byte[] value = null;
+                if (length > in.remaining()) {
+                    // Checked before allocating: a corrupt length must not claim up to 2 GiB of heap.
+                    throw new CorruptSegmentException(segment.key(), "record " + i + " declares " + length
+                            + " bytes but only " + in.remaining() + " follow");
+                }
                 if (length >= 0) {
                     value = new byte[length];
                     in.get(value);

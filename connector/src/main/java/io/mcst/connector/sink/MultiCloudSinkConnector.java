@@ -1,5 +1,6 @@
 package io.mcst.connector.sink;
 
+import io.mcst.connector.TaskIdentity;
 import io.mcst.connector.Version;
 import io.mcst.connector.format.RecordFormats;
 import io.mcst.stack.StackConfig;
@@ -40,7 +41,7 @@ public final class MultiCloudSinkConnector extends SinkConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        return new ArrayList<>(Collections.nCopies(maxTasks, props));
+        return TaskIdentity.numbered(Collections.nCopies(maxTasks, props));
     }
 
     @Override

@@ -3,25 +3,39 @@ package io.mcst.connector.sink;
 import static java.util.Objects.requireNonNull;
 
 import io.mcst.connector.SinkRecordPosition;
+import io.mcst.connector.TaskIdentity;
 import io.mcst.connector.Version;
 import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.archive.PartitionIndex;
 import io.mcst.connector.archive.Retention;
+import io.mcst.connector.archive.SegmentKey;
 import io.mcst.connector.format.RecordFormat;
 import io.mcst.stack.StoreStack;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreException;
 import io.mcst.stores.StoreUnavailableException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.Measurable;
+import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.errors.RetriableException;
@@ -49,6 +63,12 @@ public final class MultiCloudSinkTask extends SinkTask {
     static final long RETENTION_PERIOD_MS = 10 * 60 * 1000L;
     /** How often open() tries to read an index register before failing the task. */
     private static final int OPEN_ATTEMPTS = 4;
+    /**
+     * Index registers read at once when partitions are opened: a rebalance of a thousand partitions over stores
+     * with 100 ms of latency then takes seconds, well within max.poll.interval.ms, not minutes.
+     */
+    static final int INDEX_READ_CONCURRENCY = 32;
+    static final String BEHIND_ARCHIVE_METRIC = "records-behind-archive-total";
 
     private final Function<Map<String, String>, KeyValueStore> storeOpener;
     private final LongSupplier wallClock;
@@ -62,12 +82,30 @@ public final class MultiCloudSinkTask extends SinkTask {
     private Retention retention;
     /** Per partition, the wall-clock time retention last ran. */
     private final Map<TopicPartition, Long> lastRetention = new HashMap<>();
+    private ExecutorService indexReaders;
     private final Map<TopicPartition, PartitionBuffer> buffers = new HashMap<>();
+    /**
+     * Assigned partitions whose index register could not be read yet (fewer than n - t stores answered). They
+     * are paused, their records ignored, and their index is read again at most every retry.backoff.ms; once
+     * read, the consumer is rewound to the record after the archive.
+     */
+    private final Set<TopicPartition> unresolved = new LinkedHashSet<>();
+    private long nextResolveAtMs;
+    /**
+     * Partitions resolved after open() whose rewind Connect applies only at its next poll: records of the
+     * batch in hand (or of its redelivery) come from before the rewind and are ignored.
+     */
+    private final Set<TopicPartition> rewinding = new HashSet<>();
+    /** Partitions whose records arrived although they were never opened, each logged once. */
+    private final Set<TopicPartition> warnedNeverOpened = new HashSet<>();
+    /** Set when put() failed retriably: Connect's next put() redelivers the same records. */
+    private boolean redeliveryExpected;
+    private final AtomicLong recordsBehindArchive = new AtomicLong();
     /** Sum of the buffers' {@link PartitionBuffer#bufferedBytes()}, kept up to date by every change. */
     private long bufferedBytes;
 
     public MultiCloudSinkTask() {
-        this(StoreStack::open, System::currentTimeMillis);
+        this(props -> StoreStack.open(props, TaskIdentity.taskScope(props)), System::currentTimeMillis);
     }
 
     /** For testing: the stack and the wall clock are injected. */
@@ -89,52 +127,120 @@ public final class MultiCloudSinkTask extends SinkTask {
         store = storeOpener.apply(props);
         reporter = context.errantRecordReporter(); // null unless a dead letter queue or error log is configured
         retention = config.archiveRetentionMs() < 0 ? null : new Retention(store, layout);
+        indexReaders = Executors.newFixedThreadPool(INDEX_READ_CONCURRENCY, runnable -> {
+            Thread thread = new Thread(runnable, "mcst-sink-index-reader");
+            thread.setDaemon(true);
+            return thread;
+        });
+        PluginMetrics metrics = context.pluginMetrics();
+        metrics.addMetric(metrics.metricName(BEHIND_ARCHIVE_METRIC, "Records skipped because their partition's "
+                + "archive already holds their offset (topic recreated, unclean leader election); see "
+                + SinkConfig.BEHIND_ARCHIVE_CONFIG, new LinkedHashMap<>()),
+                (Measurable) (metricConfig, now) -> recordsBehindArchive.get());
         log.info("Archiving with format {} under '{}' into {}", format.name(), layout.prefix(), store.name());
     }
 
+    /**
+     * Takes the partitions over: reads their index registers concurrently and rewinds each to the record after
+     * its archive. A partition whose register the stores cannot serve now is paused and retried from put() and
+     * preCommit(): a short quorum outage delays it, never fails the task.
+     */
     @Override
     public void open(Collection<TopicPartition> partitions) {
         for (TopicPartition partition : partitions) {
-            long archived = readArchivedOffset(partition);
-            PartitionBuffer previous = buffers.put(partition, new PartitionBuffer(partition, format, archived));
+            PartitionBuffer previous = buffers.remove(partition);
             if (previous != null) { // reopened without a close: its buffer is stale, the archive is not
                 bufferedBytes -= previous.bufferedBytes();
             }
-            // The archive, not the consumer group, says where to resume. Without an index the partition was
-            // never archived under this prefix: start from its earliest retained record.
-            context.offset(partition, archived + 1);
-            log.info("{}: archive holds offsets up to {}; resuming at {}", partition, archived, archived + 1);
+            rewinding.remove(partition);
+            warnedNeverOpened.remove(partition);
+        }
+        takeOver(partitions, false);
+    }
+
+    private void takeOver(Collection<TopicPartition> partitions, boolean afterOpen) {
+        Map<TopicPartition, Future<Optional<PartitionIndex>>> reads = new LinkedHashMap<>();
+        for (TopicPartition partition : partitions) {
+            reads.put(partition, indexReaders.submit(() -> readIndex(partition)));
+        }
+        List<TopicPartition> failed = new ArrayList<>();
+        StoreUnavailableException outage = null;
+        for (Map.Entry<TopicPartition, Future<Optional<PartitionIndex>>> read : reads.entrySet()) {
+            TopicPartition partition = read.getKey();
+            if (outage != null && read.getValue().cancel(false)) {
+                failed.add(partition); // the stores just failed a read: do not wait for each of the others to fail
+                continue;
+            }
+            Optional<PartitionIndex> index;
+            try {
+                index = read.getValue().get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConnectException("interrupted while reading index registers", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof StoreUnavailableException unavailable) {
+                    outage = unavailable;
+                    failed.add(partition);
+                    continue;
+                }
+                throw new ConnectException("cannot resume " + partition + ": " + e.getCause().getMessage(), e.getCause());
+            }
+            resume(partition, index, afterOpen);
+        }
+        if (!failed.isEmpty()) {
+            log.warn("Cannot read the index registers of {} partitions from a quorum of stores ({}); pausing them and "
+                    + "retrying every {} ms: {}", failed.size(), outage.getMessage(), config.retryBackoffMs(), failed);
+            unresolved.addAll(failed);
+            context.pause(failed.toArray(TopicPartition[]::new));
+            nextResolveAtMs = wallClock.getAsLong() + config.retryBackoffMs();
         }
     }
 
-    private long readArchivedOffset(TopicPartition partition) {
+    /** Starts archiving {@code partition} after what {@code index} says is archived. */
+    private void resume(TopicPartition partition, Optional<PartitionIndex> index, boolean afterOpen) {
+        long archived = index.map(PartitionIndex::lastOffset).orElse(-1L);
+        buffers.put(partition, new PartitionBuffer(partition, format, archived,
+                index.map(PartitionIndex::segmentKey).orElse(null)));
+        // The archive, not the consumer group, says where to resume. Without an index the partition was never
+        // archived under this prefix: start from its earliest retained record.
+        context.offset(partition, archived + 1);
+        if (unresolved.remove(partition)) {
+            context.resume(partition);
+        }
+        if (afterOpen) {
+            rewinding.add(partition);
+        }
+        log.info("{}: archive holds offsets up to {}; resuming at {}", partition, archived, archived + 1);
+    }
+
+    /** Runs on an index reader thread: only the store is touched. */
+    private Optional<PartitionIndex> readIndex(TopicPartition partition) {
         String key = layout.indexKey(partition);
-        for (int attempt = 1; ; attempt++) {
-            try {
-                Optional<byte[]> index = store.get(key);
-                return index.map(bytes -> PartitionIndex.parse(key, bytes).lastOffset()).orElse(-1L);
-            } catch (StoreUnavailableException e) {
-                if (attempt == OPEN_ATTEMPTS) {
-                    throw new ConnectException("cannot read index register '" + key + "' from a quorum of stores after "
-                            + attempt + " attempts; restart the task once the stores answer", e);
-                }
-                log.warn("Reading index register '{}' failed (attempt {} of {}); retrying", key, attempt, OPEN_ATTEMPTS, e);
-                sleep(config.retryBackoffMs());
-            } catch (DataException | StoreException e) {
-                throw new ConnectException("cannot resume " + partition + ": " + e.getMessage(), e);
-            }
+        return store.get(key).map(bytes -> PartitionIndex.parse(key, bytes));
+    }
+
+    private void retryUnresolved() {
+        if (!unresolved.isEmpty() && wallClock.getAsLong() >= nextResolveAtMs) {
+            takeOver(List.copyOf(unresolved), true);
         }
     }
 
     @Override
     public void put(Collection<SinkRecord> records) {
+        boolean redelivery = redeliveryExpected;
+        redeliveryExpected = false;
+        if (!redelivery) {
+            rewinding.clear(); // Connect polled since: these records come after the rewinds it was asked for
+        }
         try {
+            retryUnresolved();
             uploadSealedSegments();
             for (SinkRecord record : records) {
-                add(record);
+                add(record, redelivery);
             }
             rotateScheduled();
         } catch (StoreUnavailableException e) {
+            redeliveryExpected = true;
             context.timeout(config.retryBackoffMs());
             throw new RetriableException("the stores could not take a segment (" + e.getMessage()
                     + "); Connect will redeliver the records in " + config.retryBackoffMs() + " ms", e);
@@ -143,16 +249,29 @@ public final class MultiCloudSinkTask extends SinkTask {
         }
     }
 
-    private void add(SinkRecord record) {
+    private void add(SinkRecord record, boolean redelivery) {
         TopicPartition partition = new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
         PartitionBuffer buffer = buffers.get(partition);
         if (buffer == null) {
-            throw new ConnectException("received a record of " + partition + ", which was never opened");
+            if (!unresolved.contains(partition) && warnedNeverOpened.add(partition)) {
+                // E.g. a transform renamed the topic and Connect misattributes the partition during a rebalance:
+                // the partition's owner archives these records, this task must not.
+                log.warn("Skipping records of {} (first: {}), which this task was never assigned; its owner archives "
+                        + "them", partition, SinkRecordPosition.of(record));
+            }
+            return; // an unresolved partition's records come again after its rewind
+        }
+        if (rewinding.contains(partition)) {
+            return;
         }
         long offset = record.originalKafkaOffset();
         if (buffer.handled(offset)) {
+            if (!redelivery) {
+                behindArchive(record, buffer);
+            }
             return;
         }
+        buffer.endBehindArchiveRun();
         if (buffer.needsRotationBefore(record, config.rotateIntervalMs())) {
             rotate(buffer);
         }
@@ -169,6 +288,29 @@ public final class MultiCloudSinkTask extends SinkTask {
             rotate(buffer);
         }
         enforceMemoryBound();
+    }
+
+    /**
+     * A record at or below an offset this task already archived or buffered, outside a redelivery: the
+     * partition's log went back (the topic was recreated, an unclean leader election). Archiving it would break
+     * the archive's offset order, so it is skipped loudly, or the task stops if so configured.
+     */
+    private void behindArchive(SinkRecord record, PartitionBuffer buffer) {
+        String message = record.originalTopic() + " partition " + record.originalKafkaPartition() + ": record at offset "
+                + record.originalKafkaOffset() + " is at or below offset " + buffer.handledOffset()
+                + ", which the archive already holds or this task buffered (index register at offset "
+                + buffer.archivedOffset() + "); was the topic deleted and recreated, or its log truncated by an "
+                + "unclean leader election?";
+        if (config.failsOnRecordsBehindArchive()) {
+            throw new ConnectException(message + " Stopping, as " + SinkConfig.BEHIND_ARCHIVE_CONFIG + "="
+                    + SinkConfig.BEHIND_ARCHIVE_FAIL + " asks; archive the new log under another archive.prefix, "
+                    + "or set " + SinkConfig.BEHIND_ARCHIVE_CONFIG + "=" + SinkConfig.BEHIND_ARCHIVE_SKIP);
+        }
+        recordsBehindArchive.incrementAndGet();
+        if (buffer.startBehindArchiveRun()) { // once per run of such records, not once per record
+            log.warn("{} Skipping it and the records after it up to that offset ({}={}; counted in {})", message,
+                    SinkConfig.BEHIND_ARCHIVE_CONFIG, SinkConfig.BEHIND_ARCHIVE_SKIP, BEHIND_ARCHIVE_METRIC);
+        }
     }
 
     private void reportBadRecord(SinkRecord record, DataException e) {
@@ -239,6 +381,9 @@ public final class MultiCloudSinkTask extends SinkTask {
         PartitionBuffer.SealedSegment segment = buffer.sealed();
         String indexKey = layout.indexKey(buffer.partition());
         checkStillOwner(buffer, segment, indexKey);
+        if (!buffer.orphansRemoved()) {
+            removeOrphans(buffer, segment.key());
+        }
         store.put(segment.key(), segment.blob());
         // Its time index entry, before the index register, so every segment the register covers has one.
         store.put(layout.summaryKey(segment.summary()), new byte[0]);
@@ -271,12 +416,57 @@ public final class MultiCloudSinkTask extends SinkTask {
         }
     }
 
+    /**
+     * Removes the partition's segments beyond its index, once per takeover, before this task's first segment:
+     * an owner that crashed between a segment and its index leaves it, and when this task's first record has
+     * another offset (records lost to retention, a changed format) its segments do not overwrite it. Done after
+     * the ownership check, right before this task's own index write supersedes whatever a zombie indexed.
+     */
+    private void removeOrphans(PartitionBuffer buffer, String keep) {
+        ArchiveLayout.PartitionListing listing = layout.listPartition(store, buffer.partition());
+        for (SegmentKey orphan : listing.segments()) {
+            if (orphan.firstOffset() > buffer.archivedOffset() && !orphan.key().equals(keep)) {
+                log.info("{}: removing segment '{}', written after the index (offset {}) by an owner that stopped "
+                        + "before indexing it", buffer.partition(), orphan.key(), buffer.archivedOffset());
+                store.remove(orphan.key());
+            }
+        }
+        // Their time index entries too, also the one of the segment about to be rewritten, which may differ.
+        for (long firstOffset : listing.summaries().keySet()) {
+            if (firstOffset > buffer.archivedOffset()) {
+                for (String entry : store.list(layout.summaryPrefix(buffer.partition(), firstOffset))) {
+                    store.remove(entry);
+                }
+            }
+        }
+        buffer.orphansRemoved(true);
+    }
+
+    /**
+     * Moves the index past records that were all reported bad since it was last written, so that the committed
+     * offset moves past them too and a new owner does not report them again. The register keeps naming the
+     * last segment; a partition that never had one names the key its first reported record would have had.
+     */
+    private void indexReportedRecords(PartitionBuffer buffer) {
+        String indexKey = layout.indexKey(buffer.partition());
+        String segmentKey = buffer.indexedSegmentKey() != null ? buffer.indexedSegmentKey()
+                : layout.segmentKey(buffer.partition(), buffer.archivedOffset() + 1, format.extension());
+        checkStillOwner(buffer, buffer.handledOffset(), segmentKey, indexKey);
+        store.put(indexKey, new PartitionIndex(buffer.handledOffset(), segmentKey).toBytes());
+        buffer.indexed(buffer.handledOffset(), segmentKey);
+        log.debug("{}: index moved past reported records up to {}", buffer.partition(), buffer.handledOffset());
+    }
+
     private void checkStillOwner(PartitionBuffer buffer, PartitionBuffer.SealedSegment segment, String indexKey) {
+        checkStillOwner(buffer, segment.lastOffset(), segment.key(), indexKey);
+    }
+
+    private void checkStillOwner(PartitionBuffer buffer, long writingOffset, String writingSegmentKey, String indexKey) {
         Optional<PartitionIndex> index = store.get(indexKey).map(bytes -> PartitionIndex.parse(indexKey, bytes));
         long registered = index.map(PartitionIndex::lastOffset).orElse(-1L);
         // The second case: this very upload wrote the register before, but the put was reported failed.
-        boolean ours = registered == buffer.archivedOffset() || (registered == segment.lastOffset()
-                && index.map(PartitionIndex::segmentKey).filter(segment.key()::equals).isPresent());
+        boolean ours = registered == buffer.archivedOffset() || (registered == writingOffset
+                && index.map(PartitionIndex::segmentKey).filter(writingSegmentKey::equals).isPresent());
         if (!ours) {
             throw new ConnectException("index register '" + indexKey + "' says offset " + registered + " is archived, "
                     + "but this task last archived " + buffer.archivedOffset() + ": another task is archiving "
@@ -288,8 +478,14 @@ public final class MultiCloudSinkTask extends SinkTask {
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
         try {
+            retryUnresolved();
             uploadSealedSegments();
             rotateScheduled();
+            for (PartitionBuffer buffer : buffers.values()) {
+                if (buffer.onlyReportedSinceIndex()) {
+                    indexReportedRecords(buffer);
+                }
+            }
         } catch (StoreException e) {
             log.warn("Could not write segments before committing offsets; committing what is archived", e);
         }
@@ -315,24 +511,21 @@ public final class MultiCloudSinkTask extends SinkTask {
             if (buffer != null) {
                 bufferedBytes -= buffer.bufferedBytes();
             }
+            unresolved.remove(partition);
+            rewinding.remove(partition);
         }
     }
 
     @Override
     public void stop() {
         buffers.clear();
+        unresolved.clear();
         bufferedBytes = 0;
+        if (indexReaders != null) {
+            indexReaders.shutdownNow();
+        }
         if (store != null) {
             store.close();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectException("interrupted while waiting to retry", e);
         }
     }
 }

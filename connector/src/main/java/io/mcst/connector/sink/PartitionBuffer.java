@@ -22,6 +22,8 @@ final class PartitionBuffer {
     private final RecordFormat format;
     /** Offset of the last record the archive holds (quorum-acknowledged segment and index), or -1. */
     private long archivedOffset;
+    /** The segment the index register names, or null before the partition's first index write. */
+    private String indexedSegmentKey;
     /** Highest offset already taken care of: archived, buffered, sealed or skipped as bad. */
     private long handledOffset;
     private SegmentWriter writer;
@@ -33,12 +35,17 @@ final class PartitionBuffer {
     private boolean timed;
     private long openedAtMs;
     private SealedSegment sealed;
+    /** Whether segments beyond the index were removed since this task took the partition over. */
+    private boolean orphansRemoved;
+    /** Whether the last record delivered was behind the archive (the log went back), to log such runs once. */
+    private boolean behindArchiveRun;
 
-    PartitionBuffer(TopicPartition partition, RecordFormat format, long archivedOffset) {
+    PartitionBuffer(TopicPartition partition, RecordFormat format, long archivedOffset, String indexedSegmentKey) {
         this.partition = requireNonNull(partition, "partition");
         this.format = requireNonNull(format, "format");
         this.archivedOffset = archivedOffset;
         this.handledOffset = archivedOffset;
+        this.indexedSegmentKey = indexedSegmentKey;
     }
 
     TopicPartition partition() {
@@ -47,6 +54,48 @@ final class PartitionBuffer {
 
     long archivedOffset() {
         return archivedOffset;
+    }
+
+    String indexedSegmentKey() {
+        return indexedSegmentKey;
+    }
+
+    long handledOffset() {
+        return handledOffset;
+    }
+
+    /**
+     * Whether every record handled since the last index write was reported bad: nothing is buffered or sealed,
+     * yet the task is past the archived offset. The index can then move past them, so that neither a commit
+     * nor a new owner sends them to the dead letter queue again.
+     */
+    boolean onlyReportedSinceIndex() {
+        return handledOffset > archivedOffset && !hasOpenSegment() && sealed == null;
+    }
+
+    /** The index register now says {@code lastOffset} is archived, in the segment it already named (or in {@code segmentKey}). */
+    void indexed(long lastOffset, String segmentKey) {
+        archivedOffset = lastOffset;
+        indexedSegmentKey = segmentKey;
+    }
+
+    /** Notes a record behind the archive; true if it starts a run of them. */
+    boolean startBehindArchiveRun() {
+        boolean starts = !behindArchiveRun;
+        behindArchiveRun = true;
+        return starts;
+    }
+
+    void endBehindArchiveRun() {
+        behindArchiveRun = false;
+    }
+
+    boolean orphansRemoved() {
+        return orphansRemoved;
+    }
+
+    void orphansRemoved(boolean removed) {
+        orphansRemoved = removed;
     }
 
     /** Whether {@code offset} was already handled: a redelivery after a retry, or a record before a rewind. */
@@ -140,6 +189,7 @@ final class PartitionBuffer {
     /** The sealed segment and its index register were acknowledged by a quorum. */
     void archived() {
         archivedOffset = sealed.lastOffset();
+        indexedSegmentKey = sealed.key();
         sealed = null;
     }
 

@@ -41,6 +41,10 @@ public final class SinkConfig extends AbstractConfig {
     public static final String RETRY_BACKOFF_MS_CONFIG = "retry.backoff.ms";
     public static final long DEFAULT_RETRY_BACKOFF_MS = Duration.ofSeconds(5).toMillis();
 
+    public static final String BEHIND_ARCHIVE_CONFIG = "records.behind.archive";
+    public static final String BEHIND_ARCHIVE_SKIP = "skip";
+    public static final String BEHIND_ARCHIVE_FAIL = "fail";
+
     /** Connect's key; the task reads it to decide what a bad record does when no reporter is configured. */
     static final String ERRORS_TOLERANCE_CONFIG = "errors.tolerance";
 
@@ -87,7 +91,16 @@ public final class SinkConfig extends AbstractConfig {
                                 + "deletes its partition's oldest segments whose every record is older than this "
                                 + "(at most every 10 minutes per partition), as 'mcst expire --keep' does. -1 keeps "
                                 + "everything.",
-                        ARCHIVE_GROUP, ++order, Width.SHORT, "Archive retention (ms)");
+                        ARCHIVE_GROUP, ++order, Width.SHORT, "Archive retention (ms)")
+                .define(BEHIND_ARCHIVE_CONFIG, Type.STRING, BEHIND_ARCHIVE_SKIP,
+                        ConfigDef.ValidString.in(BEHIND_ARCHIVE_SKIP, BEHIND_ARCHIVE_FAIL), Importance.MEDIUM,
+                        "What to do with a record at or below an offset the task already archived or buffered for "
+                                + "its partition, other than a redelivery after a retry: the topic was deleted and "
+                                + "recreated, or an unclean leader election rewrote its log. skip: log a WARN naming "
+                                + "the topic, the partition and both offsets, count it in the task metric "
+                                + "records-behind-archive-total, and go on. fail: stop the task, so an operator "
+                                + "decides (e.g. archive the new topic under another archive.prefix).",
+                        ARCHIVE_GROUP, ++order, Width.SHORT, "Records behind the archive");
         order = 0;
         def.define(FLUSH_SIZE_CONFIG, Type.INT, DEFAULT_FLUSH_SIZE, ConfigDef.Range.atLeast(1), Importance.HIGH,
                         "Records per segment: a partition's segment is written when it holds this many.",
@@ -155,6 +168,11 @@ public final class SinkConfig extends AbstractConfig {
 
     public long retryBackoffMs() {
         return getLong(RETRY_BACKOFF_MS_CONFIG);
+    }
+
+    /** Whether a record behind the archive fails the task ({@value #BEHIND_ARCHIVE_CONFIG}=fail) instead of being skipped. */
+    public boolean failsOnRecordsBehindArchive() {
+        return BEHIND_ARCHIVE_FAIL.equals(getString(BEHIND_ARCHIVE_CONFIG));
     }
 
     /** Whether Connect's {@code errors.tolerance} is {@code all}: bad records are skipped, not fatal. */

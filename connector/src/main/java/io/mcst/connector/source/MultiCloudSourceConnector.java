@@ -1,6 +1,7 @@
 package io.mcst.connector.source;
 
 import io.mcst.connector.archive.ArchiveLayout;
+import io.mcst.connector.TaskIdentity;
 import io.mcst.connector.Version;
 import io.mcst.stack.StackConfig;
 import io.mcst.stack.StoreStack;
@@ -79,7 +80,7 @@ public final class MultiCloudSourceConnector extends SourceConnector {
         this.props = Map.copyOf(props);
         this.layout = new ArchiveLayout(config.archivePrefix());
         this.topics = config.topicSelection();
-        this.store = StoreStack.open(props);
+        this.store = StoreStack.open(props, TaskIdentity.connectorScope(props));
         try {
             assigned = listArchive();
         } catch (StoreException e) {
@@ -131,13 +132,13 @@ public final class MultiCloudSourceConnector extends SourceConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        return TaskAssignment.distribute(assigned, maxTasks).stream()
+        return TaskIdentity.numbered(TaskAssignment.distribute(assigned, maxTasks).stream()
                 .map(share -> {
                     Map<String, String> taskProps = new HashMap<>(props);
                     taskProps.put(SourceConfig.TASK_PARTITIONS_CONFIG, TaskAssignment.encode(share));
                     return Map.copyOf(taskProps);
                 })
-                .toList();
+                .toList());
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.mcst.connector.source;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mcst.connector.TaskIdentity;
 import io.mcst.connector.Version;
 import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.stack.StoreStack;
@@ -41,9 +42,10 @@ public final class MultiCloudSourceTask extends SourceTask {
     private List<PartitionReplay> replays = List.of();
     private int batchSize;
     private int nextReplay;
+    private boolean windowCompleteLogged;
 
     public MultiCloudSourceTask() {
-        this(StoreStack::open, config -> TargetTopics.admin(config.targetClusterProperties()), System::currentTimeMillis);
+        this(props -> StoreStack.open(props, TaskIdentity.taskScope(props)), config -> TargetTopics.admin(config.targetClusterProperties()), System::currentTimeMillis);
     }
 
     /** For tests: the store stack, the target cluster and the clock come from the caller. */
@@ -80,8 +82,9 @@ public final class MultiCloudSourceTask extends SourceTask {
                 Map<String, Object> sourcePartition = ReplayPosition.sourcePartition(partition.topic(), partition.partition());
                 Optional<ReplayPosition> resume = Optional.ofNullable(offsets.get(sourcePartition))
                         .map(offset -> ReplayPosition.fromSourceOffset(sourcePartition, offset));
-                resume.ifPresent(position -> log.info("resuming {} after record {} of segment {}",
-                        partition, position.index(), position.segment()));
+                resume.ifPresent(position -> log.info("resuming {} after archived offset {} (record {} of segment {})",
+                        partition, position.offsetKnown() ? position.offset() : "unknown", position.index(),
+                        position.segment()));
                 built.add(new PartitionReplay(partition, config.targetTopic(partition.topic()), layout, store, reader,
                         config.bounds(), config.keepOriginalTimestamps(), config.pollIntervalMs(), resume));
             }
@@ -112,6 +115,14 @@ public final class MultiCloudSourceTask extends SourceTask {
         long wakeAt;
         synchronized (lock) {
             if (stopping.getCount() == 0 || replays.isEmpty()) {
+                return waitFor(MAX_IDLE_WAIT_MS);
+            }
+            if (replays.stream().allMatch(PartitionReplay::pastEnd)) {
+                if (!windowCompleteLogged) {
+                    windowCompleteLogged = true;
+                    log.info("replay window complete: every partition of this task is past {}; reading no more of the "
+                            + "archive (the task stays idle until the connector is deleted)", SourceConfig.END_TIME_CONFIG);
+                }
                 return waitFor(MAX_IDLE_WAIT_MS);
             }
             long now = clock.getAsLong();

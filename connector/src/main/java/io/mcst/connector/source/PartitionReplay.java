@@ -5,14 +5,14 @@ import static java.util.Objects.requireNonNull;
 import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.archive.PartitionIndex;
 import io.mcst.connector.archive.SegmentKey;
+import io.mcst.connector.archive.SegmentSummary;
 import io.mcst.connector.format.ArchivedRecord;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreException;
 import io.mcst.stores.StoreUnavailableException;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -23,13 +23,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Replays one archived partition: its segments in offset order, each segment's records in archive order, each
- * record carrying its {@link ReplayPosition} as source offset. Not thread-safe: one task thread drives it.
+ * Replays one archived partition: its records in archived-offset order, each carrying its {@link ReplayPosition}
+ * as source offset. Not thread-safe: one task thread drives it.
+ *
+ * <p><b>The invariant: a replay positions itself by archived offset.</b> It remembers the archived offset of the
+ * last record it passed (handed over, or filtered out by the replay window), {@code passedOffset}, and
+ * <ul>
+ *   <li>hands over records in strictly increasing archived offset, never one at or below {@code passedOffset}:
+ *       a segment that overlaps what was replayed (an orphan left by a crashed sink, a rewrite under another
+ *       first offset) contributes only its records beyond it, with a WARN naming both segments;
+ *   <li>reads next the segment holding the next offset: the one with the greatest first offset at or below
+ *       {@code passedOffset + 1}, else the first one after it;
+ *   <li>reads a segment it already finished again when the index register changed since it read it and the
+ *       next segment does not start right after {@code passedOffset}: a sink that took the partition over may
+ *       have rewritten that segment's key with more records (its predecessor's index write reached a minority of
+ *       stores, this replay read it, the new owner did not). Records are immutable at their offset, so the
+ *       records beyond {@code passedOffset} in the longer copy are exactly the ones still owed.
+ * </ul>
+ * So no record is skipped for good whatever a segment key held when it was read, and none is handed over twice.
+ * A restart resumes from the stored position, which holds the same offset. Formats that keep no record offsets
+ * stand in {@code segment first offset + record index}: exact as long as a segment key, when rewritten, holds
+ * the same records first (true unless compaction removed some in between); their replay re-reads a finished
+ * segment on every change of the index register, as it cannot tell a contiguous successor.
  *
  * <p>A segment is replayed only once the partition's index register covers it: the sink writes the register
- * after the segment, and until then a sink that crashes may rewrite the segment with other records (its rotation
- * points depend on wall-clock time), which would replay some records twice. A store failure (no quorum) is
- * retried with backoff and logged, never skipped; a corrupt segment, or one listed and then gone, fails the task.
+ * after the segment, and until then a sink that crashes may rewrite the segment with other records. A store
+ * failure (no quorum) is retried with backoff and logged, never skipped; a corrupt segment, or one still listed
+ * but gone, fails the task.
  */
 final class PartitionReplay {
     private static final Logger log = LoggerFactory.getLogger(PartitionReplay.class);
@@ -46,14 +66,36 @@ final class PartitionReplay {
     private final boolean keepTimestamps;
     private final long pollIntervalMs;
 
-    /** Where a restart resumes: the last record handed over before, or null when replaying from the start. */
-    private final ReplayPosition resumeAfter;
-    /** First offset of the last segment replayed to its end, or -1 before the first. */
-    private long finishedSegment = -1;
-    private final Deque<SegmentKey> pending = new ArrayDeque<>();
+    /** The segments the index register covered at the last listing, in offset order. */
+    private List<SegmentKey> listing = List.of();
+    /** Their time index entries at that listing, by first offset (none for segments written before it existed). */
+    private Map<Long, SegmentSummary> summaries = Map.of();
+    /** The index register as last read; null before the first listing or while the partition has none. */
+    private PartitionIndex indexSeen;
+
+    /** Archived offset of the last record passed (handed over or outside the window), -1 before the first. */
+    private long passedOffset = -1;
+    /** First offset of the segment {@link #passedOffset} was read from, and its key if read by this replay. */
+    private long passedSegment = -1;
+    private String passedSegmentKey;
+    /** A position stored without its offset (by an earlier version): resolved when its segment is read. */
+    private ReplayPosition legacyResume;
+
     private SegmentKey current;
     private List<ArchivedRecord> records;
     private int next;
+    private PartitionIndex currentReadUnder;
+    /** Whether every record of the current segment passed so far is at or after the window's end. */
+    private boolean currentPastEnd;
+    private int currentPassed;
+
+    /** The last segment read to its end, and the index register seen when it was read. */
+    private SegmentKey finished;
+    private PartitionIndex finishedUnder;
+    private boolean finishedKeptOffsets;
+
+    /** A whole segment lay at or after end.time: the window is complete for this partition. */
+    private boolean pastEnd;
     /** No store call before this time: the next listing of a caught-up partition, or a retry's backoff. */
     private long notBeforeMs;
     private int failedAttempts;
@@ -70,7 +112,14 @@ final class PartitionReplay {
         this.bounds = requireNonNull(bounds, "bounds");
         this.keepTimestamps = keepTimestamps;
         this.pollIntervalMs = pollIntervalMs;
-        this.resumeAfter = resumeAfter.orElse(null);
+        resumeAfter.ifPresent(position -> {
+            passedSegment = position.segment();
+            if (position.offsetKnown()) {
+                passedOffset = position.offset();
+            } else {
+                legacyResume = position;
+            }
+        });
     }
 
     TopicPartition archived() {
@@ -87,9 +136,15 @@ final class PartitionReplay {
         return notBeforeMs;
     }
 
+    /** Whether the replay window is complete here: a whole segment lay at or after end.time. Then it reads no more. */
+    boolean pastEnd() {
+        return pastEnd;
+    }
+
     /**
      * Adds up to {@code max} records to {@code out}, reading at most one segment; adds none when the partition is
-     * caught up with the archive, waiting to retry a read, or its segment held no record within the bounds.
+     * caught up with the archive, waiting to retry a read, past the window's end, or its segment held no record
+     * within the bounds.
      *
      * @throws ConnectException naming the blob when a segment or the index register is corrupt or vanished,
      *     or a store fails in a way retrying cannot fix
@@ -98,16 +153,15 @@ final class PartitionReplay {
         int start = out.size();
         int limit = start + max;
         boolean loaded = false;
-        while (out.size() < limit) {
+        while (out.size() < limit && !pastEnd) {
             if (records != null && next < records.size()) {
-                emit(out, records.get(next), next);
+                pass(out, next);
                 next++;
                 continue;
             }
             if (records != null) {
-                finishedSegment = current.firstOffset();
-                current = null;
-                records = null;
+                finishSegment();
+                continue;
             }
             if (out.size() > start || loaded) {
                 // A segment boundary: let the next partition fill the batch. One segment a call also bounds a
@@ -117,24 +171,82 @@ final class PartitionReplay {
             if (nowMs < notBeforeMs) {
                 return;
             }
-            if (pending.isEmpty() && !list(nowMs)) {
-                return;
+            SegmentKey segment = nextSegment();
+            if (segment == null) {
+                if (!list(nowMs)) {
+                    return;
+                }
+                segment = nextSegment();
+                if (segment == null) {
+                    notBeforeMs = nowMs + pollIntervalMs;
+                    return;
+                }
             }
-            if (!load(pending.peekFirst(), nowMs)) {
+            if (passUnread(segment)) {
+                continue;
+            }
+            if (!load(segment, nowMs)) {
                 return;
             }
             loaded = true;
         }
     }
 
-    /** Lists the replayable segments after the position; false if there are none (yet) or the store failed. */
+    /** The segment to read next under the invariant above, or null if the listing holds none (list again). */
+    private SegmentKey nextSegment() {
+        if (legacyResume != null && !listing.isEmpty()) {
+            Optional<SegmentKey> stored = listing.stream()
+                    .filter(segment -> segment.firstOffset() == legacyResume.segment()).findFirst();
+            if (stored.isPresent()) {
+                return stored.get(); // load() reads the offset of the stored record from it
+            }
+            // Gone (rewritten under another first offset): its records' offsets are at least first + index.
+            passedOffset = legacyResume.segment() + legacyResume.index();
+            log.warn("{}: segment {} of the stored position {} is no longer in the archive; resuming after offset {}",
+                    archived, legacyResume.segment(), legacyResume, passedOffset);
+            legacyResume = null;
+        }
+        long wanted = Math.max(passedOffset + 1, bounds.startOffset());
+        SegmentKey holder = null;
+        SegmentKey after = null;
+        for (SegmentKey segment : listing) {
+            if (segment.firstOffset() <= wanted) {
+                holder = segment;
+            } else {
+                after = segment;
+                break;
+            }
+        }
+        boolean holderFinished = holder != null && finished != null && holder.key().equals(finished.key());
+        if (holder != null && (!holderFinished || mayHaveGrown(after))) {
+            return holder;
+        }
+        return after;
+    }
+
+    /** Whether the finished segment must be read again before {@code after}: see the class invariant. */
+    private boolean mayHaveGrown(SegmentKey after) {
+        if (Objects.equals(indexSeen, finishedUnder)) {
+            return false;
+        }
+        return !(finishedKeptOffsets && after != null && after.firstOffset() == passedOffset + 1);
+    }
+
+    /** Reads the index register, then lists the segments it covers; false if the stores failed (retry later). */
     private boolean list(long nowMs) {
-        ArchiveLayout.PartitionListing listing;
-        Optional<Long> indexedUpTo;
         try {
-            indexedUpTo = indexedSegment();
-            listing = indexedUpTo.isEmpty() ? new ArchiveLayout.PartitionListing(List.of(), Map.of())
-                    : layout.listPartition(store, archived);
+            Optional<PartitionIndex> index = readIndex();
+            List<SegmentKey> covered = List.of();
+            Map<Long, SegmentSummary> entries = Map.of();
+            if (index.isPresent()) {
+                long indexedSegment = indexedSegment(index.get());
+                ArchiveLayout.PartitionListing listed = layout.listPartition(store, archived);
+                covered = listed.segments().stream().filter(segment -> segment.firstOffset() <= indexedSegment).toList();
+                entries = listed.summaries();
+            }
+            indexSeen = index.orElse(null);
+            listing = covered;
+            summaries = entries;
         } catch (StoreUnavailableException e) {
             retryLater(nowMs, "list the segments of " + archived, e);
             return false;
@@ -143,49 +255,49 @@ final class PartitionReplay {
                     + layout.partitionPrefix(archived) + "': " + e.getMessage(), e);
         }
         failedAttempts = 0;
-        long resumeSegment = resumeAfter == null ? -1 : resumeAfter.segment();
-        List<SegmentKey> replayable = listing.segments().stream()
-                .filter(segment -> segment.firstOffset() > finishedSegment && segment.firstOffset() >= resumeSegment)
-                .filter(segment -> segment.firstOffset() <= indexedUpTo.orElseThrow())
-                .toList();
-        for (int i = 0; i < replayable.size(); i++) {
-            // Every record of a segment is below the next segment's first offset: skip the whole segment.
-            boolean belowStart = i + 1 < replayable.size() && replayable.get(i + 1).firstOffset() <= bounds.startOffset();
-            // Its summary (the time index) shows no record in the time window: skip it unread.
-            boolean outsideWindow = bounds.timeBounded() && listing.summary(replayable.get(i))
-                    .filter(summary -> !summary.mayHoldTimesIn(bounds.startTime(), bounds.endTime())).isPresent();
-            if (!belowStart && !outsideWindow) {
-                pending.addLast(replayable.get(i));
-            }
-        }
-        if (resumeAfter != null && finishedSegment < 0 && !replayable.isEmpty()
-                && replayable.get(0).firstOffset() != resumeSegment) {
-            log.warn("segment {} of {}, where the last replay stopped, is no longer in the archive; resuming at {}",
-                    resumeSegment, archived, replayable.get(0).key());
-        }
-        if (pending.isEmpty()) {
-            notBeforeMs = nowMs + pollIntervalMs;
-            return false;
-        }
         return true;
     }
 
-    /** First offset of the last segment the index register covers, or empty if the sink has indexed none yet. */
-    private Optional<Long> indexedSegment() {
-        String indexKey = layout.indexKey(archived);
-        Optional<byte[]> bytes = store.get(indexKey);
-        if (bytes.isEmpty()) {
-            return Optional.empty();
+    /**
+     * Passes {@code segment} without reading it when its time index entry shows no record in the time window:
+     * all its records count as passed (before start.time), or the window is complete (all at or after end.time).
+     */
+    private boolean passUnread(SegmentKey segment) {
+        SegmentSummary summary = summaries.get(segment.firstOffset());
+        if (!bounds.timeBounded() || legacyResume != null || summary == null
+                || summary.mayHoldTimesIn(bounds.startTime(), bounds.endTime())) {
+            return false;
         }
+        if (summary.minTime().getAsLong() >= bounds.endTime()) {
+            pastEnd = true;
+            log.info("{}: segment '{}' lies wholly at or after {}={} (time index); the replay window is complete for "
+                    + "this partition", archived, segment.key(), SourceConfig.END_TIME_CONFIG, bounds.endTime());
+            return true;
+        }
+        passedOffset = Math.max(passedOffset, summary.lastOffset());
+        passedSegment = segment.firstOffset();
+        passedSegmentKey = segment.key();
+        finished = segment;
+        finishedUnder = indexSeen;
+        finishedKeptOffsets = true;
+        return true;
+    }
+
+    private Optional<PartitionIndex> readIndex() {
+        String indexKey = layout.indexKey(archived);
         try {
-            PartitionIndex index = PartitionIndex.parse(indexKey, bytes.get());
-            SegmentKey segment = layout.parseSegmentKey(index.segmentKey())
-                    .orElseThrow(() -> new DataException("index register '" + indexKey + "' names '"
-                            + index.segmentKey() + "', which is not a segment key of " + layout));
-            return Optional.of(segment.firstOffset());
+            return store.get(indexKey).map(bytes -> PartitionIndex.parse(indexKey, bytes));
         } catch (DataException e) {
             throw new ConnectException(e.getMessage(), e);
         }
+    }
+
+    /** First offset of the last segment {@code index} covers. */
+    private long indexedSegment(PartitionIndex index) {
+        return layout.parseSegmentKey(index.segmentKey())
+                .orElseThrow(() -> new ConnectException("index register '" + layout.indexKey(archived) + "' names '"
+                        + index.segmentKey() + "', which is not a segment key of " + layout))
+                .firstOffset();
     }
 
     private boolean load(SegmentKey segment, long nowMs) {
@@ -199,14 +311,18 @@ final class PartitionReplay {
             throw new ConnectException("cannot read segment '" + segment.key() + "': " + e.getMessage(), e);
         }
         if (blob.isEmpty()) {
-            if (expiredMeanwhile(segment)) {
-                log.warn("segment {} of {} expired (retention) after it was listed; replay goes on after it",
-                        segment.key(), archived);
-                pending.removeFirst();
+            // A sink taking the partition over removes segments beyond the index it read; list again to see.
+            if (!list(nowMs)) {
                 return false;
             }
-            throw new ConnectException("segment '" + segment.key() + "' was listed in the archive but is gone; "
-                    + "replaying past it would lose its records, so the task stops here");
+            if (listing.stream().anyMatch(listed -> listed.key().equals(segment.key()))) {
+                throw new ConnectException("segment '" + segment.key() + "' is listed in the archive but is gone; "
+                        + "replaying past it would lose its records, so the task stops here");
+            }
+            log.warn("{}: segment '{}' was removed after it was listed (a sink took the partition over, or retention "
+                    + "expired it); going on "
+                    + "with the archive as it is now", archived, segment.key());
+            return false;
         }
         failedAttempts = 0;
         List<ArchivedRecord> read;
@@ -215,21 +331,48 @@ final class PartitionReplay {
         } catch (DataException e) {
             throw new ConnectException(e.getMessage(), e);
         }
-        pending.removeFirst();
+        if (legacyResume != null && segment.firstOffset() == legacyResume.segment()) {
+            int index = Math.min(legacyResume.index(), read.size() - 1);
+            passedOffset = index < 0 ? segment.firstOffset() + legacyResume.index() : offsetOf(segment, read, index);
+            log.info("{}: stored position {} is archived offset {}", archived, legacyResume, passedOffset);
+            legacyResume = null;
+        }
+        int first = 0;
+        while (first < read.size() && offsetOf(segment, read, first) <= passedOffset) {
+            first++;
+        }
+        if (first > 0 && segment.firstOffset() > passedSegment) {
+            log.warn("{}: segment '{}' holds offsets up to {}, already replayed from segment '{}'; replaying only its "
+                    + "records after offset {} (an orphan of a crashed sink, or a rewrite under another first offset)",
+                    archived, segment.key(), offsetOf(segment, read, first - 1),
+                    passedSegmentKey != null ? passedSegmentKey : "at offset " + passedSegment, passedOffset);
+        }
         current = segment;
         records = read;
-        next = resumeAfter != null && resumeAfter.segment() == segment.firstOffset() ? resumeAfter.index() + 1 : 0;
+        next = first;
+        currentReadUnder = indexSeen;
+        currentPastEnd = true;
+        currentPassed = 0;
         return true;
     }
 
-    /**
-     * Whether {@code segment}, listed but now absent, was removed by retention: retention removes only the
-     * oldest segments, so it is no longer listed and every segment still listed starts after it. A segment
-     * gone from the middle of the archive is a loss, never skipped.
-     */
-    private boolean expiredMeanwhile(SegmentKey segment) {
-        List<SegmentKey> now = layout.segments(store, archived);
-        return now.stream().allMatch(listed -> listed.firstOffset() > segment.firstOffset());
+    private void finishSegment() {
+        if (bounds.endTime() != Long.MAX_VALUE && currentPassed > 0 && currentPastEnd) {
+            pastEnd = true;
+            log.info("{}: segment '{}' lies wholly at or after {}={}; the replay window is complete for this partition",
+                    archived, current.key(), SourceConfig.END_TIME_CONFIG, bounds.endTime());
+        }
+        finished = current;
+        finishedUnder = currentReadUnder;
+        finishedKeptOffsets = !records.isEmpty() && records.get(0).offset() != null;
+        current = null;
+        records = null;
+    }
+
+    /** The archived offset of record {@code index} of {@code segment}, or its stand-in (see the class comment). */
+    private static long offsetOf(SegmentKey segment, List<ArchivedRecord> records, int index) {
+        Long offset = records.get(index).offset();
+        return offset != null ? offset : segment.firstOffset() + index;
     }
 
     private void retryLater(long nowMs, String what, StoreUnavailableException e) {
@@ -240,20 +383,28 @@ final class PartitionReplay {
                 what, failedAttempts, backoff, e.getMessage());
     }
 
-    private void emit(List<SourceRecord> out, ArchivedRecord record, int index) {
-        if (!inBounds(record)) {
+    /** Passes record {@code index} of the current segment: hands it over if the window holds it. */
+    private void pass(List<SourceRecord> out, int index) {
+        ArchivedRecord record = records.get(index);
+        long offset = offsetOf(current, records, index);
+        boolean inBounds = inBounds(record, index);
+        passedOffset = offset;
+        passedSegment = current.firstOffset();
+        passedSegmentKey = current.key();
+        currentPassed++;
+        if (!inBounds) {
             return;
         }
         ConnectHeaders headers = new ConnectHeaders();
         record.headers().forEach(headers::add);
         Long timestamp = keepTimestamps && record.timestamp() != null && record.timestamp() >= 0 ? record.timestamp() : null;
-        out.add(new SourceRecord(sourcePartition, new ReplayPosition(current.firstOffset(), index).toSourceOffset(),
+        out.add(new SourceRecord(sourcePartition, new ReplayPosition(current.firstOffset(), index, offset).toSourceOffset(),
                 targetTopic, archived.partition(),
                 record.key().schema(), record.key().value(), record.value().schema(), record.value().value(),
                 timestamp, headers));
     }
 
-    private boolean inBounds(ArchivedRecord record) {
+    private boolean inBounds(ArchivedRecord record, int index) {
         if (bounds.startOffset() > current.firstOffset()) {
             if (record.offset() == null) {
                 throw new ConnectException("segment '" + current.key() + "' starts below " + SourceConfig.START_OFFSET_CONFIG
@@ -264,13 +415,18 @@ final class PartitionReplay {
                 return false;
             }
         }
-        if (bounds.timeBounded()) {
-            if (record.timestamp() == null) {
-                throw new ConnectException("segment '" + current.key() + "' keeps no record timestamps, so "
-                        + SourceConfig.START_TIME_CONFIG + "/" + SourceConfig.END_TIME_CONFIG + " cannot select records");
-            }
-            return bounds.includesTime(record.timestamp());
+        if (!bounds.timeBounded()) {
+            return true;
         }
-        return true;
+        if (record.timestamp() == null) {
+            String which = record.offset() != null ? archived + " at offset " + record.offset()
+                    : index + " of " + archived;
+            throw new ConnectException("record " + which + " in segment '" + current.key() + "' has no timestamp (its "
+                    + "format keeps none, or it was produced without one), so " + SourceConfig.START_TIME_CONFIG + "/"
+                    + SourceConfig.END_TIME_CONFIG + " cannot select it; replay without a time window, or set "
+                    + SourceConfig.START_OFFSET_CONFIG + " past it");
+        }
+        currentPastEnd &= record.timestamp() >= bounds.endTime();
+        return bounds.includesTime(record.timestamp());
     }
 }

@@ -4,19 +4,30 @@ import java.util.Map;
 import org.apache.kafka.connect.errors.ConnectException;
 
 /**
- * Where a partition's replay stands: the record at {@code index} of the segment whose first archived offset is
- * {@code segment} was the last one handed to the worker. Both numbers are fixed by the archive, not by when the
- * replay ran, so a restart resumes exactly; that is what makes exactly-once source delivery (KIP-618) possible.
+ * Where a partition's replay stands: the last record handed to the worker, by its archived {@code offset}, and
+ * where it was read: record {@code index} of the segment whose first archived offset is {@code segment}. All three
+ * are fixed by the archive, not by when the replay ran, so a restart resumes exactly; that is what makes
+ * exactly-once source delivery (KIP-618) possible.
+ *
+ * <p>The offset is what a replay positions itself by (see {@link PartitionReplay}). For formats that keep no
+ * record offsets ({@code bytes}, {@code json}, {@code avro}) it stands in as {@code segment + index}: increasing
+ * through the archive, and at most the record's real offset.
+ *
+ * @param offset the archived offset of the record, or {@link #UNKNOWN_OFFSET} for a position stored by an
+ *     earlier version as {@code {segment, index}}: the replay then reads it from the archive when it resumes
  */
-public record ReplayPosition(long segment, int index) {
+public record ReplayPosition(long segment, int index, long offset) {
     static final String TOPIC_KEY = "topic";
     static final String PARTITION_KEY = "partition";
     static final String SEGMENT_KEY = "segment";
     static final String INDEX_KEY = "index";
+    static final String OFFSET_KEY = "offset";
+    static final long UNKNOWN_OFFSET = -1;
 
     public ReplayPosition {
-        if (segment < 0 || index < 0) {
-            throw new IllegalArgumentException("segment and index must not be negative: " + segment + ", " + index);
+        if (segment < 0 || index < 0 || offset < UNKNOWN_OFFSET) {
+            throw new IllegalArgumentException("segment, index and offset must not be negative: " + segment + ", "
+                    + index + ", " + offset);
         }
     }
 
@@ -25,23 +36,31 @@ public record ReplayPosition(long segment, int index) {
         return Map.of(TOPIC_KEY, archivedTopic, PARTITION_KEY, partition);
     }
 
+    boolean offsetKnown() {
+        return offset != UNKNOWN_OFFSET;
+    }
+
     public Map<String, Object> toSourceOffset() {
-        return Map.of(SEGMENT_KEY, segment, INDEX_KEY, index);
+        return Map.of(SEGMENT_KEY, segment, INDEX_KEY, index, OFFSET_KEY, offset);
     }
 
     /**
-     * Reads a stored source offset back (Connect's JSON storage may return any integral {@link Number}).
+     * Reads a stored source offset back (Connect's JSON storage may return any integral {@link Number}). An offset
+     * without {@code offset}, as versions before it stored them, reads with {@link #UNKNOWN_OFFSET}.
      *
      * @throws ConnectException naming the partition if the offset is not one this connector wrote
      */
     public static ReplayPosition fromSourceOffset(Map<String, ?> partition, Map<String, ?> offset) {
         Object segment = offset.get(SEGMENT_KEY);
         Object index = offset.get(INDEX_KEY);
-        if (!(segment instanceof Number s) || !(index instanceof Number i) || s.longValue() < 0 || i.longValue() < 0
-                || i.longValue() > Integer.MAX_VALUE) {
+        Object archived = offset.containsKey(OFFSET_KEY) ? offset.get(OFFSET_KEY) : (Object) UNKNOWN_OFFSET;
+        if (!(segment instanceof Number s) || !(index instanceof Number i) || !(archived instanceof Number o)
+                || s.longValue() < 0 || i.longValue() < 0 || i.longValue() > Integer.MAX_VALUE || o.longValue() < 0
+                        && o.longValue() != UNKNOWN_OFFSET) {
             throw new ConnectException("stored source offset " + offset + " of " + partition + " is not {"
-                    + SEGMENT_KEY + ": first offset of a segment, " + INDEX_KEY + ": record index in it}");
+                    + SEGMENT_KEY + ": first offset of a segment, " + INDEX_KEY + ": record index in it, " + OFFSET_KEY
+                    + ": archived offset of the record}");
         }
-        return new ReplayPosition(s.longValue(), i.intValue());
+        return new ReplayPosition(s.longValue(), i.intValue(), o.longValue());
     }
 }

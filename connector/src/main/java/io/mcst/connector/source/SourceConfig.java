@@ -91,8 +91,8 @@ public final class SourceConfig extends AbstractConfig {
     private static ConfigDef define() {
         ConfigDef def = new ConfigDef();
         int order = 0;
-        def.define(ARCHIVE_TOPICS_CONFIG, Type.LIST, List.of(), Importance.HIGH,
-                        "Archived topics to replay, e.g. orders,payments. Set this or " + ARCHIVE_TOPICS_REGEX_CONFIG
+        def.define(ARCHIVE_TOPICS_CONFIG, Type.LIST, List.of(), topicNames(), Importance.HIGH,
+                        "Archived topics to replay, by their Kafka topic names, e.g. orders,payments. Set this or " + ARCHIVE_TOPICS_REGEX_CONFIG
                                 + ", not both.",
                         ARCHIVE_GROUP, ++order, Width.LONG, "Archived topics")
                 .define(ARCHIVE_TOPICS_REGEX_CONFIG, Type.STRING, null, regex(), Importance.HIGH,
@@ -236,6 +236,18 @@ public final class SourceConfig extends AbstractConfig {
                 Pattern.compile((String) value);
             } catch (PatternSyntaxException e) {
                 throw new ConfigException(key, value, "not a valid Java regular expression: " + e.getDescription());
+            }
+        };
+    }
+
+    private static ConfigDef.Validator topicNames() {
+        return (key, value) -> {
+            for (Object topic : (List<?>) value) {
+                if (!LEGAL_TOPIC.matcher(String.valueOf(topic)).matches()) {
+                    throw new ConfigException(key, value, "'" + topic + "' is not a Kafka topic name (letters, "
+                            + "digits, '.', '_', '-', at most 249 characters); list archived topics separated by "
+                            + "commas, e.g. orders,payments, or use " + ARCHIVE_TOPICS_REGEX_CONFIG + " for a pattern");
+                }
             }
         };
     }

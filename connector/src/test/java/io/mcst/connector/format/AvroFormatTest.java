@@ -132,6 +132,27 @@ class AvroFormatTest {
     }
 
     @Test
+    void countsTheBytesItWritesForBuffersDecimalsAndOtherTypes() {
+        Schema schema = SchemaBuilder.struct().name("com.example.Blob")
+                .field("buffer", Schema.BYTES_SCHEMA)
+                .field("amount", Decimal.builder(2).build())
+                .field("when", Timestamp.SCHEMA)
+                .build();
+        SegmentWriter writer = RecordFormats.of("avro", "null").newWriter();
+        for (int i = 0; i < 4; i++) {
+            Struct value = new Struct(schema)
+                    .put("buffer", java.nio.ByteBuffer.wrap(new byte[100_000]))
+                    .put("amount", new BigDecimal("9".repeat(20_000) + ".99"))
+                    .put("when", new java.util.Date(i));
+            writer.append(new SinkRecord("t", 0, null, null, schema, value, i));
+        }
+        long counted = writer.estimatedBytes();
+        // max.buffered.bytes holds only if the writer counts what it will write: the records' bytes, all but the
+        // container's header (schema and metadata, under 2 KB here).
+        assertThat(counted).isBetween(writer.finish().length - 2_000L, 2L * 433_000);
+    }
+
+    @Test
     void rejectsATruncatedBlob() {
         RecordFormat format = RecordFormats.of("avro", "deflate");
         SegmentWriter writer = format.newWriter();

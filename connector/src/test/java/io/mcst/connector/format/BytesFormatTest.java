@@ -56,6 +56,18 @@ class BytesFormatTest {
     }
 
     @Test
+    void rejectsADeclaredLengthBeyondTheBlobBeforeAllocatingIt() {
+        byte[] blob = java.nio.ByteBuffer.allocate(12).put("MCB1".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .putInt(1).putInt(Integer.MAX_VALUE - 8).array();
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        assertThatThrownBy(() -> format.read(key, blob)).isInstanceOf(CorruptSegmentException.class)
+                .hasMessageContaining(key.key()).hasMessageContaining("record 0 declares " + (Integer.MAX_VALUE - 8));
+        // Allocating first would take 2 GiB (or fail with OutOfMemoryError, not a corrupt segment, on a small heap).
+        assertThat(threads.getCurrentThreadAllocatedBytes() - before).isLessThan(1L << 20);
+    }
+
+    @Test
     void rejectsValuesThatAreNotBytes() {
         assertThatThrownBy(() -> format.newWriter().append(value(3, "text"))).isInstanceOf(DataException.class)
                 .hasMessageContaining("t-2@3");

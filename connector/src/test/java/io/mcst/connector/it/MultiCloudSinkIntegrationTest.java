@@ -6,6 +6,7 @@ import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.format.ArchivedRecord;
 import io.mcst.connector.format.RecordFormats;
 import io.mcst.connector.sink.MultiCloudSinkConnector;
+import io.mcst.stack.MetricsScope;
 import io.mcst.stack.StoreStack;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreException;
@@ -40,6 +41,9 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class MultiCloudSinkIntegrationTest {
+    /** The scope this test opens stacks in, apart from any connector's. */
+    private static final MetricsScope SCOPE = MetricsScope.ofConnector("MultiCloudSinkIntegrationTest");
+
     private static final int PARTITIONS = 6;
     private static final Duration ARCHIVE_TIMEOUT = Duration.ofMinutes(4);
 
@@ -139,7 +143,7 @@ class MultiCloudSinkIntegrationTest {
         createTopic(topic);
         data.produce(connect.kafka(), 0, total);
         ArchiveLayout layout = new ArchiveLayout("it/" + topic);
-        try (KeyValueStore archive = StoreStack.open(storage)) {
+        try (KeyValueStore archive = StoreStack.open(storage, SCOPE)) {
             connect.configureConnector(topic, sinkConfig(topic, storage));
             connect.assertions().assertConnectorAndExactlyNumTasksAreRunning(topic, 3, "sink did not start");
             long start = System.nanoTime();
@@ -182,7 +186,7 @@ class MultiCloudSinkIntegrationTest {
         TopicData data = new TopicData(topic, PARTITIONS);
         ArchiveLayout layout = new ArchiveLayout("it/" + topic);
         createTopic(topic);
-        try (KeyValueStore archive = StoreStack.open(storage)) {
+        try (KeyValueStore archive = StoreStack.open(storage, SCOPE)) {
             data.produce(connect.kafka(), 0, total / 2);
             connect.configureConnector(topic, sinkConfig(topic, storage));
             await("a first part archived", () -> data.archivedThrough(archive, layout, 6_000));
@@ -204,7 +208,7 @@ class MultiCloudSinkIntegrationTest {
         TopicData data = new TopicData(topic, PARTITIONS);
         ArchiveLayout layout = new ArchiveLayout("it/" + topic);
         createTopic(topic);
-        try (KeyValueStore archive = StoreStack.open(storage)) {
+        try (KeyValueStore archive = StoreStack.open(storage, SCOPE)) {
             Map<String, String> config = sinkConfig(topic, storage);
             config.put("retry.backoff.ms", "500");
             data.produce(connect.kafka(), 0, total / 2);
@@ -235,7 +239,7 @@ class MultiCloudSinkIntegrationTest {
         Map<String, String> storage = memoryStores("restart-a");
         ArchiveLayout layout = new ArchiveLayout("it/" + topic);
         createTopic(topic);
-        try (KeyValueStore archive = StoreStack.open(storage)) {
+        try (KeyValueStore archive = StoreStack.open(storage, SCOPE)) {
             Map<String, String> config = sinkConfig(topic, storage);
             config.put("flush.size", "1500");
             connect.configureConnector(topic, config);
@@ -296,7 +300,7 @@ class MultiCloudSinkIntegrationTest {
         config.put("errors.deadletterqueue.topic.replication.factor", "1");
         connect.configureConnector(topic, config);
         ArchiveLayout layout = new ArchiveLayout("it/" + topic);
-        try (KeyValueStore archive = StoreStack.open(storage)) {
+        try (KeyValueStore archive = StoreStack.open(storage, SCOPE)) {
             var dlq = connect.kafka().consume(total / 10, ARCHIVE_TIMEOUT.toMillis(), topic + "-dlq");
             assertThat(dlq.count()).isEqualTo(total / 10);
             dlq.forEach(record -> assertThat(record.value()).isNull());

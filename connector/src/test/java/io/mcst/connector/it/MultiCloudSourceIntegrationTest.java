@@ -6,6 +6,7 @@ import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.sink.MultiCloudSinkConnector;
 import io.mcst.connector.source.MultiCloudSourceConnector;
 import io.mcst.replication.layers.faults.FaultInjectingStore;
+import io.mcst.stack.MetricsScope;
 import io.mcst.stack.StoreStack;
 import io.mcst.stores.KeyValueStore;
 import java.time.Duration;
@@ -44,6 +45,9 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class MultiCloudSourceIntegrationTest {
+    /** The scope this test opens stacks in, apart from any connector's. */
+    private static final MetricsScope SCOPE = MetricsScope.ofConnector("MultiCloudSourceIntegrationTest");
+
     private static final String TOPIC = "orders.v1";
     private static final String PREFIX = "it/replay";
     private static final int PARTITIONS = 6;
@@ -77,7 +81,7 @@ class MultiCloudSourceIntegrationTest {
 
         long started = System.nanoTime();
         connect.configureConnector("archive", sinkProps());
-        try (KeyValueStore archive = StoreStack.open(storeProps())) {
+        try (KeyValueStore archive = StoreStack.open(storeProps(), SCOPE)) {
             await("the archive", () -> data.archivedThrough(archive, new ArchiveLayout(PREFIX), RECORDS));
         }
         System.out.printf("archive (sink, 3 stores): %d records in %.1f s%n", RECORDS, (System.nanoTime() - started) / 1e9);

@@ -219,11 +219,54 @@ class MultiCloudSinkTaskTest {
     }
 
     @Test
-    void unreadableIndexFailsOpenAfterRetries() {
+    void aQuorumOutageWhileOpeningPausesThePartitionUntilTheStoresAnswer() {
         store.failGets(true);
-        MultiCloudSinkTask task = start(new RecordingContext(false), Map.of("retry.backoff.ms", "1"));
-        assertThatThrownBy(() -> task.open(List.of(P0))).isInstanceOf(ConnectException.class)
-                .hasMessageContaining(LAYOUT.indexKey(P0));
+        RecordingContext context = new RecordingContext(false);
+        MultiCloudSinkTask task = start(context, Map.of("retry.backoff.ms", "1000"));
+        task.open(List.of(P0, P1)); // used to fail the task for good after 4 attempts
+        assertThat(context.paused).containsExactlyInAnyOrder(P0, P1);
+        assertThat(context.rewinds).doesNotContainKey(P0);
+        task.put(records(P0, 0, 12)); // fetched before the pause: ignored, they come again after the rewind
+        assertThat(task.preCommit(Map.of(P0, new OffsetAndMetadata(12)))).isEmpty();
+
+        store.heal();
+        task.put(List.of());
+        assertThat(context.rewinds).as("retried only after retry.backoff.ms").doesNotContainKey(P0);
+        clock.addAndGet(1000);
+        task.put(records(P0, 0, 12)); // resolves P0: the records in hand predate the rewind
+        assertThat(context.rewinds).containsEntry(P0, 0L).containsEntry(P1, 0L);
+        assertThat(context.paused).isEmpty();
+        assertThat(LAYOUT.segments(memory, P0)).isEmpty();
+        task.put(records(P0, 0, 12)); // after the rewind
+        assertArchived(P0, 10);
+        assertThat(task.preCommit(Map.of(P0, new OffsetAndMetadata(12)))).isEqualTo(Map.of(P0, new OffsetAndMetadata(10)));
+    }
+
+    @Test
+    void opensAThousandPartitionsReadingTheirIndexesConcurrently() {
+        MultiCloudSinkTask writer = start(new RecordingContext(false), Map.of());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (int p = 0; p < 1000; p++) {
+            partitions.add(new TopicPartition("wide", p));
+        }
+        writer.open(partitions.subList(0, 10));
+        for (TopicPartition partition : partitions.subList(0, 10)) {
+            writer.put(records(partition, 0, 10 + partition.partition()));
+        }
+        writer.stop();
+
+        SlowStore slow = new SlowStore(memory, 5);
+        RecordingContext context = new RecordingContext(false);
+        MultiCloudSinkTask task = new MultiCloudSinkTask(ignored -> slow, clock::get);
+        task.initialize(context);
+        task.start(Map.of("stores", "injected", "flush.size", "10"));
+        tasks.add(task);
+        task.open(partitions);
+        for (TopicPartition partition : partitions) {
+            assertThat(context.rewinds).containsEntry(partition, partition.partition() < 10 ? 10L : 0L);
+        }
+        // One at a time, a thousand reads at cloud latency (100 ms) would exceed max.poll.interval.ms.
+        assertThat(slow.maxConcurrentGets()).isEqualTo(MultiCloudSinkTask.INDEX_READ_CONCURRENCY);
     }
 
     @Test
@@ -248,6 +291,90 @@ class MultiCloudSinkTaskTest {
         List<ArchivedRecord> archived = archive(P0);
         assertThat(archived).extracting(ArchivedRecord::offset).containsExactly(0L, 1L, 2L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
         assertThat(tolerant.preCommit(Map.of(P0, new OffsetAndMetadata(12)))).containsEntry(P0, new OffsetAndMetadata(11));
+    }
+
+    @Test
+    void recordsOfAPartitionNeverOpenedAreSkippedNotFatal() {
+        MultiCloudSinkTask task = start(new RecordingContext(false), Map.of());
+        task.open(List.of(P0));
+        List<SinkRecord> batch = new ArrayList<>(records(P0, 0, 10));
+        batch.addAll(records(P1, 0, 10)); // e.g. a topic-renaming transform during a rebalance
+        task.put(batch);
+        assertArchived(P0, 10);
+        assertThat(LAYOUT.segments(memory, P1)).isEmpty();
+        assertThat(task.preCommit(Map.of(P0, new OffsetAndMetadata(10), P1, new OffsetAndMetadata(10))))
+                .isEqualTo(Map.of(P0, new OffsetAndMetadata(10)));
+    }
+
+    @Test
+    void recordsBehindTheArchiveAreSkippedLoudlyAndCountedOrFailTheTask() {
+        RecordingContext context = new RecordingContext(false);
+        MultiCloudSinkTask task = start(context, Map.of());
+        task.open(List.of(P0));
+        List<SinkRecord> batch = records(P0, 0, 25);
+        store.failPuts(key -> key.endsWith("/00000000000000000010.envelope.avro"));
+        assertThatThrownBy(() -> task.put(batch)).isInstanceOf(RetriableException.class);
+        store.heal();
+        task.put(batch); // a redelivery is expected, not counted
+        assertThat(context.metric(MultiCloudSinkTask.BEHIND_ARCHIVE_METRIC)).isZero();
+
+        task.put(records(P0, 3, 8)); // the topic was recreated: offsets start again below the archive
+        assertThat(context.metric(MultiCloudSinkTask.BEHIND_ARCHIVE_METRIC)).isEqualTo(5.0);
+        task.put(records(P0, 25, 30));
+        assertArchived(P0, 30);
+
+        MultiCloudSinkTask strict = start(new RecordingContext(false), Map.of("records.behind.archive", "fail"));
+        strict.open(List.of(P0));
+        assertThatThrownBy(() -> strict.put(records(P0, 3, 4))).isInstanceOf(ConnectException.class)
+                .hasMessageContaining("orders partition 0").hasMessageContaining("offset 3")
+                .hasMessageContaining("offset 29").hasMessageContaining("records.behind.archive");
+    }
+
+    @Test
+    void aNewOwnerRemovesSegmentsBeyondTheIndexBeforeItsFirstSegment() {
+        MultiCloudSinkTask first = start(new RecordingContext(false), Map.of());
+        first.open(List.of(P0));
+        first.put(records(P0, 0, 10));
+        // An owner that crashed between a segment and its index, with other records than the next owner will see.
+        String orphan = LAYOUT.segmentKey(P0, 12, "envelope.avro");
+        memory.put(orphan, memory.get(LAYOUT.segmentKey(P0, 0, "envelope.avro")).orElseThrow());
+        first.stop();
+
+        MultiCloudSinkTask second = start(new RecordingContext(false), Map.of("flush.size", "7"));
+        second.open(List.of(P0));
+        second.put(records(P0, 10, 24));
+        assertThat(memory.get(orphan)).isEmpty();
+        assertThat(LAYOUT.segments(memory, P0)).extracting(SegmentKey::firstOffset).containsExactly(0L, 10L, 17L);
+        assertArchived(P0, 24);
+    }
+
+    @Test
+    void offsetsMovePastReportedRecordsSoARebalanceDoesNotReportThemAgain() {
+        SinkRecord bad10 = new SinkRecord("orders", 0, null, null, Schema.STRING_SCHEMA, "not bytes", 10);
+        SinkRecord bad11 = new SinkRecord("orders", 0, null, null, Schema.STRING_SCHEMA, "not bytes", 11);
+        SinkRecord bad0 = new SinkRecord("orders", 1, null, null, Schema.STRING_SCHEMA, "not bytes", 0);
+        RecordingContext context = new RecordingContext(true);
+        MultiCloudSinkTask task = start(context, Map.of("errors.tolerance", "all"));
+        task.open(List.of(P0, P1));
+        List<SinkRecord> batch = new ArrayList<>(records(P0, 0, 10));
+        batch.addAll(List.of(bad10, bad11, bad0));
+        task.put(batch);
+        assertThat(context.reported).containsExactly(bad10, bad11, bad0);
+        assertThat(task.preCommit(Map.of(P0, new OffsetAndMetadata(12), P1, new OffsetAndMetadata(1))))
+                .isEqualTo(Map.of(P0, new OffsetAndMetadata(12), P1, new OffsetAndMetadata(1)));
+        task.stop();
+
+        RecordingContext next = new RecordingContext(true);
+        MultiCloudSinkTask owner = start(next, Map.of("errors.tolerance", "all"));
+        owner.open(List.of(P0, P1));
+        assertThat(next.rewinds).containsEntry(P0, 12L).containsEntry(P1, 1L);
+        owner.put(records(P0, 12, 22));
+        owner.put(records(P1, 1, 11));
+        assertThat(next.reported).isEmpty();
+        List<ArchivedRecord> p1 = archive(P1);
+        assertThat(p1).extracting(ArchivedRecord::offset).containsExactlyElementsOf(LongStream.range(1, 11).boxed().toList());
+        assertThat(archive(P0)).extracting(ArchivedRecord::offset)
+                .containsExactlyElementsOf(LongStream.range(0, 22).filter(o -> o < 10 || o > 11).boxed().toList());
     }
 
     @Test

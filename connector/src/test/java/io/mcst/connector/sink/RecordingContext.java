@@ -2,12 +2,15 @@ package io.mcst.connector.sink;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
@@ -16,6 +19,9 @@ import org.apache.kafka.connect.sink.SinkTaskContext;
 final class RecordingContext implements SinkTaskContext {
     final Map<TopicPartition, Long> rewinds = new HashMap<>();
     final List<SinkRecord> reported = new ArrayList<>();
+    final Set<TopicPartition> paused = new HashSet<>();
+    final Metrics metrics = new Metrics();
+    private final PluginMetricsImpl pluginMetrics = new PluginMetricsImpl(metrics, Map.of("connector", "test"));
     long timeoutMs = -1;
     private final boolean withReporter;
 
@@ -50,12 +56,18 @@ final class RecordingContext implements SinkTaskContext {
 
     @Override
     public void pause(TopicPartition... partitions) {
-        throw new UnsupportedOperationException("the sink never pauses");
+        paused.addAll(List.of(partitions));
     }
 
     @Override
     public void resume(TopicPartition... partitions) {
-        throw new UnsupportedOperationException("the sink never pauses");
+        List.of(partitions).forEach(paused::remove);
+    }
+
+    /** The value of the task's plugin metric {@code name}. */
+    double metric(String name) {
+        return metrics.metrics().entrySet().stream().filter(e -> e.getKey().name().equals(name))
+                .map(e -> (Double) e.getValue().metricValue()).findFirst().orElseThrow();
     }
 
     @Override
@@ -63,7 +75,7 @@ final class RecordingContext implements SinkTaskContext {
 
     @Override
     public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
-        throw new UnsupportedOperationException("the sink registers no metrics");
+        return pluginMetrics;
     }
 
     @Override

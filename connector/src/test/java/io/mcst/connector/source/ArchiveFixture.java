@@ -44,10 +44,13 @@ final class ArchiveFixture {
         SegmentKey segment = writeUnindexed(format, records);
         SinkRecord last = records.get(records.size() - 1);
         if (summary) {
-            LongSummaryStatistics times = records.stream().mapToLong(SinkRecord::timestamp).summaryStatistics();
+            // As the sink does: a time range only when every record has a timestamp.
+            boolean timed = records.stream().allMatch(r -> r.timestamp() != null && r.timestamp() >= 0);
+            LongSummaryStatistics times = timed ? records.stream().mapToLong(SinkRecord::timestamp).summaryStatistics() : null;
             store.put(layout.summaryKey(new SegmentSummary(segment.partition(), segment.firstOffset(), last.kafkaOffset(),
                     records.size(), store.get(segment.key()).orElseThrow().length,
-                    OptionalLong.of(times.getMin()), OptionalLong.of(times.getMax()))), new byte[0]);
+                    timed ? OptionalLong.of(times.getMin()) : OptionalLong.empty(),
+                    timed ? OptionalLong.of(times.getMax()) : OptionalLong.empty())), new byte[0]);
         }
         store.put(layout.indexKey(segment.partition()), new PartitionIndex(last.kafkaOffset(), segment.key()).toBytes());
         return segment;

@@ -4,7 +4,9 @@ import static io.mcst.connector.source.ArchiveFixture.records;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mcst.connector.TaskIdentity;
 import io.mcst.connector.format.RecordFormats;
+import io.mcst.stack.MetricsScope;
 import io.mcst.stack.StoreStack;
 import io.mcst.stores.KeyValueStore;
 import java.util.ArrayList;
@@ -25,6 +27,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class MultiCloudSourceConnectorTest {
+    /** The scope this test opens stacks in, apart from any connector's. */
+    private static final MetricsScope SCOPE = MetricsScope.ofConnector("MultiCloudSourceConnectorTest");
+
     private final String storeName = "connector-test-" + UUID.randomUUID();
     private final Map<String, String> props = new HashMap<>(SourceConfigTest.minimal());
     private final Semaphore reconfigurations = new Semaphore(0);
@@ -33,10 +38,11 @@ class MultiCloudSourceConnectorTest {
     private final MultiCloudSourceConnector connector = new MultiCloudSourceConnector();
 
     MultiCloudSourceConnectorTest() {
+        props.put("name", "replay"); // as Connect sets it
         props.put("stores", storeName);
         props.put("store." + storeName + ".type", "memory");
         props.put("archive.poll.interval.ms", "20");
-        store = StoreStack.open(props);
+        store = StoreStack.open(props, SCOPE);
         archive = new ArchiveFixture(store);
         connector.initialize(new FakeContext());
     }
@@ -63,6 +69,7 @@ class MultiCloudSourceConnectorTest {
             assertThat(config).containsEntry("archive.topics", "orders").containsEntry("stores", storeName);
             assigned.addAll(TaskAssignment.decode(config.get(SourceConfig.TASK_PARTITIONS_CONFIG)));
         }
+        assertThat(configs).extracting(config -> config.get(TaskIdentity.TASK_ID_CONFIG)).containsExactly("0", "1");
         assertThat(assigned).containsExactlyInAnyOrder(new TopicPartition("orders", 0), new TopicPartition("orders", 1),
                 new TopicPartition("orders", 2), new TopicPartition("orders", 3), new TopicPartition("orders", 4));
     }

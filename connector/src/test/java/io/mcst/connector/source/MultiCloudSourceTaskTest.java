@@ -5,17 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mcst.connector.format.RecordFormats;
+import io.mcst.stack.MetricsScope;
 import io.mcst.stack.StoreStack;
+import io.mcst.stores.ForwardingKeyValueStore;
 import io.mcst.stores.KeyValueStore;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -26,6 +31,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class MultiCloudSourceTaskTest {
+    /** The scope this test opens stacks in, apart from any connector's. */
+    private static final MetricsScope SCOPE = MetricsScope.ofConnector("MultiCloudSourceTaskTest");
+
     private final String storeName = "task-test-" + UUID.randomUUID();
     private final Map<String, String> props = new HashMap<>(SourceConfigTest.minimal());
     private final Map<Map<String, Object>, Map<String, Object>> storedOffsets = new HashMap<>();
@@ -39,7 +47,7 @@ class MultiCloudSourceTaskTest {
         props.put("store." + storeName + ".type", "memory");
         props.put("topic.rename.format", "${topic}-restored");
         props.put("archive.poll.interval.ms", "20");
-        store = StoreStack.open(props);
+        store = StoreStack.open(props, SCOPE);
         archive = new ArchiveFixture(store);
     }
 
@@ -106,6 +114,44 @@ class MultiCloudSourceTaskTest {
     }
 
     @Test
+    void aReplayBoundedByEndTimeStopsReadingTheArchiveOnceEveryPartitionIsPastIt() throws InterruptedException {
+        for (int partition = 0; partition < 2; partition++) {
+            for (long first = 0; first < 30; first += 10) { // timestamps 1000 + offset
+                archive.append(RecordFormats.ENVELOPE, records("orders", partition, first, 10));
+            }
+        }
+        targetPartitions.put("orders-restored", 2);
+        props.put("end.time", "1015");
+        AtomicInteger storeCalls = new AtomicInteger();
+        start("orders:0,orders:1", props -> new ForwardingKeyValueStore(StoreStack.open(props, SCOPE)) {
+            @Override
+            public Optional<byte[]> get(String key) {
+                storeCalls.incrementAndGet();
+                return super.get(key);
+            }
+
+            @Override
+            public List<String> list(String prefix) {
+                storeCalls.incrementAndGet();
+                return super.list(prefix);
+            }
+        });
+
+        List<SourceRecord> replayed = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            List<SourceRecord> batch = task.poll();
+            if (batch != null) {
+                replayed.addAll(batch);
+            }
+        }
+        assertThat(replayed).hasSize(30).allSatisfy(r -> assertThat(r.timestamp()).isLessThan(1015L));
+        int calls = storeCalls.get();
+        archive.append(RecordFormats.ENVELOPE, records("orders", 0, 30, 10));
+        assertThat(task.poll()).isNull();
+        assertThat(storeCalls.get()).as("no listing or read once the window is complete").isEqualTo(calls);
+    }
+
+    @Test
     void aTargetTopicWithTooFewPartitionsFailsAtStartNamingIt() {
         targetPartitions.put("orders-restored", 3);
 
@@ -139,7 +185,11 @@ class MultiCloudSourceTaskTest {
     }
 
     private void start(String partitions) {
-        task = new MultiCloudSourceTask(StoreStack::open, config -> new FakeTargets(), System::currentTimeMillis);
+        start(partitions, taskConfig -> StoreStack.open(taskConfig, SCOPE));
+    }
+
+    private void start(String partitions, Function<Map<String, String>, KeyValueStore> storeOpener) {
+        task = new MultiCloudSourceTask(storeOpener, config -> new FakeTargets(), System::currentTimeMillis);
         task.initialize(new FakeContext());
         Map<String, String> taskProps = new HashMap<>(props);
         taskProps.put(SourceConfig.TASK_PARTITIONS_CONFIG, partitions);

@@ -59,9 +59,9 @@ class PartitionReplayTest {
             assertThat((byte[]) replayed.headers().lastWithName("h").value()).isEqualTo(bytes("h" + i));
             assertThat(replayed.sourcePartition()).isEqualTo(ReplayPosition.sourcePartition("orders.v1", 2));
         }
-        assertThat(positions(out).subList(0, 4)).containsExactly(
-                new ReplayPosition(0, 0), new ReplayPosition(0, 1), new ReplayPosition(0, 2), new ReplayPosition(3, 0));
-        assertThat(positions(out).get(1001)).isEqualTo(new ReplayPosition(1000, 1));
+        assertThat(positions(out).subList(0, 4)).containsExactly(new ReplayPosition(0, 0, 0), new ReplayPosition(0, 1, 1),
+                new ReplayPosition(0, 2, 2), new ReplayPosition(3, 0, 3));
+        assertThat(positions(out).get(1001)).isEqualTo(new ReplayPosition(1000, 1, 1001));
     }
 
     @Test
@@ -145,9 +145,107 @@ class PartitionReplayTest {
         archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
         archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 3));
 
-        List<SourceRecord> out = pollOnce(replay(ReplayBounds.ALL, Optional.of(new ReplayPosition(3, 0))), 100, 0);
+        List<SourceRecord> out = pollOnce(replay(ReplayBounds.ALL, Optional.of(new ReplayPosition(3, 0, 3))), 100, 0);
 
         assertThat(out).extracting(r -> new String((byte[]) r.value())).containsExactly("v4", "v5");
+    }
+
+    @Test
+    void aPositionStoredWithoutItsOffsetIsConvertedFromTheArchive() {
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 3));
+        ReplayPosition stored = ReplayPosition.fromSourceOffset(Map.of(), Map.of("segment", 3L, "index", 0L));
+        assertThat(stored.offsetKnown()).isFalse();
+
+        List<SourceRecord> out = drain(replay(ReplayBounds.ALL, Optional.of(stored)), 0);
+
+        assertThat(out).extracting(r -> new String((byte[]) r.value())).containsExactly("v4", "v5");
+        assertThat(positions(out)).containsExactly(new ReplayPosition(3, 1, 4), new ReplayPosition(3, 2, 5));
+    }
+
+    @Test
+    void aSegmentRewrittenWithMoreRecordsAfterItWasReplayedIsNotSkipped() {
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 15));
+        // A sink writes segment 15 (15..24); its index put reaches one store of three, and this replay reads it there.
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 15, 10));
+        PartitionReplay replay = replay(ReplayBounds.ALL, Optional.empty());
+        assertThat(offsets(drain(replay, 0))).containsExactlyElementsOf(range(0, 25));
+        ReplayPosition stopped = positions(drain(replay(ReplayBounds.ALL, Optional.empty()), 0)).get(24);
+
+        // The next owner reads the index from the other two (offset 14), rewinds and rewrites the same key, longer.
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 15, 15));
+        assertThat(offsets(drain(replay, POLL_INTERVAL_MS))).containsExactlyElementsOf(range(25, 30));
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 30, 5));
+        assertThat(offsets(drain(replay, 2 * POLL_INTERVAL_MS))).containsExactlyElementsOf(range(30, 35));
+
+        // A restart from the position stored before the rewrite resumes after it, into the longer copy.
+        assertThat(offsets(drain(replay(ReplayBounds.ALL, Optional.of(stopped)), 0))).containsExactlyElementsOf(range(25, 35));
+    }
+
+    @Test
+    void aRewriteWithMoreRecordsIsFoundAlsoWhenTheNextSegmentIsAlreadyIndexed() {
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 15));
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 15, 10));
+        PartitionReplay replay = replay(ReplayBounds.ALL, Optional.empty());
+        assertThat(offsets(drain(replay, 0))).containsExactlyElementsOf(range(0, 25));
+
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 15, 15));
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 30, 5));
+        assertThat(offsets(drain(replay, POLL_INTERVAL_MS))).containsExactlyElementsOf(range(25, 35));
+    }
+
+    @Test
+    void aRewriteWithMoreRecordsIsFoundInAFormatWithoutOffsets() {
+        archive.append(RecordFormats.BYTES, records("orders.v1", 2, 0, 15));
+        archive.append(RecordFormats.BYTES, records("orders.v1", 2, 15, 10));
+        PartitionReplay replay = replay(ReplayBounds.ALL, Optional.empty());
+        assertThat(drain(replay, 0)).hasSize(25);
+
+        archive.append(RecordFormats.BYTES, records("orders.v1", 2, 15, 15));
+        assertThat(drain(replay, POLL_INTERVAL_MS)).extracting(r -> new String((byte[]) r.value()))
+                .containsExactly("v25", "v26", "v27", "v28", "v29");
+    }
+
+    @Test
+    void anOrphanSegmentOverlappingReplayedOffsetsIsNotReplayedTwice() {
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 10));
+        // A sink crashed after writing segment 10 but before indexing it; the next owner found offsets 10..14 gone
+        // (retention) and archived from 15: the orphan stays under its own key.
+        archive.writeUnindexed(RecordFormats.ENVELOPE, records("orders.v1", 2, 10, 10));
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 15, 10));
+
+        assertThat(offsets(drain(replay(ReplayBounds.ALL, Optional.empty()), 0))).containsExactlyElementsOf(range(0, 25));
+    }
+
+    @Test
+    void aRecordWithoutTimestampInATimeWindowIsNamed() {
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 5));
+        SinkRecord untimed = new SinkRecord("orders.v1", 2, Schema.OPTIONAL_BYTES_SCHEMA, null,
+                Schema.OPTIONAL_BYTES_SCHEMA, bytes("x"), 7, null, TimestampType.NO_TIMESTAMP_TYPE);
+        SegmentKey segment = archive.append(RecordFormats.ENVELOPE, List.of(record("orders.v1", 2, 5), untimed));
+
+        assertThatThrownBy(() -> drain(replay(new ReplayBounds(0, 0, 5000), Optional.empty()), 0))
+                .isInstanceOf(ConnectException.class).hasMessageContaining("orders.v1-2 at offset 7")
+                .hasMessageContaining(segment.key());
+    }
+
+    @Test
+    void aWholeSegmentPastTheEndCompletesTheWindow() {
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 10)); // timestamps 1000..1009
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 10, 10));
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 20, 10));
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 30, 10));
+        PartitionReplay replay = replay(new ReplayBounds(0, Long.MIN_VALUE, 1015), Optional.empty());
+
+        List<SourceRecord> out = new ArrayList<>();
+        for (int i = 0; i < 10 && !replay.pastEnd(); i++) {
+            replay.poll(out, 100, 0);
+        }
+        assertThat(offsets(out)).containsExactlyElementsOf(range(0, 15));
+        assertThat(replay.pastEnd()).isTrue();
+        int reads = store.gets.get();
+        replay.poll(out, 100, POLL_INTERVAL_MS);
+        assertThat(store.gets.get()).as("segment 30 and later listings are not read").isEqualTo(reads);
     }
 
     @Test
@@ -155,7 +253,7 @@ class PartitionReplayTest {
         archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
         archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 3));
 
-        List<SourceRecord> out = drain(replay(ReplayBounds.ALL, Optional.of(new ReplayPosition(0, 2))), 0);
+        List<SourceRecord> out = drain(replay(ReplayBounds.ALL, Optional.of(new ReplayPosition(0, 2, 2))), 0);
 
         assertThat(out).extracting(r -> new String((byte[]) r.value())).containsExactly("v3", "v4", "v5");
     }
@@ -364,6 +462,14 @@ class PartitionReplayTest {
         return out;
     }
 
+    private static List<Long> offsets(List<SourceRecord> records) {
+        return positions(records).stream().map(ReplayPosition::offset).toList();
+    }
+
+    private static List<Long> range(long from, long to) {
+        return java.util.stream.LongStream.range(from, to).boxed().toList();
+    }
+
     private static List<ReplayPosition> positions(List<SourceRecord> records) {
         return records.stream().map(r -> ReplayPosition.fromSourceOffset(r.sourcePartition(), r.sourceOffset())).toList();
     }
@@ -374,6 +480,7 @@ class PartitionReplayTest {
         private final Set<String> hidden = ConcurrentHashMap.newKeySet();
         private final Set<String> corrupt = ConcurrentHashMap.newKeySet();
         final AtomicInteger failedGets = new AtomicInteger();
+        final AtomicInteger gets = new AtomicInteger();
 
         FlakyStore(KeyValueStore delegate) {
             super(delegate);
@@ -393,6 +500,7 @@ class PartitionReplayTest {
 
         @Override
         public Optional<byte[]> get(String key) {
+            gets.incrementAndGet();
             if (failuresLeft.getOrDefault(key, 0) > 0) {
                 failuresLeft.merge(key, -1, Integer::sum);
                 failedGets.incrementAndGet();

@@ -84,6 +84,9 @@ class SourceConfigTest {
     void rejectsBadValuesNamingTheKey() {
         assertRejected("end.time", "yesterday", "ISO-8601");
         assertRejected("archive.topics.regex", "orders(", "regular expression");
+        assertRejected("archive.topics", "orders,pay/ments", "'pay/ments' is not a Kafka topic name");
+        assertRejected("archive.topics", "orders.*", "'orders.*' is not a Kafka topic name");
+        assertRejected("archive.topics", "orders,,payments", "'' is not a Kafka topic name");
         assertRejected("topic.rename.format", "${topic} restored", "legal topic names");
         assertRejected("format", "parquet", "format");
         assertRejected("timestamp.mode", "later", "timestamp.mode");

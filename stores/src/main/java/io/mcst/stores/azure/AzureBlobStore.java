@@ -21,18 +21,19 @@ import io.mcst.stores.CloseGuard;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.ObjectNames;
 import io.mcst.stores.StoreException;
+import io.mcst.stores.StoreFailures;
 import io.mcst.stores.StoreKeys;
 import io.mcst.stores.StoreUnavailableException;
 import io.mcst.stores.azure.AzureBlobStoreConfig.AccountKey;
 import io.mcst.stores.azure.AzureBlobStoreConfig.ConnectionString;
 import io.mcst.stores.azure.AzureBlobStoreConfig.DefaultCredential;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * A store in one Azure Blob Storage container (block blobs), over the JDK's HTTP client rather than the
@@ -55,20 +56,27 @@ public final class AzureBlobStore implements KeyValueStore {
     static final int SDK_ATTEMPTS = 1;
     /** Below Azure's 5,000 so that a modest listing already crosses pages. */
     static final int LIST_PAGE_SIZE = 1_000;
-    private static final Set<BlobErrorCode> CREDENTIAL_CODES = Set.of(
+    private static final Set<String> CREDENTIAL_CODES = codes(
             BlobErrorCode.AUTHENTICATION_FAILED, BlobErrorCode.AUTHORIZATION_FAILURE,
             BlobErrorCode.INSUFFICIENT_ACCOUNT_PERMISSIONS, BlobErrorCode.INVALID_AUTHENTICATION_INFO,
             BlobErrorCode.AUTHORIZATION_PERMISSION_MISMATCH, BlobErrorCode.ACCOUNT_IS_DISABLED);
-    private static final Set<BlobErrorCode> TRANSIENT_CODES = Set.of(
+    private static final Set<String> TRANSIENT_CODES = codes(
             BlobErrorCode.SERVER_BUSY, BlobErrorCode.OPERATION_TIMED_OUT, BlobErrorCode.INTERNAL_ERROR);
 
     private final AzureBlobStoreConfig config;
     private final BlobContainerClient container;
     private final CloseGuard guard;
+    private final StoreFailures failures;
 
     public AzureBlobStore(AzureBlobStoreConfig config) {
         this.config = requireNonNull(config, "config");
         this.guard = new CloseGuard(config.name());
+        String credentialFix = config.credentials() instanceof DefaultCredential
+                ? "grant the default credential's identity a data role on the container (e.g. Storage Blob "
+                        + "Data Contributor), or set store.%s.connection.string or store.%s.account.key"
+                : "fix store.%s.connection.string, or store.%s.account.name and store.%s.account.key";
+        this.failures = new StoreFailures(config.name(), "Azure", "container", config.container(), CREDENTIAL_CODES,
+                TRANSIENT_CODES, credentialFix.formatted(config.name(), config.name(), config.name()));
         HttpClient httpClient = new JdkHttpClientBuilder().build();
         BlobServiceClientBuilder builder = new BlobServiceClientBuilder()
                 .httpClient(httpClient)
@@ -174,65 +182,35 @@ public final class AzureBlobStore implements KeyValueStore {
 
     /** Sorts an SDK failure into retriable or not, with a message that names the store, the key and the fix. */
     private StoreException failure(String operation, String key, RuntimeException e) {
-        String what = "store '%s': %s '%s' in container '%s'".formatted(config.name(), operation, key, config.container());
         if (e instanceof BlobStorageException azure) {
             BlobErrorCode code = azure.getErrorCode();
             int status = azure.getStatusCode();
             if (BlobErrorCode.CONTAINER_NOT_FOUND.equals(code)) {
-                return new StoreException("store '%s': container '%s' does not exist in the storage account; "
-                        .formatted(config.name(), config.container())
-                        + "create it or fix store.%s.container".formatted(config.name()), e);
-            }
-            if (status == 401 || status == 403 || CREDENTIAL_CODES.contains(code)) {
-                String fix = config.credentials() instanceof DefaultCredential
-                        ? "grant the default credential's identity a data role on the container (e.g. Storage Blob "
-                                + "Data Contributor), or set store.%s.connection.string or store.%s.account.key"
-                        : "fix store.%s.connection.string, or store.%s.account.name and store.%s.account.key";
-                return new StoreException("%s: Azure refused the credentials (%d %s); ".formatted(what, status, code)
-                        + fix.formatted(config.name(), config.name(), config.name()), e);
-            }
-            if (status >= 500 || status == 429 || status == 408 || TRANSIENT_CODES.contains(code)) {
-                return new StoreUnavailableException("%s: Azure answered %d %s".formatted(what, status, code), e);
+                return failures.missingContainer(" in the storage account", e);
             }
             if (status == 412 && operation.equals("get")) {
                 // The blob was overwritten between the chunks of one download: reading again gets a whole value.
-                return new StoreUnavailableException(what + ": the blob changed while it was read", e);
+                return new StoreUnavailableException(failures.call(operation, key) + ": the blob changed while it was read", e);
             }
-            return new StoreException("%s: Azure answered %d %s".formatted(what, status, code), e);
+            return failures.answered(operation, key, status, code == null ? null : code.toString(), e);
         }
-        if (findCause(e, ClientAuthenticationException.class) instanceof ClientAuthenticationException noToken) {
+        Optional<ClientAuthenticationException> noToken = StoreFailures.causeOf(e, ClientAuthenticationException.class);
+        if (noToken.isPresent()) {
             // The default chain found no credential, or the one it found was refused: retrying cannot help.
             return new StoreException(("%s: the default Azure credential chain got no token; give this process an "
                     + "identity (AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET, workload or managed identity, "
                     + "or 'az login'), or set store.%s.connection.string, or store.%s.account.name and "
-                    + "store.%s.account.key. Azure said: %s")
-                    .formatted(what, config.name(), config.name(), config.name(), noToken.getMessage()), e);
+                    + "store.%s.account.key. Azure said: %s").formatted(failures.call(operation, key), config.name(),
+                    config.name(), config.name(), noToken.get().getMessage()), e);
         }
-        if (hasCause(e, InterruptedException.class)) {
-            Thread.currentThread().interrupt();
-            return new StoreUnavailableException(what + ": interrupted", e);
-        }
-        if (hasCause(e, IOException.class) || hasCause(e, TimeoutException.class)) {
-            return new StoreUnavailableException(what + ": Azure did not answer (" + e.getMessage() + ")", e);
-        }
-        return new StoreException(what + ": " + e.getMessage(), e);
+        return failures.unanswered(operation, key, e);
+    }
+
+    private static Set<String> codes(BlobErrorCode... codes) {
+        return Arrays.stream(codes).map(BlobErrorCode::toString).collect(Collectors.toUnmodifiableSet());
     }
 
     private static String accountEndpoint(String accountName) {
         return "https://" + accountName + ".blob.core.windows.net";
-    }
-
-    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-        return findCause(e, type) != null;
-    }
-
-    /** The first throwable of {@code type} in {@code e}'s cause chain, or null. */
-    private static Throwable findCause(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return t;
-            }
-        }
-        return null;
     }
 }

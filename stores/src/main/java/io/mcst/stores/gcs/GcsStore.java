@@ -18,8 +18,8 @@ import io.mcst.stores.CloseGuard;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.ObjectNames;
 import io.mcst.stores.StoreException;
+import io.mcst.stores.StoreFailures;
 import io.mcst.stores.StoreKeys;
-import io.mcst.stores.StoreUnavailableException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -27,7 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeoutException;
+import java.util.Set;
 
 /**
  * A store in one Google Cloud Storage bucket, over the JSON API. Keys map to object names through
@@ -50,11 +50,15 @@ public final class GcsStore implements KeyValueStore {
     private final GcsStoreConfig config;
     private final Storage storage;
     private final CloseGuard guard;
+    private final StoreFailures failures;
     private volatile boolean bucketSeen;
 
     public GcsStore(GcsStoreConfig config) {
         this.config = requireNonNull(config, "config");
         this.guard = new CloseGuard(config.name());
+        this.failures = new StoreFailures(config.name(), "GCS", "bucket", config.bucket(), Set.of(), Set.of(),
+                "fix store.%s.credentials.json, or the Application Default Credentials, and the bucket's IAM roles"
+                        .formatted(config.name()));
         StorageOptions.Builder options = StorageOptions.http()
                 .setCredentials(credentials(config))
                 .setRetrySettings(StorageOptions.getDefaultRetrySettings().toBuilder().setMaxAttempts(SDK_ATTEMPTS).build());
@@ -190,9 +194,7 @@ public final class GcsStore implements KeyValueStore {
     }
 
     private StoreException missingBucket(Throwable cause) {
-        return new StoreException("store '%s': bucket '%s' does not exist%s; create it or fix store.%s.bucket".formatted(
-                config.name(), config.bucket(), config.project().map(p -> " in project '" + p + "'").orElse(""),
-                config.name()), cause);
+        return failures.missingContainer(config.project().map(p -> " in project '" + p + "'").orElse(""), cause);
     }
 
     /** Sorts a client failure into retriable or not, with a message that names the store, the key and the fix. */
@@ -200,39 +202,13 @@ public final class GcsStore implements KeyValueStore {
         if (e instanceof StoreException alreadySorted) {
             return alreadySorted;
         }
-        String what = "store '%s': %s '%s' in bucket '%s'".formatted(config.name(), operation, key, config.bucket());
         if (e instanceof BaseServiceException gcs && gcs.getCode() > 0) {
-            int status = gcs.getCode();
-            if (status == 404 && !operation.equals("get")) {
+            if (gcs.getCode() == 404 && !operation.equals("get")) {
                 // Writes and listings name only the bucket: their 404 is always a missing bucket.
                 return missingBucket(e);
             }
-            if (status == 401 || status == 403) {
-                return new StoreException(("%s: GCS refused the credentials (%d %s); fix store.%s.credentials.json, or the "
-                        + "Application Default Credentials, and the bucket's IAM roles")
-                        .formatted(what, status, gcs.getReason(), config.name()), e);
-            }
-            if (status >= 500 || status == 429 || status == 408) {
-                return new StoreUnavailableException("%s: GCS answered %d %s".formatted(what, status, gcs.getReason()), e);
-            }
-            return new StoreException("%s: GCS answered %d %s: %s".formatted(what, status, gcs.getReason(), e.getMessage()), e);
+            return failures.answered(operation, key, gcs.getCode(), gcs.getReason(), e);
         }
-        if (hasCause(e, InterruptedException.class)) {
-            Thread.currentThread().interrupt();
-            return new StoreUnavailableException(what + ": interrupted", e);
-        }
-        if (hasCause(e, IOException.class) || hasCause(e, TimeoutException.class)) {
-            return new StoreUnavailableException(what + ": GCS did not answer (" + e.getMessage() + ")", e);
-        }
-        return new StoreException(what + ": " + e.getMessage(), e);
-    }
-
-    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
+        return failures.unanswered(operation, key, e);
     }
 }

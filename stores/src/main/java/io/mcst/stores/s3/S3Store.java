@@ -6,9 +6,8 @@ import io.mcst.stores.CloseGuard;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.ObjectNames;
 import io.mcst.stores.StoreException;
+import io.mcst.stores.StoreFailures;
 import io.mcst.stores.StoreKeys;
-import io.mcst.stores.StoreUnavailableException;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -56,10 +55,14 @@ public final class S3Store implements KeyValueStore {
     private final S3StoreConfig config;
     private final S3Client client;
     private final CloseGuard guard;
+    private final StoreFailures failures;
 
     public S3Store(S3StoreConfig config) {
         this.config = requireNonNull(config, "config");
         this.guard = new CloseGuard(config.name());
+        this.failures = new StoreFailures(config.name(), "S3", "bucket", config.bucket(), CREDENTIAL_CODES, TRANSIENT_CODES,
+                "fix store.%s.access.key.id and store.%s.secret.access.key, or the default credential chain, and the bucket policy"
+                        .formatted(config.name(), config.name()));
         S3ClientBuilder builder = S3Client.builder()
                 .httpClientBuilder(Apache5HttpClient.builder())
                 .credentialsProvider(credentialsProvider(config))
@@ -185,13 +188,11 @@ public final class S3Store implements KeyValueStore {
 
     /** Sorts an SDK failure into retriable or not, with a message that names the store, the key and the fix. */
     private StoreException failure(String operation, String key, SdkException e) {
-        String what = "store '%s': %s '%s' in bucket '%s'".formatted(config.name(), operation, key, config.bucket());
         if (e instanceof S3Exception s3) {
             String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
             int status = s3.statusCode();
             if ("NoSuchBucket".equals(code)) {
-                return new StoreException("store '%s': bucket '%s' does not exist%s; create it or fix store.%s.bucket"
-                        .formatted(config.name(), config.bucket(), inRegion(), config.name()), e);
+                return failures.missingContainer(inRegion(), e);
             }
             if (status == 301 || "PermanentRedirect".equals(code) || "AuthorizationHeaderMalformed".equals(code)) {
                 // A bucket in another region: S3 redirects, or rejects a signature made for the wrong region.
@@ -203,38 +204,18 @@ public final class S3Store implements KeyValueStore {
                         config.region().map(region -> "'" + region + "'").orElse("the default region"),
                         s3.awsErrorDetails() == null ? status : s3.awsErrorDetails().errorMessage(), config.name()), e);
             }
-            if (status == 403 || status == 401 || CREDENTIAL_CODES.contains(code)) {
-                return new StoreException(("%s: S3 refused the credentials (%d %s); fix store.%s.access.key.id and "
-                        + "store.%s.secret.access.key, or the default credential chain, and the bucket policy")
-                        .formatted(what, status, code, config.name(), config.name()), e);
-            }
-            if (status >= 500 || status == 429 || status == 408 || TRANSIENT_CODES.contains(code)) {
-                return new StoreUnavailableException("%s: S3 answered %d %s".formatted(what, status, code), e);
-            }
-            return new StoreException("%s: S3 answered %d %s".formatted(what, status, code), e);
+            return failures.answered(operation, key, status, code, e);
         }
-        if (e instanceof AbortedException || hasCause(e, InterruptedException.class)) {
-            // The SDK saw this thread's interrupt and cleared it; the caller must still see it.
-            Thread.currentThread().interrupt();
-            return new StoreUnavailableException(what + ": interrupted", e);
+        if (e instanceof AbortedException) {
+            return failures.interrupted(operation, key, e); // the SDK saw this thread's interrupt and cleared it
         }
-        if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException || hasCause(e, IOException.class)) {
-            return new StoreUnavailableException(what + ": S3 did not answer (" + e.getMessage() + ")", e);
+        if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
+            return failures.noAnswer(operation, key, e);
         }
-        // No I/O behind it: the client could not even form the request, e.g. it found no credentials anywhere.
-        return new StoreException(what + ": " + e.getMessage(), e);
+        return failures.unanswered(operation, key, e);
     }
 
     private String inRegion() {
         return config.region().map(region -> " in region '" + region + "'").orElse("");
-    }
-
-    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -3,11 +3,10 @@ package io.mcst.stores.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mcst.stores.AbstractKeyValueStoreTest;
+import io.mcst.stores.AbstractCloudStoreTest;
 import io.mcst.stores.FaultyHttpProxy;
 import io.mcst.stores.FaultyHttpProxy.Failure;
 import io.mcst.stores.KeyValueStore;
-import io.mcst.stores.StoreException;
 import io.mcst.stores.StoreUnavailableException;
 import java.net.URI;
 import java.util.List;
@@ -20,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * The contract against a real S3 server (S3Proxy), plus what only S3Store does (multipart uploads) and how
  * it reports failures: retriable or not, naming the store and the fix.
  */
-class S3StoreTest extends AbstractKeyValueStoreTest {
+class S3StoreTest extends AbstractCloudStoreTest {
     private static final String BUCKET = "contract";
     private static S3ProxyServer server;
 
@@ -69,57 +68,46 @@ class S3StoreTest extends AbstractKeyValueStoreTest {
         }
     }
 
-    @Test
-    void wrongCredentialsAreNotRetriableAndNameTheStore() {
+    @Override
+    protected KeyValueStore storeWithRefusedCredentials(int calls) {
         S3StoreConfig good = server.config("aws", BUCKET);
-        S3StoreConfig wrongSecret = new S3StoreConfig("aws", BUCKET, good.region(), good.endpoint(), true,
-                Optional.of(new S3StoreConfig.Credentials(S3ProxyServer.CREDENTIALS.accessKeyId(), "not-the-secret")));
-        try (S3Store refused = new S3Store(wrongSecret)) {
-            assertThatThrownBy(() -> refused.put(key("k"), utf8("v")))
-                    .isExactlyInstanceOf(StoreException.class)
-                    .hasMessageContaining("store 'aws'")
-                    .hasMessageContaining("credentials")
-                    .hasMessageContaining("store.aws.secret.access.key");
-            assertThatThrownBy(() -> refused.get(key("k"))).isExactlyInstanceOf(StoreException.class);
-        }
+        return new S3Store(new S3StoreConfig("aws", BUCKET, good.region(), good.endpoint(), true,
+                Optional.of(new S3StoreConfig.Credentials(S3ProxyServer.CREDENTIALS.accessKeyId(), "not-the-secret"))));
     }
 
-    @Test
-    void aMissingBucketIsNotRetriableAndSaysHowToFixIt() {
-        try (S3Store missing = new S3Store(server.config("aws", "no-such-bucket"))) {
-            for (Runnable call : List.<Runnable>of(() -> missing.get(key("k")), () -> missing.put(key("k"), utf8("v")),
-                    () -> missing.list(root), () -> missing.remove(key("k")))) {
-                assertThatThrownBy(call::run)
-                        .isExactlyInstanceOf(StoreException.class)
-                        .hasMessageContaining("store 'aws': bucket 'no-such-bucket' does not exist in region 'us-east-1'")
-                        .hasMessageContaining("create it or fix store.aws.bucket");
-            }
-        }
+    @Override
+    protected String credentialKey() {
+        return "store.aws.secret.access.key";
     }
 
-    @Test
-    void throttlingIsUnavailableUntilItPasses() throws Exception {
-        store.put(key("k"), utf8("v"));
-        try (FaultyHttpProxy proxy = new FaultyHttpProxy(server.endpoint())) {
-            S3StoreConfig direct = server.config("aws", BUCKET);
-            S3StoreConfig viaProxy = new S3StoreConfig("aws", BUCKET, direct.region(),
-                    Optional.of(URI.create("http://127.0.0.1:" + proxy.port())), true, direct.credentials());
-            Failure slowDown = new Failure(503, "Slow Down", List.of("Content-Type: application/xml"),
-                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
-                            + "<Message>Please reduce your request rate.</Message><RequestId>t</RequestId></Error>");
-            // Two of our calls fail (each after the SDK's own retry), the third gets through: what the retry
-            // layer above relies on.
-            proxy.failNext(2 * S3Store.SDK_ATTEMPTS, slowDown);
-            try (S3Store throttled = new S3Store(viaProxy)) {
-                for (int call = 0; call < 2; call++) {
-                    assertThatThrownBy(() -> throttled.get(key("k")))
-                            .isInstanceOf(StoreUnavailableException.class)
-                            .hasMessageContaining("503 SlowDown");
-                }
-                assertThat(throttled.get(key("k"))).hasValueSatisfying(v -> assertThat(v).isEqualTo(utf8("v")));
-            }
-            assertThat(proxy.failedRequests()).isEqualTo(2 * S3Store.SDK_ATTEMPTS);
-            assertThat(proxy.forwardedRequests()).isEqualTo(1);
-        }
+    @Override
+    protected KeyValueStore storeWithMissingContainer() {
+        return new S3Store(server.config("aws", "no-such-bucket"));
+    }
+
+    @Override
+    protected String missingContainerReport() {
+        return "store 'aws': bucket 'no-such-bucket' does not exist in region 'us-east-1'";
+    }
+
+    @Override
+    protected String containerKey() {
+        return "store.aws.bucket";
+    }
+
+    @Override
+    protected KeyValueStore throttledStore(int calls) throws Exception {
+        FaultyHttpProxy proxy = new FaultyHttpProxy(server.endpoint());
+        S3StoreConfig direct = server.config("aws", BUCKET);
+        proxy.failNext(calls * S3Store.SDK_ATTEMPTS, new Failure(503, "Slow Down", List.of("Content-Type: application/xml"),
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
+                        + "<Message>Please reduce your request rate.</Message><RequestId>t</RequestId></Error>"));
+        return closingAlso(new S3Store(new S3StoreConfig("aws", BUCKET, direct.region(),
+                Optional.of(URI.create("http://127.0.0.1:" + proxy.port())), true, direct.credentials())), proxy);
+    }
+
+    @Override
+    protected String throttlingAnswer() {
+        return "503 SlowDown";
     }
 }

@@ -1,5 +1,7 @@
 package io.mcst.replication.layers.metrics;
 
+import static java.util.Objects.requireNonNull;
+
 import io.mcst.replication.layers.metrics.StoreMetrics.Op;
 import io.mcst.stores.ForwardingKeyValueStore;
 import io.mcst.stores.KeyValueStore;
@@ -11,20 +13,19 @@ import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
 /**
- * Measures every call to one store: calls and failures (rate and total), latency (mean, max, p50/p99/p99.9)
- * and value bytes sent and received, per operation. Visible over JMX as
- * {@code io.mcst:type=store-metrics,store=<name>} with attributes such as {@code put-total},
- * {@code get-error-total}, {@code get-latency-p99}, {@code put-bytes-total}. A failure is a
- * {@link StoreException} (unavailable, corrupt, refused); a caller's mistake (a bad key, a closed store)
- * is not the store's and is not counted.
+ * Measures every call to one store, per operation: its latency, whether it failed, and the value bytes sent
+ * and received, recorded into a {@link StoreMetrics} that keeps and publishes them. A failure is a
+ * {@link StoreException} (unavailable, corrupt, refused); a caller's mistake (a bad key, a closed store) is
+ * not the store's and is not counted.
  */
 public final class MeteredStore extends ForwardingKeyValueStore {
     private final StoreMetrics metrics;
     private final AtomicBoolean released = new AtomicBoolean();
 
-    public MeteredStore(KeyValueStore delegate) {
+    /** Meters {@code delegate} into {@code metrics}, which this store closes when it closes. */
+    public MeteredStore(KeyValueStore delegate, StoreMetrics metrics) {
         super(delegate);
-        this.metrics = StoreMetrics.acquire(delegate.name());
+        this.metrics = requireNonNull(metrics, "metrics");
     }
 
     @Override
@@ -59,10 +60,10 @@ public final class MeteredStore extends ForwardingKeyValueStore {
         try {
             result = call.get();
         } catch (StoreException e) {
-            metrics.recordFailure(op, start);
+            metrics.recordFailure(op, System.nanoTime() - start);
             throw e;
         }
-        metrics.recordSuccess(op, start, valueBytes.applyAsLong(result));
+        metrics.recordSuccess(op, System.nanoTime() - start, valueBytes.applyAsLong(result));
         return result;
     }
 
@@ -72,7 +73,7 @@ public final class MeteredStore extends ForwardingKeyValueStore {
             super.close();
         } finally {
             if (released.compareAndSet(false, true)) {
-                metrics.release();
+                metrics.close();
             }
         }
     }

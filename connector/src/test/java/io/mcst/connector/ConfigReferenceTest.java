@@ -1,4 +1,4 @@
-package io.mcst.demo;
+package io.mcst.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,14 +10,14 @@ import org.junit.jupiter.api.Test;
 class ConfigReferenceTest {
     @Test
     void committedReferenceMatchesTheConfigDefs() throws Exception {
-        Path committed = DockerImages.projectDir().resolve("docs/configuration.md");
+        Path committed = ConfigReference.projectDir().resolve("docs/configuration.md");
         String generated = ConfigReference.markdown();
         if (Boolean.getBoolean("mcst.docs.update")) {
             Files.writeString(committed, generated);
         }
         assertThat(Files.exists(committed)).as("%s exists", committed).isTrue();
         assertThat(Files.readString(committed))
-                .as("docs/configuration.md is stale; regenerate it: mvn -B -q verify -pl demo -am "
+                .as("docs/configuration.md is stale; regenerate it: mvn -B -q verify -pl connector -am "
                         + "-Dtest=ConfigReferenceTest -Dsurefire.failIfNoSpecifiedTests=false -Dmcst.docs.update=true")
                 .isEqualTo(generated);
     }

@@ -1,9 +1,10 @@
-package io.mcst.demo;
+package io.mcst.connector;
 
 import io.mcst.connector.sink.MultiCloudSinkConnector;
 import io.mcst.connector.source.MultiCloudSourceConnector;
 import io.mcst.stack.StackConfig;
 import io.mcst.stack.StoreType;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -18,12 +19,17 @@ import org.apache.kafka.common.config.ConfigDef.ConfigKey;
 final class ConfigReference {
     private ConfigReference() {}
 
+    /** The checkout's root: tests run in the module's directory, one below it. */
+    static Path projectDir() {
+        return Path.of("..").toAbsolutePath().normalize();
+    }
+
     static String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("# Configuration reference\n\n")
-                .append("Generated from the connectors' own `ConfigDef`s by `ConfigReferenceTest` (demo module), which\n")
+                .append("Generated from the connectors' own `ConfigDef`s by `ConfigReferenceTest` (connector module), which\n")
                 .append("fails the build when this file is stale. Regenerate it with\n")
-                .append("`mvn -B -q verify -pl demo -am -Dtest=ConfigReferenceTest -Dsurefire.failIfNoSpecifiedTests=false -Dmcst.docs.update=true`.\n\n")
+                .append("`mvn -B -q verify -pl connector -am -Dtest=ConfigReferenceTest -Dsurefire.failIfNoSpecifiedTests=false -Dmcst.docs.update=true`.\n\n")
                 .append("Both connectors also take Connect's own keys (`name`, `connector.class`, `tasks.max`, converters,\n")
                 .append("`transforms`, `errors.*`; the sink `topics` or `topics.regex`), and the storage keys below.\n")
                 .append("Secrets (type password) are never logged; keep them out of connector configs with config providers,\n")
@@ -47,9 +53,13 @@ final class ConfigReference {
         return md.toString();
     }
 
+    /** The store types the plugin ships (the stack module's), by name; not those tests register. */
     static Map<String, StoreType> storeTypes() {
         Map<String, StoreType> types = new TreeMap<>();
-        ServiceLoader.load(StoreType.class).forEach(type -> types.put(type.type(), type));
+        ServiceLoader.load(StoreType.class).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(type -> type.getClass().getPackageName().equals(StoreType.class.getPackageName()))
+                .forEach(type -> types.put(type.type(), type));
         return types;
     }
 

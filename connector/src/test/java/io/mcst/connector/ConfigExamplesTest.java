@@ -1,4 +1,4 @@
-package io.mcst.demo;
+package io.mcst.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,9 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,7 +49,7 @@ class ConfigExamplesTest {
     private static final String SOURCE_TARGET_CLUSTER_PREFIX = "target.cluster.";
 
     static Path examples() {
-        return DockerImages.projectDir().resolve("config-examples");
+        return ConfigReference.projectDir().resolve("config-examples");
     }
 
     static Stream<Path> connectorExamples() throws IOException {
@@ -168,8 +166,7 @@ class ConfigExamplesTest {
      * type. (validate() already reports an unknown type, and missing or invalid values.)
      */
     private static Set<String> storeKeys(Map<String, String> config) {
-        Map<String, StoreType> types = new TreeMap<>();
-        ServiceLoader.load(StoreType.class).forEach(type -> types.put(type.type(), type));
+        Map<String, StoreType> types = ConfigReference.storeTypes();
         Set<String> keys = new TreeSet<>();
         for (String store : config.getOrDefault("stores", "").split(",")) {
             String prefix = "store." + store.strip() + ".";

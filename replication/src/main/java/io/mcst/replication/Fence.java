@@ -1,0 +1,51 @@
+package io.mcst.replication;
+
+import java.util.Optional;
+
+/**
+ * The right to write one key as its only writer: epoch {@link #epoch()} of that key, taken by
+ * {@link ReplicatedStore#takeover} and held by that one {@link ReplicatedStore} instance (docs/algorithm.md,
+ * Fencing). Pass it to {@link ReplicatedStore#putFenced} and {@link ReplicatedStore#removeFenced}; once another
+ * writer takes the key over with a higher epoch, those abort with a {@link FencedException}.
+ */
+public final class Fence {
+    private final String key;
+    private final long epoch;
+    private final String clientId;
+    private final byte[] value;
+
+    Fence(String key, long epoch, String clientId, byte[] value) {
+        this.key = key;
+        this.epoch = epoch;
+        this.clientId = clientId;
+        this.value = value == null ? null : value.clone();
+    }
+
+    /** The key this fence guards. */
+    public String key() {
+        return key;
+    }
+
+    /** The epoch held: the high 32 bits of every timestamp this holder writes the key with. */
+    public long epoch() {
+        return epoch;
+    }
+
+    /**
+     * The key's value when the takeover read it, which the takeover wrote again under the new epoch: the
+     * holder resumes from it (a zombie write concurrent with the takeover may have been acknowledged and is now
+     * superseded). Empty if the key was absent or removed.
+     */
+    public Optional<byte[]> value() {
+        return Optional.ofNullable(value).map(byte[]::clone);
+    }
+
+    String clientId() {
+        return clientId;
+    }
+
+    @Override
+    public String toString() {
+        return "Fence[" + key + ", epoch " + epoch + "]";
+    }
+}
