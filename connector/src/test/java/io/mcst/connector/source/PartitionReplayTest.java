@@ -230,6 +230,22 @@ class PartitionReplayTest {
     }
 
     @Test
+    void theTimeIndexCompletesTheWindowWithoutReadingTheSegmentPastTheEnd() {
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 10)); // timestamps 1000..1009
+        SegmentKey pastEnd = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 10, 10));
+        store.failGets(pastEnd.key(), Integer.MAX_VALUE); // reading it would show as a failed get
+        PartitionReplay replay = replay(new ReplayBounds(0, Long.MIN_VALUE, 1010), Optional.empty());
+
+        List<SourceRecord> out = new ArrayList<>();
+        for (int i = 0; i < 10 && !replay.pastEnd(); i++) {
+            replay.poll(out, 100, 0);
+        }
+        assertThat(offsets(out)).containsExactlyElementsOf(range(0, 10));
+        assertThat(replay.pastEnd()).isTrue();
+        assertThat(store.failedGets.get()).as("segment 10 was never read").isZero();
+    }
+
+    @Test
     void aWholeSegmentPastTheEndCompletesTheWindow() {
         archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 10)); // timestamps 1000..1009
         archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 10, 10));
