@@ -426,7 +426,7 @@ class PartitionReplayTest {
     }
 
     @Test
-    void aSegmentExpiredAfterItWasListedIsSkippedButOnlyFromTheOldEnd() {
+    void aSegmentExpiredAfterItWasListedIsPassed() {
         SegmentKey first = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 2));
         SegmentKey second = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 2, 2));
         archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 4, 2));
