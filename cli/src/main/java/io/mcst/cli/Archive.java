@@ -76,26 +76,12 @@ final class Archive implements AutoCloseable {
         return stack.storeNames();
     }
 
-    /** Whether whole values are replicated (per-store inspection works) rather than erasure-coded. */
-    boolean replicatesWholeValues() {
-        return stack.getString(StackConfig.REPLICATION_CODING_CONFIG).equals(StackConfig.DEFAULT_REPLICATION_CODING);
-    }
-
-    /**
-     * What each base store holds of the archive's keys.
-     *
-     * @throws UnsupportedOperationException for erasure-coded stores
-     */
+    /** What each base store holds of the archive's keys (whole values or erasure-code fragments). */
     ReplicaCensus census() {
-        if (!replicatesWholeValues()) {
-            throw new UnsupportedOperationException("per-store inspection of erasure-coded stores ("
-                    + StackConfig.REPLICATION_CODING_CONFIG + "=erasure) is not supported yet; ls without per-store "
-                    + "columns, export and expire work");
-        }
         if (census == null) {
             baseStores = StoreStack.openBaseStores(stack.originalsStrings(), SCOPE);
             census = new ReplicaCensus(baseStores, stack.getInt(StackConfig.REPLICATION_FAULT_TOLERANCE_CONFIG),
-                    stack.getInt(StackConfig.REPLICATION_INLINE_MAX_BYTES_CONFIG));
+                    stack.getInt(StackConfig.REPLICATION_INLINE_MAX_BYTES_CONFIG), stack.dataFragments(baseStores.size()));
         }
         return census;
     }

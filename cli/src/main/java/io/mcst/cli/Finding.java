@@ -12,7 +12,7 @@ record Finding(Kind kind, String key, String store, String detail) {
         STORE_UNREACHABLE(true, "a store did not answer; nothing it holds was checked"),
         REPLICA_MISSING(true, "a store lacks the newest version of a key"),
         REPLICA_CORRUPT(true, "a store's copy fails its checksum or does not match its key"),
-        ETERNAL_STALE(true, "a store's eternal copy is absent, older or unreadable"),
+        ETERNAL_STALE(true, "a store's commit record (eternal copy; erasure mode: commit marker) is absent, older or unreadable"),
         BELOW_QUORUM(true, "fewer intact copies than a quorum: one more lost store may lose the key"),
         UNREADABLE(true, "no intact copy at any store"),
         SEGMENT_UNREADABLE(true, "the segment cannot be read or decoded through the stack"),

@@ -37,21 +37,17 @@ final class LsCommand extends ArchiveCommand {
     int run(Archive archive, PrintWriter out, PrintWriter err) {
         TimeWindow window = TimeWindow.of(from, to);
         ArchiveLayout layout = archive.layout();
-        ReplicaCensus census = archive.replicatesWholeValues() ? archive.census() : null;
-        ReplicaCensus.Listing listing = census == null ? null : census.list(layout.prefix() + "/");
-        if (listing != null) {
-            listing.failures().values().forEach(failure -> err.println("warning: " + archive.redact(failure)));
-        }
+        ReplicaCensus census = archive.census();
+        ReplicaCensus.Listing listing = census.list(layout.prefix() + "/");
+        listing.failures().values().forEach(failure -> err.println("warning: " + archive.redact(failure)));
         List<String> header = new ArrayList<>(List.of("TOPIC", "PART", "FIRST", "LAST", "RECORDS", "FROM", "TO", "SIZE"));
-        if (census != null) {
-            header.addAll(census.storeNames());
-        }
+        header.addAll(census.storeNames());
         Table table = new Table(header);
         long segments = 0;
         long records = 0;
         long bytes = 0;
         int partitions = 0;
-        Set<String> listed = listing == null ? Set.of() : new HashSet<>(listing.keys());
+        Set<String> listed = new HashSet<>(listing.keys());
         for (TopicPartition archived : archive.partitions(topic, partition)) {
             partitions++;
             ArchiveLayout.PartitionListing partitionListing = layout.listPartition(archive.store(), archived);
@@ -70,21 +66,18 @@ final class LsCommand extends ArchiveCommand {
                         summary.map(s -> time(s.minTime())).orElse("-"),
                         summary.map(s -> time(s.maxTime())).orElse("-"),
                         summary.map(s -> Progress.size(s.bytes())).orElse("-")));
-                if (census != null) {
-                    if (listed.contains(segment.key())) {
-                        census.inspect(listing, segment.key(), false).replicas()
-                                .forEach(replica -> row.add(replica.status() == Status.INTACT ? "yes"
-                                        : replica.status() == Status.UNREACHABLE ? "?" : "MISSING"));
-                    } else {
-                        census.storeNames().forEach(name -> row.add("?"));
-                    }
+                if (listed.contains(segment.key())) {
+                    census.inspect(listing, segment.key(), false).replicas()
+                            .forEach(replica -> row.add(replica.status() == Status.INTACT ? "yes"
+                                    : replica.status() == Status.UNREACHABLE ? "?" : "MISSING"));
+                } else {
+                    census.storeNames().forEach(name -> row.add("?"));
                 }
                 table.add(row);
             }
         }
         table.print(out);
-        out.printf("%d segments, %d records, %s in %d partitions%s%n", segments, records, Progress.size(bytes), partitions,
-                census == null ? " (erasure-coded: per-store columns not supported yet)" : "");
+        out.printf("%d segments, %d records, %s in %d partitions%n", segments, records, Progress.size(bytes), partitions);
         return Mcst.OK;
     }
 

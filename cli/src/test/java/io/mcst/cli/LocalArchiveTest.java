@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,15 +103,39 @@ class LocalArchiveTest {
     }
 
     @Test
-    void erasureCodedStoresAreListedButNotInspectedPerStoreYet() throws IOException {
+    void erasureCodedStoresAreVerifiedAndRepairedFragmentByFragment() throws IOException {
         Map<String, String> erasure = DirectoryArchive.props(dir.resolve("erasure"), 5);
         erasure.put("replication.coding", "erasure");
+        erasure.put("replication.fault.tolerance", "1"); // k = n - 2t = 3
         Path erasureConfig = DirectoryArchive.writeProperties(dir.resolve("erasure.properties"), erasure);
+        List<SinkRecord> written = new ArrayList<>();
+        try (SinkDriver sink = new SinkDriver(erasure, List.of(P0))) {
+            for (int segment = 0; segment < 3; segment++) {
+                List<SinkRecord> batch = SinkDriver.records(P0, segment * 20L, segment * 20L + 20, BASE_TIME);
+                sink.put(batch);
+                written.addAll(batch);
+            }
+        }
+        assertThat(CliRun.of("repair", "-c", erasureConfig.toString()).exitCode()).isZero(); // the stopped sink's stragglers
+        assertThat(CliRun.of("verify", "-c", erasureConfig.toString()).exitCode()).isZero();
+
+        Path fragment;
+        try (Stream<Path> files = Files.walk(dir.resolve("erasure/s0"))) {
+            fragment = files.filter(Files::isRegularFile)
+                    .filter(f -> f.toString().contains("00000000000000000020.envelope.avro") && f.toString().endsWith(".v="))
+                    .findFirst().orElseThrow();
+        }
+        Files.delete(fragment);
+        CliRun broken = CliRun.of("verify", "-c", erasureConfig.toString());
+        assertThat(broken.exitCode()).as(broken.toString()).isOne();
+        assertThat(broken.out()).contains("REPLICA_MISSING kafka-archive/orders/0/00000000000000000020.envelope.avro at store 's0'");
+        assertThat(CliRun.of("ls", "-c", erasureConfig.toString()).out())
+                .contains("MISSING  yes  yes  yes  yes").contains("3 segments, 60 records");
+
+        CliRun repair = CliRun.of("repair", "-c", erasureConfig.toString());
+        assertThat(repair.out()).contains("rewrite kafka-archive/orders/0/00000000000000000020.envelope.avro at s0");
         CliRun verify = CliRun.of("verify", "-c", erasureConfig.toString());
-        assertThat(verify.exitCode()).isEqualTo(2);
-        assertThat(verify.err()).contains("erasure").contains("not supported yet");
-        CliRun ls = CliRun.of("ls", "-c", erasureConfig.toString());
-        assertThat(ls.exitCode()).as(ls.toString()).isZero();
-        assertThat(ls.out()).contains("per-store columns not supported yet");
+        assertThat(verify.exitCode()).as(verify.toString()).isZero();
+        ThreeCloudsRepairTest.assertReadsBackByteExact(erasure, written);
     }
 }

@@ -8,6 +8,7 @@ import io.mcst.stores.StoreCorruptionException;
 import io.mcst.stores.StoreException;
 import io.mcst.stores.StoreKeys;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,9 @@ import java.util.concurrent.Executors;
  * writers: a write that lands meanwhile has a higher timestamp and stays the newest. An eternal copy is
  * replaced only when it is older than the version repaired. Running it twice changes nothing the second time.
  *
- * <p>Whole-value replication only: erasure-coded stores hold a fragment each, which this class does not check.
+ * <p>Erasure-coded stores: the newest version is the highest commit marker listed; a store's copy is intact when
+ * it holds its own fragment of that version and the marker. Repair decodes the value from k intact fragments
+ * and writes each store that lacks it its own fragment and the marker.
  */
 public final class ReplicaCensus implements AutoCloseable {
     /** What one store holds of a key's newest version. */
@@ -40,7 +43,10 @@ public final class ReplicaCensus implements AutoCloseable {
         MISSING,
         /** The newest version's blob is there but unreadable: bad checksum, truncated, or not what its key says. */
         CORRUPT,
-        /** The newest version's blob is intact, but the eternal copy is absent, older or unreadable. */
+        /**
+         * The newest version's blob is intact, but its commit record is absent, older or unreadable: the eternal
+         * copy, or in erasure mode the commit marker.
+         */
         STALE_ETERNAL,
         /** Not checked: the store did not answer. */
         UNREACHABLE
@@ -91,6 +97,8 @@ public final class ReplicaCensus implements AutoCloseable {
     private final List<KeyValueStore> stores;
     private final int quorum;
     private final int inlineMaxBytes;
+    /** Null when whole values are replicated; the erasure code otherwise. */
+    private final ReedSolomon code;
     private final ExecutorService calls;
 
     /**
@@ -98,8 +106,9 @@ public final class ReplicaCensus implements AutoCloseable {
      *     layers, e.g. integrity); not owned: the caller closes them
      * @param faultTolerance t, or -1 for floor((n-1)/2), as configured for the replicated store
      * @param inlineMaxBytes the replicated store's inline limit: larger values get a thin eternal copy
+     * @param dataFragments k for erasure-coded stores, 0 when whole values are replicated
      */
-    public ReplicaCensus(List<? extends KeyValueStore> stores, int faultTolerance, int inlineMaxBytes) {
+    public ReplicaCensus(List<? extends KeyValueStore> stores, int faultTolerance, int inlineMaxBytes, int dataFragments) {
         this.stores = List.copyOf(requireNonNull(stores, "stores"));
         if (this.stores.isEmpty()) {
             throw new IllegalArgumentException("a census needs at least one store");
@@ -107,6 +116,7 @@ public final class ReplicaCensus implements AutoCloseable {
         this.quorum = this.stores.size() - ReplicationOptions.defaults().withFaultTolerance(faultTolerance)
                 .faultToleranceFor(this.stores.size());
         this.inlineMaxBytes = inlineMaxBytes;
+        this.code = dataFragments == 0 ? null : new ReedSolomon(dataFragments, this.stores.size());
         this.calls = Executors.newFixedThreadPool(this.stores.size(), runnable -> {
             Thread thread = new Thread(runnable, "replica-census");
             thread.setDaemon(true);
@@ -127,16 +137,22 @@ public final class ReplicaCensus implements AutoCloseable {
     public static final class Listing {
         private final List<Map<String, List<Listed>>> temporaries;
         private final List<String> failures;
+        private final boolean markers;
 
-        private Listing(List<Map<String, List<Listed>>> temporaries, List<String> failures) {
+        private Listing(List<Map<String, List<Listed>>> temporaries, List<String> failures, boolean markers) {
             this.temporaries = temporaries;
             this.failures = failures;
+            this.markers = markers;
         }
 
-        /** Every logical key any store lists a version of, sorted. */
+        /** Every logical key any store lists a version of (in erasure mode: a committed one), sorted. */
         public List<String> keys() {
             TreeMap<String, Boolean> keys = new TreeMap<>();
-            temporaries.stream().filter(m -> m != null).forEach(m -> m.keySet().forEach(k -> keys.put(k, true)));
+            temporaries.stream().filter(m -> m != null).forEach(m -> m.forEach((key, versions) -> {
+                if (versions.stream().anyMatch(version -> version.marker() == markers)) {
+                    keys.put(key, true);
+                }
+            }));
             return List.copyOf(keys.keySet());
         }
 
@@ -164,7 +180,7 @@ public final class ReplicaCensus implements AutoCloseable {
             try {
                 Map<String, List<Listed>> byKey = new HashMap<>();
                 for (String storeKey : listed.get(i).join()) {
-                    KeyLayout.parse(storeKey).filter(version -> !version.marker()).ifPresent(temporary ->
+                    KeyLayout.parse(storeKey).ifPresent(temporary ->
                             byKey.computeIfAbsent(temporary.key(), key -> new ArrayList<>()).add(temporary));
                 }
                 temporaries.add(byKey);
@@ -174,7 +190,7 @@ public final class ReplicaCensus implements AutoCloseable {
                 failures.add("store '" + stores.get(i).name() + "': " + e.getCause().getMessage());
             }
         }
-        return new Listing(temporaries, failures);
+        return new Listing(temporaries, failures, code != null);
     }
 
     /**
@@ -184,16 +200,17 @@ public final class ReplicaCensus implements AutoCloseable {
     public KeyReplicas inspect(Listing listing, String key, boolean readBlobs) {
         Listed newest = null;
         for (Map<String, List<Listed>> byKey : listing.temporaries) {
-            for (Listed temporary : byKey == null ? List.<Listed>of() : byKey.getOrDefault(key, List.of())) {
-                if (newest == null || temporary.ts().compareTo(newest.ts()) > 0) {
-                    newest = temporary;
+            for (Listed version : byKey == null ? List.<Listed>of() : byKey.getOrDefault(key, List.of())) {
+                // Replication: the highest temporary key; erasure: the highest commit marker.
+                if (version.marker() == (code != null) && (newest == null || version.ts().compareTo(newest.ts()) > 0)) {
+                    newest = version;
                 }
             }
         }
         if (newest == null) {
             throw new IllegalArgumentException("no store lists a version of '" + key + "'");
         }
-        Listed target = newest;
+        Listed target = new Listed(key, newest.ts(), newest.kind(), false);
         String escaped = KeyLayout.escape(key);
         String temporaryKey = KeyLayout.temporaryKey(escaped, target.ts(), target.kind());
         List<CompletableFuture<Replica>> checks = new ArrayList<>();
@@ -209,14 +226,19 @@ public final class ReplicaCensus implements AutoCloseable {
             }
             List<Listed> held = byKey.getOrDefault(key, List.of());
             older.add((int) held.stream().filter(t -> t.ts().compareTo(target.ts()) < 0).count());
-            boolean listed = held.stream().anyMatch(t -> t.ts().equals(target.ts()));
+            boolean listed = held.stream().anyMatch(t -> !t.marker() && t.ts().equals(target.ts()));
+            boolean marked = held.stream().anyMatch(t -> t.marker() && t.ts().equals(target.ts()));
+            int index = i;
             if (!listed) {
                 checks.add(CompletableFuture.completedFuture(new Replica(store.name(), Status.MISSING,
                         "no blob of version " + target.ts() + " (" + temporaryKey + ")")));
+            } else if (code != null && !marked) {
+                checks.add(CompletableFuture.completedFuture(new Replica(store.name(), Status.STALE_ETERNAL,
+                        "no commit marker " + KeyLayout.markerKey(escaped, target.ts(), target.kind()))));
             } else if (!readBlobs) {
                 checks.add(CompletableFuture.completedFuture(new Replica(store.name(), Status.INTACT, "listed")));
             } else {
-                checks.add(CompletableFuture.supplyAsync(() -> check(store, escaped, temporaryKey, target), calls));
+                checks.add(CompletableFuture.supplyAsync(() -> check(store, index, escaped, temporaryKey, target), calls));
             }
         }
         List<Replica> replicas = checks.stream().map(CompletableFuture::join).toList();
@@ -228,35 +250,38 @@ public final class ReplicaCensus implements AutoCloseable {
         for (int i = 0; i < stores.size(); i++) {
             Status status = replicas.get(i).status();
             if (status == Status.INTACT || status == Status.STALE_ETERNAL) {
-                return intactBlob(stores.get(i), temporaryKey, target).map(Blob::valueLength).orElse(-1);
+                return intactBlob(stores.get(i), i, temporaryKey, target).map(Blob::valueLength).orElse(-1);
             }
         }
         return -1;
     }
 
-    private Replica check(KeyValueStore store, String escaped, String temporaryKey, Listed target) {
+    private Replica check(KeyValueStore store, int index, String escaped, String temporaryKey, Listed target) {
         try {
             Optional<byte[]> bytes = store.get(temporaryKey);
             if (bytes.isEmpty()) {
                 return new Replica(store.name(), Status.MISSING, "listed but gone: " + temporaryKey);
             }
             Blob blob = Blob.decode(bytes.get(), where(store, temporaryKey));
-            if (!matches(blob, target)) {
-                return new Replica(store.name(), Status.CORRUPT, temporaryKey + " holds " + blob + ", not its key's version");
+            if (!matches(blob, target, index)) {
+                return new Replica(store.name(), Status.CORRUPT, temporaryKey + " holds " + blob + ", not its key's version"
+                        + (code == null ? "" : " (fragment " + index + " of " + code.dataFragments() + ")"));
             }
         } catch (StoreCorruptionException e) {
             return new Replica(store.name(), Status.CORRUPT, e.getMessage());
         } catch (StoreException e) {
             return new Replica(store.name(), Status.UNREACHABLE, e.getMessage());
         }
-        String eternalKey = KeyLayout.eternalKey(escaped);
+        String eternalKey = code == null ? KeyLayout.eternalKey(escaped) : KeyLayout.markerKey(escaped, target.ts(), target.kind());
         try {
             Optional<byte[]> eternal = store.get(eternalKey);
             if (eternal.isEmpty()) {
-                return new Replica(store.name(), Status.STALE_ETERNAL, "no eternal copy " + eternalKey);
+                return new Replica(store.name(), Status.STALE_ETERNAL,
+                        (code == null ? "no eternal copy " : "no commit marker ") + eternalKey);
             }
             Blob blob = Blob.decode(eternal.get(), where(store, eternalKey));
-            if (blob.ts().compareTo(target.ts()) < 0) {
+            if (blob.ts().compareTo(target.ts()) < 0
+                    || (code != null && (blob.form() != Blob.Form.MARKER || !blob.ts().equals(target.ts())))) {
                 return new Replica(store.name(), Status.STALE_ETERNAL, eternalKey + " holds older version " + blob.ts());
             }
             return new Replica(store.name(), Status.INTACT, "intact");
@@ -281,13 +306,7 @@ public final class ReplicaCensus implements AutoCloseable {
         String escaped = KeyLayout.escape(found.key());
         String temporaryKey = KeyLayout.temporaryKey(escaped, target.ts(), kind);
         List<Replica> replicas = found.replicas();
-        Blob good = null;
-        for (int i = 0; i < stores.size() && good == null; i++) {
-            Status status = replicas.get(i).status();
-            if (status == Status.INTACT || status == Status.STALE_ETERNAL) {
-                good = intactBlob(stores.get(i), temporaryKey, target).orElse(null);
-            }
-        }
+        Blob good = newestValue(replicas, temporaryKey, target);
         if (good == null && newerVersionListed(escaped, target.ts())) {
             return new Repaired(found.key(), List.of(), 0); // a write landed since the census: it is the newest now
         }
@@ -295,8 +314,8 @@ public final class ReplicaCensus implements AutoCloseable {
             throw new StoreCorruptionException("no store holds an intact blob of the newest version " + found.newest()
                     + " of '" + found.key() + "' (" + temporaryKey + "); it cannot be repaired from the stores");
         }
-        byte[] encoded = good.encode();
-        byte[] eternal = good.valueLength() > inlineMaxBytes ? good.thin().encode() : encoded;
+        byte[][] temporaries = perStore(good);
+        byte[] eternal = good.valueLength() > inlineMaxBytes ? good.thin().encode() : temporaries[0];
         List<String> rewritten = new ArrayList<>();
         int intactAfter = 0;
         for (int i = 0; i < stores.size(); i++) {
@@ -307,9 +326,13 @@ public final class ReplicaCensus implements AutoCloseable {
                 case MISSING, CORRUPT, STALE_ETERNAL -> {
                     if (!dryRun) {
                         if (status != Status.STALE_ETERNAL) {
-                            store.put(temporaryKey, encoded);
+                            store.put(temporaryKey, temporaries[i]);
                         }
-                        putEternalUnlessNewer(store, KeyLayout.eternalKey(escaped), eternal, target.ts());
+                        if (code == null) {
+                            putEternalUnlessNewer(store, KeyLayout.eternalKey(escaped), eternal, target.ts());
+                        } else {
+                            store.put(KeyLayout.markerKey(escaped, target.ts(), kind), good.marker().encode());
+                        }
                     }
                     rewritten.add(store.name());
                     intactAfter++;
@@ -326,6 +349,47 @@ public final class ReplicaCensus implements AutoCloseable {
             }
         }
         return new Repaired(found.key(), rewritten, removed);
+    }
+
+    /**
+     * The newest version's whole value, from a store whose copy is intact (erasure mode: decoded from k intact
+     * fragments); null when the stores do not hold enough of it.
+     */
+    private Blob newestValue(List<Replica> replicas, String temporaryKey, Listed target) {
+        Map<Integer, Blob> pieces = new HashMap<>();
+        int needed = code == null ? 1 : code.dataFragments();
+        for (int i = 0; i < stores.size() && pieces.size() < needed; i++) {
+            Status status = replicas.get(i).status();
+            if (status == Status.INTACT || status == Status.STALE_ETERNAL) {
+                int index = i;
+                intactBlob(stores.get(i), i, temporaryKey, target).ifPresent(blob -> pieces.put(index, blob));
+            }
+        }
+        if (pieces.size() < needed) {
+            return null;
+        }
+        if (code == null) {
+            return pieces.values().iterator().next();
+        }
+        Map<Integer, byte[]> shards = new HashMap<>();
+        pieces.forEach((index, fragment) -> shards.put(index, fragment.payload()));
+        Blob any = pieces.values().iterator().next();
+        return Blob.full(any.kind(), any.ts(), code.decode(shards, any.valueLength()));
+    }
+
+    /** What each store holds of {@code version} under its temporary key: the whole blob, or its own fragment. */
+    private byte[][] perStore(Blob version) {
+        byte[][] blobs = new byte[stores.size()][];
+        if (code == null) {
+            Arrays.fill(blobs, version.encode());
+        } else {
+            byte[][] fragments = code.encode(version.payload());
+            for (int i = 0; i < blobs.length; i++) {
+                blobs[i] = new Blob(version.kind(), Blob.Form.FRAGMENT, version.ts(), i, code.dataFragments(),
+                        version.valueLength(), fragments[i]).encode();
+            }
+        }
+        return blobs;
     }
 
     private boolean newerVersionListed(String escaped, Timestamp ts) {
@@ -357,11 +421,11 @@ public final class ReplicaCensus implements AutoCloseable {
         store.put(eternalKey, eternal);
     }
 
-    /** Removes the temporary blobs below {@code newest} that {@code store} lists now; returns how many. */
+    /** Removes the version blobs (and markers) below {@code newest} that {@code store} lists now; returns how many. */
     private static int removeOlder(KeyValueStore store, String escaped, Timestamp newest) {
         int removed = 0;
         for (String storeKey : store.list(KeyLayout.registerPrefix(escaped))) {
-            Optional<Listed> temporary = KeyLayout.parse(storeKey).filter(version -> !version.marker());
+            Optional<Listed> temporary = KeyLayout.parse(storeKey);
             if (temporary.isPresent() && temporary.get().ts().compareTo(newest) < 0) {
                 store.remove(storeKey);
                 removed++;
@@ -370,17 +434,24 @@ public final class ReplicaCensus implements AutoCloseable {
         return removed;
     }
 
-    private static Optional<Blob> intactBlob(KeyValueStore store, String temporaryKey, Listed target) {
+    private Optional<Blob> intactBlob(KeyValueStore store, int index, String temporaryKey, Listed target) {
         try {
             return store.get(temporaryKey).map(bytes -> Blob.decode(bytes, where(store, temporaryKey)))
-                    .filter(blob -> matches(blob, target));
+                    .filter(blob -> matches(blob, target, index));
         } catch (StoreException e) {
             return Optional.empty();
         }
     }
 
-    private static boolean matches(Blob blob, Listed target) {
-        return blob.ts().equals(target.ts()) && blob.kind() == target.kind() && blob.form() == Blob.Form.FULL;
+    /** Whether {@code blob} is what store {@code index} should hold of {@code target}: whole, or its own fragment. */
+    private boolean matches(Blob blob, Listed target, int index) {
+        if (!blob.ts().equals(target.ts()) || blob.kind() != target.kind()) {
+            return false;
+        }
+        return code == null ? blob.form() == Blob.Form.FULL
+                : blob.form() == Blob.Form.FRAGMENT && blob.fragmentIndex() == index
+                        && blob.dataFragments() == code.dataFragments()
+                        && blob.payload().length == ReedSolomon.fragmentSize(blob.valueLength(), code.dataFragments());
     }
 
     private static String where(KeyValueStore store, String key) {

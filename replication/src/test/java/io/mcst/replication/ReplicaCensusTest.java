@@ -19,7 +19,7 @@ class ReplicaCensusTest {
     /** Small inline limit so the big value gets a thin eternal copy, as archive segments do. */
     private final ReplicatedStore replicated =
             new ReplicatedStore(memory, ReplicationOptions.defaults().withInlineMaxBytes(16));
-    private final ReplicaCensus census = new ReplicaCensus(memory, -1, 16);
+    private final ReplicaCensus census = new ReplicaCensus(memory, -1, 16, 0);
 
     @AfterEach
     void close() {
@@ -91,7 +91,7 @@ class ReplicaCensusTest {
         assertThat(replicated.get("arch/gone")).isEmpty();
         // Every store now serves the big value alone: the repaired replica is a whole blob.
         for (MemoryStore alone : memory) {
-            try (ReplicaCensus one = new ReplicaCensus(List.of(alone), 0, 16)) {
+            try (ReplicaCensus one = new ReplicaCensus(List.of(alone), 0, 16, 0)) {
                 ReplicaCensus.Listing l = one.list("arch/big");
                 assertThat(one.inspect(l, "arch/big", true).replicas().get(0).status()).isEqualTo(Status.INTACT);
                 assertThat(one.inspect(l, "arch/big", true).valueBytes()).isEqualTo(36);
@@ -131,5 +131,43 @@ class ReplicaCensusTest {
         assertThat(memory.get(2).get(old)).isEmpty();
         assertThat(memory.get(0).list("")).hasSize(2); // the newest blob and its eternal copy
         assertThat(replicated.get("arch/k")).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("v2")));
+    }
+
+    @Test
+    void erasureCodedStoresAreCheckedFragmentByFragmentAndRepairedFromAnyKOfThem() throws Exception {
+        List<MemoryStore> five = List.of(new MemoryStore("e0"), new MemoryStore("e1"), new MemoryStore("e2"),
+                new MemoryStore("e3"), new MemoryStore("e4"));
+        byte[] value = bytes("a value spread as fragments over five stores, any three of which decode it");
+        try (ReplicatedStore coded = new ReplicatedStore(five,
+                        ReplicationOptions.defaults().withFaultTolerance(1).withDataFragments(3));
+                ReplicaCensus erasure = new ReplicaCensus(five, 1, 16, 3)) {
+            coded.put("arch/v", bytes("old"));
+            coded.put("arch/v", value);
+            assertThat(coded.awaitBackgroundWork(Duration.ofSeconds(30))).isTrue();
+            String escaped = KeyLayout.escape("arch/v");
+            String fragment1 = five.get(1).list(KeyLayout.registerPrefix(escaped)).stream()
+                    .filter(k -> !k.endsWith(".m")).findFirst().orElseThrow();
+            five.get(0).remove(five.get(0).list(KeyLayout.registerPrefix(escaped)).stream()
+                    .filter(k -> !k.endsWith(".m")).findFirst().orElseThrow());        // a lost fragment
+            five.get(1).put(fragment1, five.get(2).get(fragment1).orElseThrow());     // store 2's fragment under store 1's key
+            five.get(3).remove(five.get(3).list(KeyLayout.registerPrefix(escaped)).stream()
+                    .filter(k -> k.endsWith(".m")).findFirst().orElseThrow());         // a lost commit marker
+
+            ReplicaCensus.Listing listing = erasure.list("arch/");
+            KeyReplicas found = erasure.inspect(listing, "arch/v", true);
+            assertThat(found.replicas()).extracting(ReplicaCensus.Replica::status).containsExactly(
+                    Status.MISSING, Status.CORRUPT, Status.INTACT, Status.STALE_ETERNAL, Status.INTACT);
+            assertThat(erasure.repair(found, false).rewrittenAt()).containsExactly("e0", "e1", "e3");
+
+            ReplicaCensus.Listing after = erasure.list("arch/");
+            assertThat(erasure.inspect(after, "arch/v", true).replicas()).extracting(ReplicaCensus.Replica::status)
+                    .containsOnly(Status.INTACT);
+            // The repaired fragments decode: drop the two untouched stores' fragments and read from e0, e1, e3.
+            for (int i : new int[] {2, 4}) {
+                five.get(i).list(KeyLayout.registerPrefix(escaped)).stream().filter(k -> !k.endsWith(".m"))
+                        .forEach(five.get(i)::remove);
+            }
+            assertThat(coded.get("arch/v")).hasValueSatisfying(v -> assertThat(v).isEqualTo(value));
+        }
     }
 }
