@@ -206,7 +206,7 @@ public final class Demo {
         say("  bytes per cloud   s3 " + sizeOf(s3Data) + ", azure " + sizeOf(azure.location())
                 + " (down since mid-stream), local " + sizeOf(local));
         BlobCensus census = BlobCensus.of(local);
-        say("  archive keys      " + census.keys() + " (segments and index registers), " + census.blobs()
+        say("  archive keys      " + census.keys() + " (segments, their time index entries and index registers), " + census.blobs()
                 + " blobs in 'local': " + census.versionsPerKey() + " versions per key");
         say("  time              " + Duration.between(started, Instant.now()).toSeconds() + " s");
         say("  the data          s3: " + s3Data.resolve(BUCKET));

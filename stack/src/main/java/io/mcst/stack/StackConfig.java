@@ -172,7 +172,7 @@ public final class StackConfig extends AbstractConfig {
     }
 
     /** k for erasure coding over {@code n} stores, 0 when replicating whole values; valid once validated. */
-    int dataFragments(int n) {
+    public int dataFragments(int n) {
         if (!getString(REPLICATION_CODING_CONFIG).equals("erasure")) {
             return 0;
         }

@@ -77,8 +77,29 @@ public final class StoreStack {
     }
 
     /**
-     * How one {@link ReplicatedStore} over the base stores replicates, also for a single store, so the data layout
-     * stays the same when stores are added. {@link StackValidation} already checked the fault tolerance against n.
+     * The base stores alone, in order, each with its per-store layers (retry, integrity, metrics) but without
+     * replication or the layers above it: for tools that inspect each store's replicas. The caller closes them.
+     *
+     * @throws ConfigException naming every problem of {@code props} at once
+     */
+    public static List<KeyValueStore> openBaseStores(Map<?, ?> props, MetricsScope scope) {
+        requireNonNull(scope, "scope");
+        StackConfig config = StackConfig.parse(props);
+        List<KeyValueStore> stores = new ArrayList<>();
+        try {
+            for (String name : config.storeNames()) {
+                stores.add(wrapPerStore(config, scope, TYPES.get(storeType(config, name)).open(name, storeConfig(config, name))));
+            }
+        } catch (RuntimeException e) {
+            stores.forEach(KeyValueStore::close);
+            throw e;
+        }
+        return stores;
+    }
+
+    /**
+     * One {@link ReplicatedStore} over the base stores, also for a single store, so the data layout stays
+     * the same when stores are added. {@link StackValidation} already checked the fault tolerance against n.
      */
     private static ReplicationOptions replicationOptions(StackConfig config, int stores) {
         Semantics semantics = Semantics.valueOf(

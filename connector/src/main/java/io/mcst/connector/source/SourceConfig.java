@@ -225,7 +225,8 @@ public final class SourceConfig extends AbstractConfig {
         return parseInstant(getString(END_TIME_CONFIG));
     }
 
-    static Optional<Instant> parseInstant(String text) {
+    /** An ISO-8601 instant or epoch milliseconds, as start.time and end.time take them; empty for blank text. */
+    public static Optional<Instant> parseInstant(String text) {
         String trimmed = text == null ? "" : text.trim();
         if (trimmed.isEmpty()) {
             return Optional.empty();

@@ -255,6 +255,22 @@ class PartitionReplayTest {
     }
 
     @Test
+    void theTimeIndexCompletesTheWindowWithoutReadingTheSegmentPastTheEnd() {
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 10)); // timestamps 1000..1009
+        SegmentKey pastEnd = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 10, 10));
+        store.failGets(pastEnd.key(), Integer.MAX_VALUE); // reading it would show as a failed get
+        PartitionReplay replay = replay(new ReplayBounds(0, Long.MIN_VALUE, 1010), Optional.empty());
+
+        List<SourceRecord> out = new ArrayList<>();
+        for (int i = 0; i < 10 && !replay.pastEnd(); i++) {
+            replay.poll(out, 100, 0);
+        }
+        assertThat(offsets(out)).containsExactlyElementsOf(range(0, 10));
+        assertThat(replay.pastEnd()).isTrue();
+        assertThat(store.failedGets.get()).as("segment 10 was never read").isZero();
+    }
+
+    @Test
     void aWholeSegmentPastTheEndCompletesTheWindow() {
         archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 10)); // timestamps 1000..1009
         archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 10, 10));
@@ -308,8 +324,9 @@ class PartitionReplayTest {
 
     @Test
     void aSegmentOutsideTheWindowEndsThePollEmptyAndTheNextPollGoesOn() {
-        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
-        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 3));
+        // Without summaries (an archive from before the time index) each segment is read to find its times.
+        archive.appendWithoutSummary(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
+        archive.appendWithoutSummary(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 3));
         PartitionReplay replay = replay(new ReplayBounds(0, 1004, Long.MAX_VALUE), Optional.empty());
 
         assertThat(pollOnce(replay, 100, 0)).as("segment 0 is all before the window").isEmpty();
@@ -318,10 +335,42 @@ class PartitionReplayTest {
     }
 
     @Test
+    void thePointInTimeReplayOfTheLastPercentOfAThousandSegmentsReadsOnlyTheSegmentsInTheWindow() {
+        for (int segment = 0; segment < 1_000; segment++) {
+            archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, segment * 10L, 10));
+        }
+        Set<String> read = ConcurrentHashMap.newKeySet();
+        AtomicInteger segmentGets = new AtomicInteger();
+        KeyValueStore counting = new ForwardingKeyValueStore(store) {
+            @Override
+            public Optional<byte[]> get(String key) {
+                if (archive.layout.parseSegmentKey(key).isPresent()) {
+                    segmentGets.incrementAndGet();
+                    read.add(key);
+                }
+                return super.get(key);
+            }
+        };
+        // Record times are 1000 + offset: the last 1% is offsets 9900..9999, segments 990..999.
+        PartitionReplay replay = new PartitionReplay(ORDERS_2, "t", archive.layout, counting,
+                SegmentReader.forFormat(SourceConfig.FORMAT_AUTO), new ReplayBounds(0, 1000 + 9_900, Long.MAX_VALUE),
+                true, Optional.empty(), POLL_INTERVAL_MS, Optional.empty());
+
+        List<SourceRecord> out = drain(replay, 0);
+
+        assertThat(out).hasSize(100);
+        assertThat(out.get(0).timestamp()).isEqualTo(1000 + 9_900L);
+        assertThat(segmentGets.get()).as("segments downloaded").isEqualTo(10);
+        assertThat(read).allSatisfy(key -> assertThat(archive.layout.parseSegmentKey(key).orElseThrow().firstOffset())
+                .isGreaterThanOrEqualTo(9_900));
+    }
+
+    @Test
     void timeWindowOnAFormatWithoutTimestampsFailsNamingTheBlob() {
         SegmentKey segment = archive.append(RecordFormats.BYTES, records("orders.v1", 2, 0, 3));
 
-        assertThatThrownBy(() -> pollOnce(replay(new ReplayBounds(0, 0, 1), Optional.empty()), 100, 0))
+        // The window holds some of its records (times 1000..1002), so the segment must be read.
+        assertThatThrownBy(() -> pollOnce(replay(new ReplayBounds(0, 1001, 2000), Optional.empty()), 100, 0))
                 .isInstanceOf(ConnectException.class).hasMessageContaining(segment.key());
     }
 
@@ -399,6 +448,20 @@ class PartitionReplayTest {
         assertThatThrownBy(() -> pollOnce(replay(ReplayBounds.ALL, Optional.empty()), 100, 0))
                 .isInstanceOf(ConnectException.class).hasMessageContaining(segment.key())
                 .hasRootCauseInstanceOf(StoreCorruptionException.class);
+    }
+
+    @Test
+    void aSegmentExpiredAfterItWasListedIsPassed() {
+        SegmentKey first = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 2));
+        SegmentKey second = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 2, 2));
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 4, 2));
+        PartitionReplay replay = replay(ReplayBounds.ALL, Optional.empty());
+        assertThat(pollOnce(replay, 100, 0)).hasSize(2); // lists all three, replays the first
+
+        store.remove(first.key()); // retention removes the two oldest meanwhile
+        store.remove(second.key());
+
+        assertThat(drain(replay, 0)).extracting(r -> new String((byte[]) r.value())).containsExactly("v4", "v5");
     }
 
     @Test
