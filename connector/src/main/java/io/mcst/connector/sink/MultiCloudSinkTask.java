@@ -141,12 +141,25 @@ public final class MultiCloudSinkTask extends SinkTask {
             thread.setDaemon(true);
             return thread;
         });
-        PluginMetrics metrics = context.pluginMetrics();
+        registerMetrics();
+        log.info("Archiving with format {} under '{}' into {}", format.name(), layout.prefix(), store.name());
+    }
+
+    /** Exposes the task's counters through Connect's plugin metrics, where the runtime offers them. */
+    private void registerMetrics() {
+        PluginMetrics metrics;
+        try {
+            metrics = context.pluginMetrics();
+        } catch (NoSuchMethodError e) {
+            // Workers before Kafka 4.1 (KIP-877) have no plugin metrics; the count is still logged.
+            log.info("this Connect runtime offers no plugin metrics (Kafka 4.1 and later do): {} is logged only",
+                    BEHIND_ARCHIVE_METRIC);
+            return;
+        }
         metrics.addMetric(metrics.metricName(BEHIND_ARCHIVE_METRIC, "Records skipped because their partition's "
                 + "archive already holds their offset (topic recreated, unclean leader election); see "
                 + SinkConfig.BEHIND_ARCHIVE_CONFIG, new LinkedHashMap<>()),
                 (Measurable) (metricConfig, now) -> recordsBehindArchive.get());
-        log.info("Archiving with format {} under '{}' into {}", format.name(), layout.prefix(), store.name());
     }
 
     /**
