@@ -127,7 +127,8 @@ public final class Demo {
         return result.identical();
     }
 
-    private static Map<String, String> storage(S3ProxyServer s3, AzuriteServer azure, Path local) {
+    /** The three local clouds as stores s3, azure and local, atomic: the demo's and the chaos test's. */
+    static Map<String, String> storage(S3ProxyServer s3, AzuriteServer azure, Path local) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("stores", "s3,azure,local");
         config.put("store.s3.type", "s3");

@@ -50,7 +50,8 @@ class ChaosIT {
     private static final String SINK = "archive-chaos";
     private static final int SINK_TASKS = 2;
     private static final String SOURCE = "replay-chaos";
-    private static final String BUCKET = "mcst-chaos";
+    /** The demo's clouds and their layout: {@link Demo#storage} configures them. */
+    private static final String BUCKET = Demo.BUCKET;
     private static final String GROUP = "mcst-chaos";
     private static final Duration STEP_TIMEOUT = Duration.ofMinutes(3);
     /** Long enough for every task to hit the outage with writes in flight and retry a few times. */
@@ -116,7 +117,7 @@ class ChaosIT {
         azure.createContainer(BUCKET);
         Path local = Files.createDirectories(dir.resolve("clouds/local"));
         kafka = track(LocalKafka.start(dir.resolve("kafka"), classpath));
-        Map<String, String> storage = storage(s3, azure, local);
+        Map<String, String> storage = Demo.storage(s3, azure, local);
 
         try (Admin admin = kafka.admin()) {
             admin.createTopics(List.of(SampleRecords.topic(TOPIC, PARTITIONS), SampleRecords.topic(RESTORED, PARTITIONS)))
@@ -324,25 +325,6 @@ class ChaosIT {
     private <T extends AutoCloseable> T track(T resource) {
         running.add(resource);
         return resource;
-    }
-
-    private static Map<String, String> storage(S3ProxyServer s3, AzuriteServer azure, Path local) {
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("stores", "s3,azure,local");
-        config.put("store.s3.type", "s3");
-        config.put("store.s3.endpoint", s3.endpoint().toString());
-        config.put("store.s3.path.style", "true");
-        config.put("store.s3.region", "us-east-1");
-        config.put("store.s3.bucket", BUCKET);
-        config.put("store.s3.access.key.id", S3ProxyServer.CREDENTIALS.accessKeyId());
-        config.put("store.s3.secret.access.key", S3ProxyServer.CREDENTIALS.secretAccessKey());
-        config.put("store.azure.type", "azure-blob");
-        config.put("store.azure.container", BUCKET);
-        config.put("store.azure.connection.string", azure.connectionString());
-        config.put("store.local.type", "filesystem");
-        config.put("store.local.path", local.toString());
-        config.put("replication.semantics", "atomic");
-        return config;
     }
 
     private static Map<String, String> sinkConfig(Map<String, String> storage) {
