@@ -69,7 +69,7 @@ final class LocalConnect implements AutoCloseable {
                 "") + extra.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() + "\n").collect(Collectors.joining());
         LocalProcess.writeConfig(properties, config);
         LocalProcess process = LocalProcess.start("connect worker",
-                LocalProcess.java("768m", classpath, List.of(Logging.jvmOption(dir, "connect", "INFO")),
+                LocalProcess.java("768m", classpath, Logging.jvmOptions(dir, "connect", "INFO"),
                         "org.apache.kafka.connect.cli.ConnectDistributed", List.of(properties.toString())),
                 dir, dir.resolve("connect.log"));
         LocalConnect connect = new LocalConnect(process, new ConnectRest(URI.create("http://" + Net.HOST + ":" + restPort)));
