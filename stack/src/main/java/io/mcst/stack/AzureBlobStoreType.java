@@ -8,12 +8,13 @@ import io.mcst.stores.azure.AzureBlobStoreConfig.ConnectionString;
 import io.mcst.stores.azure.AzureBlobStoreConfig.Credentials;
 import io.mcst.stores.azure.AzureBlobStoreConfig.DefaultCredential;
 import java.net.URI;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.common.config.types.Password;
 
 /**
@@ -58,31 +59,45 @@ public final class AzureBlobStoreType implements StoreType {
     }
 
     @Override
+    public void validate(String storeName, Map<String, ConfigValue> values) {
+        boolean connectionString = StoreTypes.isSet(values, CONNECTION_STRING_CONFIG);
+        boolean accountName = StoreTypes.isSet(values, ACCOUNT_NAME_CONFIG);
+        boolean accountKey = StoreTypes.isSet(values, ACCOUNT_KEY_CONFIG);
+        boolean endpoint = StoreTypes.isSet(values, ENDPOINT_CONFIG);
+        String choices = "set " + StoreTypes.key(storeName, CONNECTION_STRING_CONFIG) + ", or "
+                + StoreTypes.key(storeName, ACCOUNT_NAME_CONFIG) + " and " + StoreTypes.key(storeName, ACCOUNT_KEY_CONFIG)
+                + ", or only " + StoreTypes.key(storeName, ACCOUNT_NAME_CONFIG) + " (or "
+                + StoreTypes.key(storeName, ENDPOINT_CONFIG) + ") for the default Azure credential chain";
+        if (connectionString && (accountName || accountKey)) {
+            values.get(CONNECTION_STRING_CONFIG).addErrorMessage(choices + ", not both");
+        } else if (accountKey && !accountName) {
+            values.get(ACCOUNT_KEY_CONFIG).addErrorMessage(choices + "; the key needs its account name");
+        } else if (!connectionString && !accountName && !endpoint) {
+            values.get(CONNECTION_STRING_CONFIG).addErrorMessage(choices);
+        } else if (!connectionString && !accountKey && endpoint && values.get(ENDPOINT_CONFIG).errorMessages().isEmpty()
+                && !"https".equals(URI.create(values.get(ENDPOINT_CONFIG).value().toString().trim()).getScheme())) {
+            // The SDK sends bearer tokens over https only; say so now rather than on the first call.
+            values.get(ENDPOINT_CONFIG).addErrorMessage("the default Azure credential chain needs an https:// endpoint; "
+                    + "for an http endpoint (e.g. Azurite) set " + StoreTypes.key(storeName, CONNECTION_STRING_CONFIG)
+                    + " or " + StoreTypes.key(storeName, ACCOUNT_NAME_CONFIG) + " and "
+                    + StoreTypes.key(storeName, ACCOUNT_KEY_CONFIG));
+        }
+    }
+
+    /** Relies on {@link #validate}: the keys set are one of the combinations it accepts. */
+    @Override
     public KeyValueStore open(String storeName, AbstractConfig config) {
         Password connectionString = config.getPassword(CONNECTION_STRING_CONFIG);
         String accountName = config.getString(ACCOUNT_NAME_CONFIG);
         Password accountKey = config.getPassword(ACCOUNT_KEY_CONFIG);
         Optional<URI> endpoint = StoreTypes.uri(config.getString(ENDPOINT_CONFIG));
-        String choices = "set " + StoreTypes.key(storeName, CONNECTION_STRING_CONFIG) + ", or "
-                + StoreTypes.key(storeName, ACCOUNT_NAME_CONFIG) + " and " + StoreTypes.key(storeName, ACCOUNT_KEY_CONFIG)
-                + ", or only " + StoreTypes.key(storeName, ACCOUNT_NAME_CONFIG) + " (or "
-                + StoreTypes.key(storeName, ENDPOINT_CONFIG) + ") for the default Azure credential chain";
         Credentials credentials;
-        if (connectionString != null && accountName == null && accountKey == null) {
+        if (connectionString != null) {
             credentials = new ConnectionString(connectionString.value());
-        } else if (connectionString == null && accountName != null && accountKey != null) {
+        } else if (accountKey != null) {
             credentials = new AccountKey(accountName, accountKey.value());
-        } else if (connectionString == null && accountKey == null && (accountName != null || endpoint.isPresent())) {
-            if (endpoint.isPresent() && !"https".equals(endpoint.get().getScheme())) {
-                // The SDK sends bearer tokens over https only; say so now rather than on the first call.
-                throw new ConfigException(StoreTypes.key(storeName, ENDPOINT_CONFIG), endpoint.get().toString(),
-                        "the default Azure credential chain needs an https:// endpoint; for an http endpoint "
-                                + "(e.g. Azurite) set " + StoreTypes.key(storeName, CONNECTION_STRING_CONFIG) + " or "
-                                + StoreTypes.key(storeName, ACCOUNT_KEY_CONFIG));
-            }
-            credentials = new DefaultCredential(Optional.ofNullable(accountName));
         } else {
-            throw new ConfigException(StoreTypes.key(storeName, CONNECTION_STRING_CONFIG), null, choices + ", not both or parts");
+            credentials = new DefaultCredential(Optional.ofNullable(accountName));
         }
         return new AzureBlobStore(new AzureBlobStoreConfig(storeName, config.getString(CONTAINER_CONFIG), credentials, endpoint));
     }

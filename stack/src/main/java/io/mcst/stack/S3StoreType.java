@@ -3,12 +3,13 @@ package io.mcst.stack;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.s3.S3Store;
 import io.mcst.stores.s3.S3StoreConfig;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.common.config.types.Password;
 
 /** {@code type=s3}: a bucket on AWS S3 or on an S3-compatible server (MinIO, Ceph, R2) through an endpoint. */
@@ -46,14 +47,19 @@ public final class S3StoreType implements StoreType {
     }
 
     @Override
+    public void validate(String storeName, Map<String, ConfigValue> values) {
+        boolean id = StoreTypes.isSet(values, ACCESS_KEY_ID_CONFIG);
+        if (id != StoreTypes.isSet(values, SECRET_ACCESS_KEY_CONFIG)) {
+            values.get(id ? SECRET_ACCESS_KEY_CONFIG : ACCESS_KEY_ID_CONFIG).addErrorMessage("set both "
+                    + StoreTypes.key(storeName, ACCESS_KEY_ID_CONFIG) + " and " + StoreTypes.key(storeName, SECRET_ACCESS_KEY_CONFIG)
+                    + ", or neither to use the default credential chain");
+        }
+    }
+
+    @Override
     public KeyValueStore open(String storeName, AbstractConfig config) {
         String accessKeyId = config.getString(ACCESS_KEY_ID_CONFIG);
         Password secret = config.getPassword(SECRET_ACCESS_KEY_CONFIG);
-        if ((accessKeyId == null) != (secret == null)) {
-            String missing = StoreTypes.key(storeName, accessKeyId == null ? ACCESS_KEY_ID_CONFIG : SECRET_ACCESS_KEY_CONFIG);
-            throw new ConfigException(missing, null, "set both " + StoreTypes.key(storeName, ACCESS_KEY_ID_CONFIG) + " and "
-                    + StoreTypes.key(storeName, SECRET_ACCESS_KEY_CONFIG) + ", or neither to use the default credential chain");
-        }
         return new S3Store(new S3StoreConfig(
                 storeName,
                 config.getString(BUCKET_CONFIG),

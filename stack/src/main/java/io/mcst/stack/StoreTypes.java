@@ -2,9 +2,11 @@ package io.mcst.stack;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
 
 /** What the cloud store types share: full key names for errors, and URL keys. */
 final class StoreTypes {
@@ -30,6 +32,12 @@ final class StoreTypes {
                 throw new ConfigException(key, value, "not a URL: " + e.getMessage());
             }
         });
+    }
+
+    /** Whether {@code key} of a store is set (valid or not), for the checks that span keys. */
+    static boolean isSet(Map<String, ConfigValue> values, String key) {
+        ConfigValue value = values.get(key);
+        return value != null && value.value() != null;
     }
 
     static Optional<URI> uri(String value) {

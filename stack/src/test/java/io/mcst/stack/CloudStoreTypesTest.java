@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -130,6 +132,34 @@ class CloudStoreTypesTest {
                     .hasMessageContaining("default Azure credential chain")
                     .hasMessageNotContaining("a2V5");
         }
+    }
+
+    @Test
+    void credentialCombinationsAreCheckedAtValidateTimeNamingEveryKeyInvolved() {
+        Map<String, String> s3 = s3Props();
+        s3.remove("store.aws.access.key.id");
+        assertThat(errors(s3)).containsOnlyKeys("store.aws.access.key.id")
+                .hasEntrySatisfying("store.aws.access.key.id", message -> assertThat(message)
+                        .contains("store.aws.secret.access.key").doesNotContain(S3ProxyServer.CREDENTIALS.secretAccessKey()));
+
+        Map<String, String> azure = Map.of("stores", "az", "store.az.type", "azure-blob", "store.az.container", "c",
+                "store.az.connection.string", "AccountName=acct;AccountKey=a2V5", "store.az.account.name", "acct");
+        assertThat(errors(azure)).containsOnlyKeys("store.az.connection.string")
+                .hasEntrySatisfying("store.az.connection.string", message -> assertThat(message)
+                        .contains("store.az.account.name").doesNotContain("a2V5"));
+        Map<String, String> keyAlone = Map.of("stores", "az", "store.az.type", "azure-blob", "store.az.container", "c",
+                "store.az.account.key", "a2V5");
+        assertThat(errors(keyAlone)).containsOnlyKeys("store.az.account.key")
+                .hasEntrySatisfying("store.az.account.key", message -> assertThat(message).contains("store.az.account.name"));
+        Map<String, String> httpChain = Map.of("stores", "az", "store.az.type", "azure-blob", "store.az.container", "c",
+                "store.az.endpoint", "http://127.0.0.1:10000/devstoreaccount1");
+        assertThat(errors(httpChain)).containsOnlyKeys("store.az.endpoint");
+    }
+
+    /** Each key's errors from Connect's validate path, joined; keys without errors are left out. */
+    private static Map<String, String> errors(Map<String, String> props) {
+        return StackConfig.validate(props).stream().filter(value -> !value.errorMessages().isEmpty())
+                .collect(Collectors.toMap(ConfigValue::name, value -> String.join("; ", value.errorMessages())));
     }
 
     @Test
