@@ -3,7 +3,9 @@ package io.mcst.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mcst.stores.FaultyHttpProxy;
 import io.mcst.stores.KeyValueStore;
+import io.mcst.stores.LogCapture;
 import io.mcst.stores.StoreException;
 import io.mcst.stores.StoreUnavailableException;
 import io.mcst.stores.gcs.GcsTestServer;
@@ -154,6 +156,68 @@ class CloudStoreTypesTest {
         Map<String, String> httpChain = Map.of("stores", "az", "store.az.type", "azure-blob", "store.az.container", "c",
                 "store.az.endpoint", "http://127.0.0.1:10000/devstoreaccount1");
         assertThat(errors(httpChain)).containsOnlyKeys("store.az.endpoint");
+    }
+
+    @Test
+    void s3SettingsThatNeedEachOtherAreCheckedAtValidateTime() {
+        Map<String, String> props = s3Props();
+        props.put("store.aws.sse.kms.key.id", "alias/archive");
+        props.put("store.aws.sse.bucket.key.enabled", "true");
+        props.put("store.aws.role.external.id", "ext-42");
+        props.put("store.aws.proxy.username", "archiver");
+        Map<String, String> errors = errors(props);
+        assertThat(errors).containsOnlyKeys("store.aws.sse.kms.key.id", "store.aws.sse.bucket.key.enabled",
+                "store.aws.role.external.id", "store.aws.proxy.password");
+        assertThat(errors.get("store.aws.sse.kms.key.id")).contains("store.aws.sse=SSE-KMS");
+        assertThat(errors.get("store.aws.sse.bucket.key.enabled")).contains("store.aws.sse=SSE-KMS");
+        assertThat(errors.get("store.aws.role.external.id")).contains("store.aws.role.arn");
+        assertThat(errors.get("store.aws.proxy.password")).contains("store.aws.proxy.username");
+
+        props = s3Props();
+        props.put("store.aws.sse", "sse-kms");
+        props.put("store.aws.sse.kms.key.id", "alias/archive");
+        props.put("store.aws.storage.class", "GLACIER");
+        props.put("store.aws.request.timeout.ms", "0");
+        props.put("store.aws.proxy.url", "http://proxy.internal");
+        errors = errors(props);
+        assertThat(errors).containsOnlyKeys("store.aws.storage.class", "store.aws.request.timeout.ms", "store.aws.proxy.url");
+        assertThat(errors.get("store.aws.storage.class")).contains("GLACIER_IR");
+        props.put("store.aws.storage.class", "COLD");
+        assertThat(errors(props).get("store.aws.storage.class")).contains("STANDARD_IA");
+    }
+
+    @Test
+    void aStorageClassWithAMinimumDurationIsValidButWarnedAboutNamingTheKey() {
+        Map<String, String> props = s3Props();
+        props.put("store.aws.storage.class", "GLACIER_IR");
+        String log = LogCapture.stderrOf(() -> assertThat(errors(props)).isEmpty());
+        assertThat(log).contains("WARN").contains("store.aws.storage.class=GLACIER_IR").contains("90 days");
+        props.put("store.aws.storage.class", "INTELLIGENT_TIERING");
+        assertThat(LogCapture.stderrOf(() -> assertThat(errors(props)).isEmpty())).doesNotContain("storage.class");
+    }
+
+    @Test
+    void s3SettingsFromTheConfigReachTheWire() throws Exception {
+        try (FaultyHttpProxy proxy = new FaultyHttpProxy(s3.endpoint())) {
+            Map<String, String> props = s3Props();
+            props.put("store.aws.sse", "SSE-KMS");
+            props.put("store.aws.sse.kms.key.id", "alias/archive");
+            props.put("store.aws.sse.bucket.key.enabled", "true");
+            props.put("store.aws.storage.class", "INTELLIGENT_TIERING");
+            props.put("store.aws.proxy.url", "http://127.0.0.1:" + proxy.port());
+            props.put("store.aws.request.timeout.ms", "30000");
+            props.put("store.aws.connect.timeout.ms", "5000");
+            try (KeyValueStore store = StoreStack.open(props, SCOPE)) {
+                store.put("wire", new byte[] {1});
+                store.remove("wire");
+            }
+            List<String> puts = proxy.requests().stream().filter(request -> request.startsWith("PUT http://")).toList();
+            assertThat(puts).isNotEmpty().allSatisfy(put -> assertThat(put.toLowerCase())
+                    .contains("x-amz-server-side-encryption: aws:kms")
+                    .contains("x-amz-server-side-encryption-aws-kms-key-id: alias/archive")
+                    .contains("x-amz-server-side-encryption-bucket-key-enabled: true")
+                    .contains("x-amz-storage-class: intelligent_tiering"));
+        }
     }
 
     /** Each key's errors from Connect's validate path, joined; keys without errors are left out. */

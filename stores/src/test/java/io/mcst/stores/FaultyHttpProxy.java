@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,6 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * requests itself with an error (S3's 503 SlowDown, Azure's 503 ServerBusy) instead of forwarding them: a
  * throttling cloud, for the clients of any SDK. The Host header is forwarded unchanged, so request
  * signatures stay valid. One request per connection ({@code Connection: close}), which is all the tests need.
+ *
+ * <p>It records every request's line and headers, so a test can see what a client sent on the wire. Pointed
+ * at as a client's forward proxy (with the backend as the client's endpoint), it forwards the absolute-form
+ * request line unchanged, which HTTP/1.1 servers accept.
  */
 public final class FaultyHttpProxy implements AutoCloseable {
     /** A canned answer: status line text, headers and body. */
@@ -33,6 +38,7 @@ public final class FaultyHttpProxy implements AutoCloseable {
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger forwarded = new AtomicInteger();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile Failure failure;
 
     public FaultyHttpProxy(URI backend) throws IOException {
@@ -61,6 +67,11 @@ public final class FaultyHttpProxy implements AutoCloseable {
         return forwarded.get();
     }
 
+    /** The request line and headers of each request received so far, in order, one string of lines each. */
+    public List<String> requests() {
+        return List.copyOf(requests);
+    }
+
     @Override
     public void close() throws IOException {
         listener.close();
@@ -87,6 +98,7 @@ public final class FaultyHttpProxy implements AutoCloseable {
             if (head.isEmpty()) {
                 return;
             }
+            requests.add(String.join("\n", head));
             long length = 0;
             boolean expectContinue = false;
             List<String> forwardedHead = new ArrayList<>();
