@@ -83,6 +83,15 @@ final class StoreTypes {
         return value != null && value.value() != null;
     }
 
+    /** Accepts an empty value, or what {@code check} accepts. */
+    static ConfigDef.Validator emptyOr(ConfigDef.Validator check) {
+        return StackConfig.described("empty, or " + check, (key, value) -> {
+            if (value != null) {
+                check.ensureValid(key, value);
+            }
+        });
+    }
+
     /** Accepts an empty value or a number of at least 1. */
     static ConfigDef.Validator positive() {
         return StackConfig.described("empty, or at least 1", (key, value) -> {

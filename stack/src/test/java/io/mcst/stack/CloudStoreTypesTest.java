@@ -220,6 +220,32 @@ class CloudStoreTypesTest {
         }
     }
 
+    @Test
+    void aSasTokenWithAnotherAzureCredentialIsRejectedNamingBoth() {
+        Map<String, String> props = new HashMap<>(Map.of("stores", "az", "store.az.type", "azure-blob",
+                "store.az.container", "c", "store.az.account.name", "acct", "store.az.sas.token", "sv=1&sig=c2ln"));
+        assertThat(errors(props)).isEmpty();
+        props.put("store.az.account.key", "a2V5");
+        assertThat(errors(props)).containsOnlyKeys("store.az.sas.token")
+                .hasEntrySatisfying("store.az.sas.token", message -> assertThat(message).contains("store.az.account.key")
+                        .doesNotContain("c2ln").doesNotContain("a2V5"));
+        props.remove("store.az.account.key");
+        props.remove("store.az.account.name");
+        props.put("store.az.connection.string", "AccountName=acct;AccountKey=a2V5");
+        assertThat(errors(props)).containsOnlyKeys("store.az.sas.token")
+                .hasEntrySatisfying("store.az.sas.token", message -> assertThat(message).contains("store.az.connection.string"));
+    }
+
+    @Test
+    void aColdAzureTierIsValidButWarnedAboutNamingTheKey() {
+        Map<String, String> props = Map.of("stores", "az", "store.az.type", "azure-blob", "store.az.container", "c",
+                "store.az.account.name", "acct", "store.az.access.tier", "cold");
+        String log = LogCapture.stderrOf(() -> assertThat(errors(props)).isEmpty());
+        assertThat(log).contains("WARN").contains("store.az.access.tier=cold").contains("90 days");
+        assertThat(errors(Map.of("stores", "az", "store.az.type", "azure-blob", "store.az.container", "c",
+                "store.az.account.name", "acct", "store.az.access.tier", "Archive"))).containsOnlyKeys("store.az.access.tier");
+    }
+
     /** Each key's errors from Connect's validate path, joined; keys without errors are left out. */
     private static Map<String, String> errors(Map<String, String> props) {
         return StackConfig.validate(props).stream().filter(value -> !value.errorMessages().isEmpty())
