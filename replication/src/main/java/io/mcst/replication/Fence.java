@@ -3,10 +3,12 @@ package io.mcst.replication;
 import java.util.Optional;
 
 /**
- * The right to write one key as its only writer: epoch {@link #epoch()} of that key, taken by
+ * The right to write as the only writer: epoch {@link #epoch()} of one key, taken by
  * {@link ReplicatedStore#takeover} and held by that one {@link ReplicatedStore} instance (docs/algorithm.md,
- * Fencing). Pass it to {@link ReplicatedStore#putFenced} and {@link ReplicatedStore#removeFenced}; once another
- * writer takes the key over with a higher epoch, those abort with a {@link FencedException}.
+ * Fencing). Pass it to {@link ReplicatedStore#putFenced} and {@link ReplicatedStore#removeFenced}, for that key
+ * or the other keys its owner writes (a partition's segments beside its index); once another writer takes the
+ * key over with a higher epoch and writes a key, fenced writes of that key with this fence abort with a
+ * {@link FencedException}.
  */
 public final class Fence {
     private final String key;
@@ -21,7 +23,7 @@ public final class Fence {
         this.value = value == null ? null : value.clone();
     }
 
-    /** The key this fence guards. */
+    /** The key whose takeover gave this fence. */
     public String key() {
         return key;
     }
@@ -38,6 +40,11 @@ public final class Fence {
      */
     public Optional<byte[]> value() {
         return Optional.ofNullable(value).map(byte[]::clone);
+    }
+
+    /** This fence as a layer above the replicated store sees it: the same key and epoch, the value it decodes. */
+    public Fence withValue(Optional<byte[]> decoded) {
+        return new Fence(key, epoch, clientId, decoded.orElse(null));
     }
 
     String clientId() {

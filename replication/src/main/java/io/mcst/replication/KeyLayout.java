@@ -57,7 +57,17 @@ final class KeyLayout {
         return escapedKey + ETERNAL;
     }
 
-    /** The prefix under which every key of one register is listed; ends in '/', so "a" never lists "ab". */
+    /** Whether {@code storeKey} is the eternal key of some register. */
+    static boolean isEternalKey(String storeKey) {
+        return storeKey.endsWith(ETERNAL) && unescape(storeKey.substring(0, storeKey.length() - ETERNAL.length())).isPresent();
+    }
+
+    /** The prefix under which every version key (temporary key or marker) of one register is listed; "a" never lists "ab". */
+    static String versionPrefix(String escapedKey) {
+        return escapedKey + TEMPORARY;
+    }
+
+    /** The prefix under which every key of one register is listed, its eternal key too; "a" never lists "ab". */
     static String registerPrefix(String escapedKey) {
         return escapedKey + "/";
     }

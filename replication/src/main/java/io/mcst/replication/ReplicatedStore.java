@@ -9,17 +9,14 @@ import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreCorruptionException;
 import io.mcst.stores.StoreKeys;
 import io.mcst.stores.StoreUnavailableException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,11 +38,10 @@ import org.slf4j.LoggerFactory;
  * writes do not overlap. Instances never talk to each other: any number of them, in any processes, may share
  * the stores.
  */
-public final class ReplicatedStore implements KeyValueStore {
+public final class ReplicatedStore implements FencedStore {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicatedStore.class);
     /** The longest suffix a version key adds to esc(K), a marker's: "/t/" + 16 + "-" + 32 + "." + kind + ".m". */
     private static final int VERSION_SUFFIX_BYTES = 3 + 16 + 1 + 32 + 2 + 2;
-    private static final SecureRandom IDS = new SecureRandom();
 
     private final String name;
     private final List<StoreLane> lanes;
@@ -54,6 +50,7 @@ public final class ReplicatedStore implements KeyValueStore {
     private final Encoding encoding;
     private final ReplicationOptions options;
     private final Variant variant;
+    private final Environment environment;
     private final String clientId;
     private final CloseGuard guard;
     private final BackgroundWork background = new BackgroundWork();
@@ -72,7 +69,13 @@ public final class ReplicatedStore implements KeyValueStore {
 
     /** Tests pass a deliberately broken {@code variant} to show the history checks catch it. */
     ReplicatedStore(List<? extends KeyValueStore> stores, ReplicationOptions options, Variant variant) {
+        this(stores, options, variant, Environment.SYSTEM);
+    }
+
+    /** Tests also pass virtual time and seeded client ids, so a randomized history replays from its seed. */
+    ReplicatedStore(List<? extends KeyValueStore> stores, ReplicationOptions options, Variant variant, Environment environment) {
         requireNonNull(stores, "stores");
+        this.environment = requireNonNull(environment, "environment");
         this.options = requireNonNull(options, "options");
         this.variant = requireNonNull(variant, "variant");
         int t = options.faultToleranceFor(stores.size());
@@ -88,14 +91,12 @@ public final class ReplicatedStore implements KeyValueStore {
                 : new ErasureCoding(k, stores.size(), quorum));
         List<StoreLane> lanes = new ArrayList<>();
         for (KeyValueStore store : stores) {
-            lanes.add(new StoreLane(lanes.size(), store, options.threadsPerStore(), options.queuedCallsPerStore()));
+            lanes.add(new StoreLane(lanes.size(), store, environment.laneExecutor(lanes.size(), store, options)));
         }
         this.lanes = List.copyOf(lanes);
         this.name = "replicated[" + stores.stream().map(KeyValueStore::name).collect(Collectors.joining(",")) + "]";
         this.guard = new CloseGuard(name);
-        byte[] id = new byte[16];
-        IDS.nextBytes(id);
-        this.clientId = HexFormat.of().formatHex(id);
+        this.clientId = environment.newClientId();
     }
 
     @Override
@@ -131,7 +132,7 @@ public final class ReplicatedStore implements KeyValueStore {
         guard.ensureOpen();
         String storePrefix = KeyLayout.escape(prefix);
         Object monitor = new Object();
-        Phase<List<String>> listing = new Phase<>(monitor, lanes, lane -> call(lane, store -> store.list(storePrefix)));
+        Phase<List<String>> listing = new Phase<>(monitor, lanes, lane -> call(lane, store -> listKeys(store, storePrefix)));
         awaitQuorum(monitor, listing, "list prefix '" + prefix + "'");
         Map<String, Listed> newest = new HashMap<>();
         for (List<String> keys : listing.answers()) {
@@ -158,6 +159,7 @@ public final class ReplicatedStore implements KeyValueStore {
      * @return the fence to pass to {@link #putFenced} and {@link #removeFenced}, with the value the holder resumes from
      * @throws IllegalStateException if the key's epochs are exhausted (2^31 - 1 takeovers)
      */
+    @Override
     public Fence takeover(String key) {
         AtomicReference<Timestamp> seen = new AtomicReference<>(Timestamp.ZERO);
         Versioned read = read(key, ts -> seen.accumulateAndGet(ts, (a, b) -> a.compareTo(b) >= 0 ? a : b));
@@ -171,27 +173,33 @@ public final class ReplicatedStore implements KeyValueStore {
     }
 
     /**
-     * Writes {@code value} under {@code key} if this instance still holds {@code fence}. Fenced writes of one
-     * fence run one at a time.
+     * Writes {@code value} under {@code key} with a timestamp of the fence's epoch E, unless the key shows that
+     * another writer took over: a version of a higher epoch, or of epoch E from another writer. {@code key} may
+     * be the fence's own key or another key the same owner writes (a partition's segments, fenced by the
+     * takeover of its index): a key not yet written in epoch E gets timestamp (E &lt;&lt; 32, this instance),
+     * so a zombie's later write to it aborts too. Fenced writes of one fence run one at a time.
      *
-     * @throws FencedException if another writer took the key over (nothing was written); not retriable
-     * @throws IllegalArgumentException if the fence is for another key or from another instance
-     * @throws IllegalStateException if the epoch's 2^32 - 1 writes are used up; take the key over again
+     * @throws FencedException if another writer took over (nothing was written); not retriable
+     * @throws IllegalArgumentException if the fence was taken by another instance
+     * @throws IllegalStateException if the epoch's 2^32 - 1 writes of the key are used up (take the fence's key
+     *     over again), or the store is closed
      */
+    @Override
     public void putFenced(String key, byte[] value, Fence fence) {
         requireNonNull(value, "value");
         writeFenced(key, Kind.VALUE, value.clone(), fence);
     }
 
     /** Removes {@code key} (writes a tombstone) if this instance still holds {@code fence}; fails as {@link #putFenced}. */
+    @Override
     public void removeFenced(String key, Fence fence) {
         writeFenced(key, Kind.TOMBSTONE, new byte[0], fence);
     }
 
     private void writeFenced(String key, Kind kind, byte[] value, Fence fence) {
         requireNonNull(fence, "fence");
-        if (!fence.key().equals(key) || !fence.clientId().equals(clientId)) {
-            throw new IllegalArgumentException(fence + " of another key or store instance cannot write '" + key + "' at " + name);
+        if (!fence.clientId().equals(clientId)) {
+            throw new IllegalArgumentException(fence + " was taken by another store instance; it cannot write '" + key + "' at " + name);
         }
         synchronized (fence) {
             write(key, kind, value, (max, views) -> {
@@ -206,7 +214,7 @@ public final class ReplicatedStore implements KeyValueStore {
                     throw new IllegalStateException(name + ": '" + key + "' had " + Timestamp.MAX_SEQUENCE
                             + " writes in epoch " + max.epoch() + "; take it over again for a new epoch");
                 }
-                return new Timestamp(max.counter() + 1, clientId);
+                return new Timestamp(Math.max(max.counter() + 1, fence.epoch() << Timestamp.EPOCH_SHIFT), clientId);
             });
         }
     }
@@ -479,22 +487,34 @@ public final class ReplicatedStore implements KeyValueStore {
 
     /**
      * The versions one store lists for a register: its temporary keys and markers. Only keys of this register:
-     * esc(K) never contains '/', so the prefix cannot match another key's.
+     * esc(K) never contains '/', so the prefix cannot match another key's. A layout without eternal keys lists
+     * the whole register, so that it notices an eternal key it cannot read ({@link #listKeys}).
      */
     private List<Listed> parseListing(KeyValueStore store, String escaped) {
         List<Listed> versions = new ArrayList<>();
-        String eternalKey = KeyLayout.eternalKey(escaped);
-        for (String storeKey : store.list(KeyLayout.registerPrefix(escaped))) {
-            if (storeKey.equals(eternalKey) && !encoding.readsEternal()) {
-                // Bad data that waiting will not heal, like corruption: the operation fails with this message.
-                throw new StoreCorruptionException("store '" + store.name() + "', key " + eternalKey + ": an eternal key, "
-                        + "which the erasure layout with commit markers never writes: the key was written by the first"
-                        + " erasure layout (blob format version 1), which this release does not read; read the key with"
-                        + " the release that wrote it and rewrite it");
-            }
+        String prefix = encoding.readsEternal() ? KeyLayout.versionPrefix(escaped) : KeyLayout.registerPrefix(escaped);
+        for (String storeKey : listKeys(store, prefix)) {
             KeyLayout.parse(storeKey).ifPresent(versions::add);
         }
         return versions;
+    }
+
+    /**
+     * The store keys under {@code prefix} at {@code store}. A layout without eternal keys cannot read a key that
+     * has one: it was written by the first erasure layout (blob format version 1), whose versions carry no
+     * commit marker. Like corruption, waiting does not heal that, so the operation fails with this message.
+     */
+    private List<String> listKeys(KeyValueStore store, String prefix) {
+        List<String> keys = store.list(prefix);
+        if (!encoding.readsEternal()) {
+            keys.stream().filter(KeyLayout::isEternalKey).findFirst().ifPresent(eternalKey -> {
+                throw new StoreCorruptionException("store '" + store.name() + "', key " + eternalKey + ": an eternal key,"
+                        + " which the erasure layout with commit markers never writes: the key was written by the first"
+                        + " erasure layout (blob format version 1), which this release does not read; read the key with"
+                        + " the release that wrote it and rewrite it");
+            });
+        }
+        return keys;
     }
 
     private static Blob getEternal(KeyValueStore store, String eternalKey) {
@@ -568,11 +588,11 @@ public final class ReplicatedStore implements KeyValueStore {
      */
     private void await(Object monitor, BooleanSupplier done, Phase<?> phase, int needed, String what) {
         Duration timeout = options.phaseTimeout();
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = environment.nanoTime() + timeout.toNanos();
         synchronized (monitor) {
             while (!done.getAsBoolean()) {
                 ensureOpen(what);
-                long left = deadline - System.nanoTime();
+                long left = deadline - environment.nanoTime();
                 if (phase.corruptions() > lanes.size() - needed) {
                     // Bad bytes do not heal by waiting: a clear, non-retriable error, never a guess.
                     throw new StoreCorruptionException(name + ": " + what + " failed: " + phase.corruptions() + " of "
@@ -590,7 +610,7 @@ public final class ReplicatedStore implements KeyValueStore {
                             + phase.failureReport(timeout));
                 }
                 try {
-                    TimeUnit.NANOSECONDS.timedWait(monitor, left);
+                    environment.await(monitor, left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new StoreUnavailableException(name + ": " + what + " interrupted", e);

@@ -10,8 +10,8 @@ import java.time.Duration;
  * @param semantics {@link Semantics#ATOMIC} (the default) or {@link Semantics#REGULAR}
  * @param faultTolerance t, how many stores may fail while operations still complete; below n/2. -1 (the
  *     default) means floor((n-1)/2)
- * @param inlineMaxBytes values above this size get a thin eternal copy (docs/algorithm.md, Layout), so each store
- *     holds them once
+ * @param inlineMaxBytes replicated values above this size get a thin eternal copy (docs/algorithm.md, Layout),
+ *     so each store holds them once; erasure mode has no eternal key
  * @param maxReadRounds rounds after which a read under endless write contention gives up with a
  *     {@link ContentionException}
  * @param phaseTimeout how long one phase waits for a quorum before the stores that have not answered count

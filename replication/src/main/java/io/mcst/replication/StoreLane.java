@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -22,21 +23,27 @@ import java.util.function.Function;
 final class StoreLane {
     private final int index;
     private final KeyValueStore store;
-    private final ThreadPoolExecutor executor;
+    private final ExecutorService executor;
     /** Calls not yet answered, so closing can end them all, also those stuck in a store that ignores interrupts. */
     private final Set<CompletableFuture<?>> unanswered = ConcurrentHashMap.newKeySet();
 
-    StoreLane(int index, KeyValueStore store, int threads, int queuedCalls) {
+    StoreLane(int index, KeyValueStore store, ExecutorService executor) {
         this.index = index;
         this.store = requireNonNull(store, "store");
+        this.executor = requireNonNull(executor, "executor");
+    }
+
+    /** The production executor of one store's calls: {@code threads} threads and a bounded queue. */
+    static ExecutorService pool(KeyValueStore store, int threads, int queuedCalls) {
         AtomicInteger threadNumber = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queuedCalls),
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queuedCalls),
                 runnable -> {
                     Thread thread = new Thread(runnable, "mcst-replica-" + store.name() + "-" + threadNumber.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
                 });
-        executor.allowCoreThreadTimeOut(true);
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     int index() {

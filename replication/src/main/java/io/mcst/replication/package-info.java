@@ -6,7 +6,10 @@
  * <p>Any change here must keep green {@code ConsistencyTest} (seeded fault histories checked for regularity
  * and linearizability, and the mutants it must catch), {@code SpaceBoundTest} (garbage collection bounds
  * what each store holds), {@code ErasureCodingTest}, {@code OneAckWriteScheduleTest},
- * {@code IntegrityBelowReplicationTest}, {@code ThreeCloudsTest} and {@code ReplicatedStoreContractTest}.
+ * {@code IntegrityBelowReplicationTest}, {@code ThreeCloudsTest}, {@code ReplicatedStoreContractTest}, and the
+ * fixed schedules and targeted suites of each rule: {@code GcWaitsForOwnAckScheduleTest} (GC after the
+ * store's own ack), {@code CommitMarkerTest} (erasure mode's markers), {@code FencingTest} (fenced writers)
+ * and {@code CloseAndTimeoutTest}.
  * {@link io.mcst.replication.KeyLayout} and {@link io.mcst.replication.Blob} are the archive's format on
  * every cloud: change them only with a migration ({@code KeyLayoutTest}, {@code BlobTest}).
  */

@@ -94,13 +94,14 @@ class CommitMarkerTest {
     }
 
     @Test
-    void aKeyOfTheFirstErasureLayoutFailsClearlyInsteadOfReadingAsAbsent() {
+    void aKeyOfTheFirstErasureLayoutFailsClearlyInsteadOfReadingAsAbsentOrUnlisted() {
         Blob thinEternal = Blob.full(Kind.VALUE, new Timestamp(1, "0".repeat(31) + "1"), utf8("old")).thin();
         shared.forEach(s -> s.put(KeyLayout.eternalKey(KeyLayout.escape("old")), thinEternal.encode()));
         ReplicatedStore store = client(Semantics.REGULAR, Mutation.NONE);
         assertThatThrownBy(() -> store.get("old")).isInstanceOf(StoreCorruptionException.class)
                 .hasMessageContaining("first erasure layout").hasMessageContaining("rewrite");
         assertThatThrownBy(() -> store.put("old", utf8("new"))).isInstanceOf(StoreCorruptionException.class);
+        assertThatThrownBy(() -> store.list("")).isInstanceOf(StoreCorruptionException.class).hasMessageContaining("first erasure layout");
     }
 
     /** Two writers crash mid-write: one's fragments reach s0 and s1 only, the other's s2 and s3; no marker anywhere. */

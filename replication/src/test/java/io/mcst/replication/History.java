@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 
 /**
  * The operations of many concurrent clients on one register, each with its invocation and response on one
- * global test clock (ALGORITHM.md §9). An operation that never returned (its client crashed) has
+ * global test clock (docs/algorithm.md, Testing). An operation that never returned (its client crashed) has
  * {@code end == PENDING}: it may or may not have taken effect.
  */
 final class History {
@@ -42,24 +42,19 @@ final class History {
     private final AtomicLong clock = new AtomicLong();
     private final List<Op> ops = new ArrayList<>();
 
-    /** Runs a write and records it; a write that throws is recorded as pending (it may land later). */
+    /**
+     * Runs a write and records it; a write that throws, or whose client crashes in it, is recorded as
+     * pending: it may land later.
+     */
     void write(int client, String clientId, String value, Supplier<Timestamp> write) {
         long start = clock.incrementAndGet();
         try {
             Timestamp ts = write.get();
             add(new Op(client, clientId, Type.WRITE, start, clock.incrementAndGet(), value, ts));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | VirtualTime.ClientCrash e) {
             add(new Op(client, clientId, Type.WRITE, start, PENDING, value, null));
             throw e;
         }
-    }
-
-    /**
-     * Records the invocation of a write whose client is about to die: it stays pending whatever happens to
-     * it, since a dead client never learns the outcome.
-     */
-    void abandonedWrite(int client, String clientId, String value) {
-        add(new Op(client, clientId, Type.WRITE, clock.incrementAndGet(), PENDING, value, null));
     }
 
     /** Runs a read and records it if it returned; a read that failed returned nothing and constrains nothing. */
@@ -69,6 +64,21 @@ final class History {
         long end = clock.incrementAndGet();
         String value = result.value() == null ? null : new String(result.value(), java.nio.charset.StandardCharsets.UTF_8);
         add(new Op(client, clientId, Type.READ, start, end, value, result.ts()));
+    }
+
+    /** The clock's last tick: every operation invoked from now on starts after it. */
+    long now() {
+        return clock.get();
+    }
+
+    /** The invocation of an operation recorded by {@link #returned} once it is known what it did. */
+    long invoke() {
+        return clock.incrementAndGet();
+    }
+
+    /** Records the response of an operation {@link #invoke}d at {@code start}. */
+    void returned(int client, String clientId, Type type, long start, String value, Timestamp ts) {
+        add(new Op(client, clientId, type, start, clock.incrementAndGet(), value, ts));
     }
 
     private synchronized void add(Op op) {

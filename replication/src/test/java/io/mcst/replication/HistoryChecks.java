@@ -11,7 +11,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Two independent judges of a register history (ALGORITHM.md §9).
+ * Two independent judges of a register history (docs/algorithm.md, Testing).
  *
  * <ul>
  *   <li>{@link #timestampViolations}: the polynomial check on the timestamps the algorithm reports,

@@ -1,74 +1,100 @@
 package io.mcst.replication;
 
-import io.mcst.replication.layers.faults.FaultInjectingStore;
-import io.mcst.stores.KeyValueStore;
-import io.mcst.stores.memory.MemoryStore;
+import io.mcst.replication.VirtualTime.Participant;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
 
 /**
- * One seeded random schedule (ALGORITHM.md §9): n in {1,3,5} in-memory stores with random small delays,
- * 2–5 clients each running a few writes, removes and reads of one key, up to t stores crashing, stalling
- * or turning slow at random moments, and sometimes clients dying part-way through a write. Delays make
- * calls land after their operation returned (stragglers). Thread scheduling adds noise, so a seed fixes the
- * shape of the schedule, not every interleaving.
+ * One seeded random schedule (docs/algorithm.md, Testing) on {@link VirtualTime}, so the history is a
+ * deterministic function of its seed and a failing seed replays exactly: n in {1,3,5} stores (erasure-coded: one of
+ * {@link #ERASURE_SHAPES}), 2–5 clients each running a few writes, removes and reads of one key over links
+ * with random latencies, up to t stores crashing, stalling or turning slow at random moments, and in many
+ * histories several clients crashing, mostly mid-write: a crashed client's calls still in flight may or
+ * may not land. Latencies make calls land long after their operation returned (stragglers). Once every
+ * client is done, a fresh client reads the register while stragglers still land: that quiescent read must
+ * succeed, since no write completes during it. Once everything landed, that client writes once more, and
+ * after its GC no store still answering may hold a version older than that write.
  */
 final class HistoryScenario {
-    /** How long an operation may take before the run counts it as a liveness failure. */
-    private static final Duration LIVENESS_TIMEOUT = Duration.ofSeconds(60);
-    private static final String KEY = "register";
+    /** Runs only this seed in each randomized test, e.g. {@code -Dmcst.history.seed=1234}: it replays that schedule. */
+    static final String REPLAY_PROPERTY = "mcst.history.seed";
+    /** How long a phase may wait, in virtual time, before the run counts a liveness failure. */
+    static final Duration LIVENESS_TIMEOUT = Duration.ofSeconds(60);
+    static final String KEY = "register";
+    static final long MILLIS = 1_000_000;
 
-    /** A finished run: the history, and anything that went wrong besides consistency. */
-    record Run(long seed, String shape, List<History.Op> ops, List<String> livenessFailures, int contendedReads) {}
+    /**
+     * A finished run.
+     *
+     * @param ops the history, the quiescent read last
+     * @param livenessFailures operations that failed other than by contention or a client crash
+     * @param contendedReads reads that gave up under contention (not counting the quiescent read)
+     * @param quiescentReadGaveUp the final read, with no write in progress, gave up as if contended
+     * @param listedDecreases each time a store's highest listed timestamp went down
+     * @param leftovers versions older than a final solo write that its GC left at a store still answering
+     * @param events store calls and timers the history scheduled
+     */
+    record Run(long seed, Semantics semantics, String shape, List<History.Op> ops, List<String> livenessFailures, int contendedReads,
+               boolean quiescentReadGaveUp, List<String> listedDecreases, List<String> leftovers, long events) {}
 
     /** How hostile the schedule is. */
     enum Profile {
-        /** Small random delays, a tenth of calls slow, a third of histories with a client dying mid-write. */
-        NORMAL(new int[] {10}, 3, 50, 1, 4),
+        /** A tenth of calls slow; a third of the histories have one or two clients crashing. */
+        NORMAL(new int[] {10}, 3, 1, 2, 50),
         /**
          * Each client's link to each store is fast, sometimes slow or mostly slow, and half the histories
-         * have a client dying mid-write: clients then see different quorums, and stragglers and partial
-         * writes abound, which is where broken variants show.
+         * have up to three clients crashing: clients then see different quorums, and stragglers and
+         * partial writes abound, which is where broken variants show.
          */
-        HOSTILE(new int[] {0, 33, 90}, 2, 70, 2, 3);
+        HOSTILE(new int[] {0, 33, 90}, 2, 1, 3, 70),
+        /**
+         * Every history has two to four clients crashing (all of them if fewer), mostly while their copies
+         * are in flight, over mostly fast links and with few reads: partial versions of crashed writers pile
+         * up above the last completed write, which is where a read rule that trusts what is listed stalls or
+         * goes stale.
+         */
+        CRASHING(new int[] {0, 10}, 1, 2, 4, 30);
 
         private final int[] linkSlowPercents;
-        private final int clientCrashOneIn;
+        private final int clientCrashesOneIn;
+        private final int minCrashingClients;
+        private final int maxCrashingClients;
         private final int readPercent;
-        private final int minCallsBeforeCrash;
-        private final int maxCallsBeforeCrash;
 
-        Profile(int[] linkSlowPercents, int clientCrashOneIn, int readPercent, int minCallsBeforeCrash, int maxCallsBeforeCrash) {
+        Profile(int[] linkSlowPercents, int clientCrashesOneIn, int minCrashingClients, int maxCrashingClients, int readPercent) {
             this.linkSlowPercents = linkSlowPercents;
-            this.clientCrashOneIn = clientCrashOneIn;
+            this.clientCrashesOneIn = clientCrashesOneIn;
+            this.minCrashingClients = minCrashingClients;
+            this.maxCrashingClients = maxCrashingClients;
             this.readPercent = readPercent;
-            this.minCallsBeforeCrash = minCallsBeforeCrash;
-            this.maxCallsBeforeCrash = maxCallsBeforeCrash;
         }
     }
-
-    private HistoryScenario() {}
 
     /** Erasure-coded shapes (n, t, k) with k <= n - 2t. */
     private static final int[][] ERASURE_SHAPES = {{3, 1, 1}, {4, 1, 2}, {5, 1, 3}, {5, 2, 1}, {6, 2, 2}, {7, 2, 3}};
 
-    static Run run(long seed, Profile profile, Semantics semantics, Mutation mutation) throws Exception {
+    private HistoryScenario() {}
+
+    /** The seeds 1..count, or only the seed {@value #REPLAY_PROPERTY} names. */
+    static long[] seeds(int count) {
+        String replay = System.getProperty(REPLAY_PROPERTY);
+        return replay == null || replay.isBlank() ? LongStream.rangeClosed(1, count).toArray() : new long[] {Long.parseLong(replay.trim())};
+    }
+
+    static Run run(long seed, Profile profile, Semantics semantics, Mutation mutation) {
         return run(seed, profile, semantics, mutation, false);
     }
 
     /** With {@code erasure}, values are erasure-coded over one of {@link #ERASURE_SHAPES}. */
-    static Run run(long seed, Profile profile, Semantics semantics, Mutation mutation, boolean erasure) throws Exception {
+    static Run run(long seed, Profile profile, Semantics semantics, Mutation mutation, boolean erasure) {
         Random random = new Random(seed);
         int[] erasureShape = ERASURE_SHAPES[random.nextInt(ERASURE_SHAPES.length)];
         int n = erasure ? erasureShape[0] : new int[] {1, 3, 5}[random.nextInt(3)];
@@ -79,141 +105,198 @@ final class HistoryScenario {
         StringBuilder shape = new StringBuilder("seed=%d %s n=%d t=%d k=%d clients=%d %s %s inline=%d".formatted(
                 seed, profile, n, t, k, clients, semantics, mutation, inlineMaxBytes));
 
-        List<FaultInjectingStore> stores = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            FaultInjectingStore store = new FaultInjectingStore(new MemoryStore("s" + i));
-            store.delayRandomly(Duration.ofNanos(random.nextInt(2_000) * 1_000L), random.nextLong());
-            stores.add(store);
-        }
+        Cluster cluster = Cluster.faulty(random, profile, n, t, clients, shape);
+        VirtualTime time = cluster.time();
+        List<SimulatedStore> stores = cluster.stores();
+
         ReplicationOptions options = ReplicationOptions.defaults()
                 .withSemantics(semantics)
                 .withFaultTolerance(t)
                 .withDataFragments(k)
                 .withInlineMaxBytes(inlineMaxBytes)
-                // Broken variants may wait for answers the correct one would not need: judge only their safety.
-                .withPhaseTimeout(mutation == Mutation.NONE ? LIVENESS_TIMEOUT : Duration.ofSeconds(2))
-                .withQueuePerStore(2, 256);
+                .withPhaseTimeout(LIVENESS_TIMEOUT);
 
-        // Up to t stores fail at a random moment: crash, stall forever, or turn very slow.
-        List<Runnable> storeFaults = new ArrayList<>();
-        List<Integer> faultyStores = new ArrayList<>();
-        int faulty = random.nextInt(t + 1);
-        for (int f = 0; f < faulty; f++) {
-            int index = random.nextInt(n);
-            if (faultyStores.contains(index)) {
-                continue;
-            }
-            faultyStores.add(index);
-            FaultInjectingStore store = stores.get(index);
-            int afterMillis = random.nextInt(15);
-            int kind = random.nextInt(3);
-            shape.append(" store s%d %s at %dms".formatted(index, new String[] {"crashes", "stalls", "slows"}[kind], afterMillis));
-            storeFaults.add(() -> {
-                sleep(afterMillis);
-                switch (kind) {
-                    case 0 -> store.crash();
-                    case 1 -> store.stall();
-                    default -> store.delay(Duration.ofMillis(10));
+        // Some clients crash: at a random moment after one of their writes began, mostly while it runs.
+        List<Integer> crashingClients = new ArrayList<>();
+        if (random.nextInt(profile.clientCrashesOneIn) == 0) {
+            int least = Math.min(profile.minCrashingClients, clients);
+            int count = least + random.nextInt(Math.min(profile.maxCrashingClients, clients) - least + 1);
+            while (crashingClients.size() < count) {
+                int c = random.nextInt(clients);
+                if (!crashingClients.contains(c)) {
+                    crashingClients.add(c);
                 }
-            });
+            }
         }
 
         History history = new History();
         List<ReplicatedStore> replicated = new ArrayList<>();
-        List<Runnable> clientRuns = new ArrayList<>();
+        List<Runnable> bodies = new ArrayList<>();
         List<String> livenessFailures = new ArrayList<>();
         AtomicInteger contendedReads = new AtomicInteger();
-        // Completes when the dying client starts its last write; until then it must be as live as the others.
-        CompletableFuture<Void> crashing = new CompletableFuture<>();
-        boolean clientDies = false;
+        long[] starts = new long[clients];
         for (int c = 0; c < clients; c++) {
-            List<ClientView> views = new ArrayList<>();
-            for (FaultInjectingStore store : stores) {
-                int slowPercent = profile.linkSlowPercents[random.nextInt(profile.linkSlowPercents.length)];
-                views.add(new ClientView(store, slowPercent, random.nextLong()));
-            }
-            ReplicatedStore client = new ReplicatedStore(views, options, mutation);
+            Participant me = time.newClient();
+            ReplicatedStore client = new ReplicatedStore(stores, options, mutation, me.environment());
             replicated.add(client);
-            int client1 = c;
+            int index = c;
             int ops = 2 + random.nextInt(4);
-            // Some histories have a client that dies during one of its writes. Per store, the calls that still
-            // reach it: 2 = the collect step only, 3 = also the temporary copy, 4 = also the eternal copy.
-            // Independent per store, so the temporary copy may land at fewer than a quorum.
-            int crashAt = c == 0 && random.nextInt(profile.clientCrashOneIn) == 0 ? random.nextInt(ops) : -1;
-            int[] callsBeforeCrash = random.ints(n, profile.minCallsBeforeCrash, profile.maxCallsBeforeCrash + 1).toArray();
+            // Half the crashes hit a client's last write, where no later write of its own supersedes it. Half
+            // come a random time into the write; half soon after it sent a number of its 4n calls (2n to
+            // collect, n copies, n eternal copies), often while its copies are in flight, so that only some land.
+            boolean crashing = crashingClients.contains(c);
+            boolean lastWrite = profile == Profile.CRASHING || random.nextBoolean();
+            int crashAt = !crashing ? -1 : lastWrite ? ops - 1 : random.nextInt(ops);
+            boolean afterCalls = profile == Profile.CRASHING || random.nextBoolean();
+            boolean amidCopies = profile == Profile.CRASHING || random.nextBoolean();
+            int crashCalls = amidCopies ? 2 * n + 1 + random.nextInt(n) : 1 + random.nextInt(4 * n);
+            long crashDelay = afterCalls
+                    ? random.nextInt((int) MILLIS / (profile == Profile.CRASHING ? 10 : 2))
+                    : random.nextInt(6) * MILLIS + random.nextInt((int) MILLIS);
             if (crashAt >= 0) {
-                clientDies = true;
-                shape.append(" client c0 dies in op %d, calls reaching each store %s".formatted(crashAt, java.util.Arrays.toString(callsBeforeCrash)));
+                shape.append(afterCalls
+                        ? " c%d crashes %dus after %d calls of op %d".formatted(c, crashDelay / 1000, crashCalls, crashAt)
+                        : " c%d crashes %dus into op %d".formatted(c, crashDelay / 1000, crashAt));
             }
+            starts[c] = random.nextInt((int) MILLIS);
             long clientSeed = random.nextLong();
-            clientRuns.add(() -> {
+            bodies.add(() -> {
                 Random choices = new Random(clientSeed);
                 for (int op = 0; op < ops; op++) {
-                    sleep(choices.nextInt(3));
-                    if (op == crashAt) {
-                        for (int i = 0; i < n; i++) {
-                            views.get(i).crashAfter(callsBeforeCrash[i]);
-                        }
-                        String value = "c" + client1 + "-" + op;
-                        history.abandonedWrite(client1, client.clientId(), value);
-                        crashing.complete(null);
-                        try {
-                            client.write(KEY, Kind.VALUE, utf8(value));
-                        } catch (RuntimeException expected) {
-                            // the client died; nobody waits for it
-                        }
-                        return;
-                    }
+                    time.sleep(me, choices.nextInt(3 * (int) MILLIS));
                     int choice = choices.nextInt(100);
                     int writePercent = 100 - profile.readPercent;
+                    if (op == crashAt) {
+                        if (afterCalls) {
+                            time.crashAfterCalls(me, crashCalls, crashDelay);
+                        } else {
+                            time.crashIn(me, crashDelay);
+                        }
+                        choice = 0; // a write: the crash leaves it partial
+                    }
                     try {
                         if (choice < writePercent * 4 / 5) {
-                            String value = "c" + client1 + "-" + op;
-                            history.write(client1, client.clientId(), value, () -> client.write(KEY, Kind.VALUE, utf8(value)));
+                            String value = "c" + index + "-" + op;
+                            history.write(index, client.clientId(), value, () -> client.write(KEY, Kind.VALUE, utf8(value)));
                         } else if (choice < writePercent) {
-                            history.write(client1, client.clientId(), null, () -> client.write(KEY, Kind.TOMBSTONE, new byte[0]));
+                            history.write(index, client.clientId(), null, () -> client.write(KEY, Kind.TOMBSTONE, new byte[0]));
                         } else {
-                            history.read(client1, client.clientId(), () -> client.read(KEY));
+                            history.read(index, client.clientId(), () -> client.read(KEY));
                         }
                     } catch (ContentionException e) {
                         contendedReads.incrementAndGet();
                     } catch (RuntimeException e) {
-                        synchronized (livenessFailures) {
-                            livenessFailures.add("client c" + client1 + " op " + op + ": " + e);
-                        }
+                        livenessFailures.add("client c" + index + " op " + op + ": " + e);
                     }
                 }
             });
         }
+        ReplicatedStore reader = new ReplicatedStore(stores, options, mutation, time.driver().environment());
+        replicated.add(reader);
 
-        ExecutorService threads = Executors.newFixedThreadPool(clients + storeFaults.size());
+        boolean quiescentReadGaveUp = false;
+        List<String> leftovers = new ArrayList<>();
         try {
-            storeFaults.forEach(threads::submit);
-            List<Future<?>> running = new ArrayList<>(clientRuns.stream().<Future<?>>map(threads::submit).toList());
-            if (clientDies) {
-                running.set(0, crashing); // c0 dies in its crash op: wait only until it got there
+            for (Throwable failure : time.runClients(bodies, starts)) {
+                livenessFailures.add("a client failed: " + failure);
             }
-            for (Future<?> client : running) {
-                try {
-                    client.get(LIVENESS_TIMEOUT.toSeconds() * 3, TimeUnit.SECONDS);
-                } catch (TimeoutException e) {
-                    livenessFailures.add("a client did not finish within " + LIVENESS_TIMEOUT.multipliedBy(3));
+            try {
+                history.read(clients, reader.clientId(), () -> reader.read(KEY));
+            } catch (ContentionException e) {
+                quiescentReadGaveUp = true;
+            } catch (RuntimeException e) {
+                livenessFailures.add("the quiescent read: " + e);
+            }
+            time.drain();
+            // The space bound (docs/algorithm.md, Space): once everything landed, one solo write and its GC
+            // leave no older version at any store still answering.
+            try {
+                Timestamp solo = reader.write(KEY, Kind.VALUE, utf8("solo"));
+                time.drain();
+                for (int i = 0; i < n; i++) {
+                    if (!cluster.failing().contains(i)) {
+                        for (KeyLayout.Listed version : stores.get(i).versions()) {
+                            if (version.ts().compareTo(solo) < 0) {
+                                leftovers.add("s%d still holds %s after the solo write %s and its GC".formatted(i, version.storeKey(), solo));
+                            }
+                        }
+                    }
                 }
+            } catch (RuntimeException e) {
+                livenessFailures.add("the solo write: " + e);
             }
         } finally {
-            threads.shutdownNow();
-            stores.forEach(FaultInjectingStore::heal);
             replicated.forEach(ReplicatedStore::close);
-            stores.forEach(KeyValueStore::close);
         }
-        return new Run(seed, shape.toString(), history.ops(), livenessFailures, contendedReads.get());
+        List<String> decreases = stores.stream().flatMap(store -> store.decreases().stream()).toList();
+        return new Run(seed, semantics, shape.toString(), history.ops(), livenessFailures, contendedReads.get(), quiescentReadGaveUp,
+                decreases, leftovers, time.events());
     }
 
-    private static void sleep(int millis) {
-        try {
-            Thread.sleep(millis, ThreadLocalRandom.current().nextInt(1000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /**
+     * The stores of one history on its virtual time, over links with random latencies, up to t of them failing.
+     *
+     * @param failing the stores that crash or stall at some point (slow ones keep answering)
+     */
+    record Cluster(VirtualTime time, List<SimulatedStore> stores, Set<Integer> failing) {
+        /** Draws the network and the store faults from {@code random}; what it chose goes into {@code shape}. */
+        static Cluster faulty(Random random, Profile profile, int n, int t, int clients, StringBuilder shape) {
+            // The network: per store a base latency of up to 2 ms; per client and store a share of slow calls.
+            long[] baseLatency = random.longs(n, 1, 2 * MILLIS).toArray();
+            int[][] slowPercent = new int[clients + 1][n];
+            for (int[] row : slowPercent) {
+                for (int i = 0; i < n; i++) {
+                    row[i] = profile.linkSlowPercents[random.nextInt(profile.linkSlowPercents.length)];
+                }
+            }
+            long[] slowFrom = new long[n];
+            long[] stalledFrom = new long[n];
+            Arrays.fill(slowFrom, Long.MAX_VALUE);
+            Arrays.fill(stalledFrom, Long.MAX_VALUE);
+            Random network = new Random(random.nextLong());
+            VirtualTime time = new VirtualTime(new VirtualTime.Links() {
+                @Override
+                public long latencyNanos(int client, int store, long now) {
+                    long latency = 1 + (long) (network.nextDouble() * baseLatency[store]);
+                    if (network.nextInt(100) < slowPercent[client < 0 ? clients : client][store]) {
+                        latency += MILLIS + network.nextInt(14) * MILLIS + network.nextInt((int) MILLIS);
+                    }
+                    return latency + (now >= slowFrom[store] ? 10 * MILLIS : 0);
+                }
+
+                @Override
+                public boolean swallows(int store, long now) {
+                    return now >= stalledFrom[store];
+                }
+            }, random.nextLong());
+            List<SimulatedStore> stores = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                stores.add(new SimulatedStore("s" + i, KEY, time::now));
+            }
+
+            // Up to t stores fail at a random moment: crash, stall forever, or turn very slow.
+            List<Integer> faultyStores = new ArrayList<>();
+            Set<Integer> failing = new HashSet<>();
+            int faulty = random.nextInt(t + 1);
+            for (int f = 0; f < faulty; f++) {
+                int index = random.nextInt(n);
+                if (faultyStores.contains(index)) {
+                    continue;
+                }
+                faultyStores.add(index);
+                long at = random.nextInt(15) * MILLIS + random.nextInt((int) MILLIS);
+                int kind = random.nextInt(3);
+                shape.append(" store s%d %s at %dus".formatted(index, new String[] {"crashes", "stalls", "slows"}[kind], at / 1000));
+                switch (kind) {
+                    case 0 -> stores.get(index).crashAt(at);
+                    case 1 -> stalledFrom[index] = at;
+                    default -> slowFrom[index] = at;
+                }
+                if (kind < 2) {
+                    failing.add(index);
+                }
+            }
+            return new Cluster(time, stores, Set.copyOf(failing));
         }
     }
 

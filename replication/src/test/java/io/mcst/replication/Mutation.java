@@ -65,6 +65,19 @@ enum Mutation implements Variant {
             };
         }
     },
+    /** Writes never collect garbage: superseded versions pile up at every store, against the space bound. */
+    NEVER_COLLECTS {
+        @Override
+        public Encoding encoding(Encoding correct) {
+            return new Forwarding(correct) {
+                @Override
+                public CompletableFuture<?> collectable(CompletableFuture<?> committed, CompletableFuture<?> temporaryAck,
+                        CompletableFuture<?> commitAck) {
+                    return new CompletableFuture<>();
+                }
+            };
+        }
+    },
     /**
      * Erasure-coded reads go for the highest listed fragment set instead of the highest commit marker: a
      * crashed writer's partial set, which never got a marker, then stalls reads.
