@@ -18,8 +18,6 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.common.config.types.Password;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code type=azure-blob}: a container in an Azure Storage account (or Azurite). Authenticates with a connection
@@ -36,7 +34,6 @@ public final class AzureBlobStoreType implements StoreType {
     static final String ACCESS_TIER_CONFIG = "access.tier";
     static final String ENCRYPTION_SCOPE_CONFIG = "encryption.scope";
 
-    private static final Logger LOG = LoggerFactory.getLogger(AzureBlobStoreType.class);
     /** Tiers that bill each blob for a minimum number of days, however soon it is deleted. */
     private static final Map<String, Integer> MINIMUM_DAYS = Map.of("cool", 30, "cold", 90);
 
@@ -118,11 +115,7 @@ public final class AzureBlobStoreType implements StoreType {
         if (tier.value() != null && tier.errorMessages().isEmpty()) {
             Integer days = MINIMUM_DAYS.get(tier.value().toString().trim().toLowerCase(Locale.ROOT));
             if (days != null) {
-                // Not an error: the tier may be worth it for an archive of large values; the operator decides.
-                LOG.warn("store '{}': {}={} bills each blob for at least {} days, and replication writes a temporary "
-                        + "copy per put that it removes within seconds; each is billed as {} days of storage (see "
-                        + "README, Cloud settings)", storeName, StoreTypes.key(storeName, ACCESS_TIER_CONFIG), tier.value(),
-                        days, days);
+                StoreTypes.warnMinimumDuration(storeName, ACCESS_TIER_CONFIG, tier.value(), days);
             }
         }
     }

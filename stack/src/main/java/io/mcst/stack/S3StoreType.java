@@ -15,8 +15,6 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.common.config.types.Password;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.StorageClass;
 
 /** {@code type=s3}: a bucket on AWS S3 or on an S3-compatible server (MinIO, Ceph, R2) through an endpoint. */
@@ -38,7 +36,6 @@ public final class S3StoreType implements StoreType {
     static final String REQUEST_TIMEOUT_MS_CONFIG = "request.timeout.ms";
     static final String CONNECT_TIMEOUT_MS_CONFIG = "connect.timeout.ms";
 
-    private static final Logger LOG = LoggerFactory.getLogger(S3StoreType.class);
     private static final String SSE_NONE = "none";
     private static final String SSE_S3 = "SSE-S3";
     private static final String SSE_KMS = "SSE-KMS";
@@ -138,10 +135,7 @@ public final class S3StoreType implements StoreType {
             String name = storageClass.value().toString().trim();
             Integer days = MINIMUM_DAYS.get(name);
             if (days != null) {
-                // Not an error: the class may be worth it for an archive of large values; the operator decides.
-                LOG.warn("store '{}': {}={} bills each object for at least {} days, and replication writes a temporary "
-                        + "copy per put that it removes within seconds; each is billed as {} days of storage (see "
-                        + "README, Cloud settings)", storeName, StoreTypes.key(storeName, STORAGE_CLASS_CONFIG), name, days, days);
+                StoreTypes.warnMinimumDuration(storeName, STORAGE_CLASS_CONFIG, name, days);
             }
         }
     }

@@ -12,12 +12,16 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.common.config.types.Password;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** What the cloud store types share: full key names for errors, URL keys, and the proxy keys. */
 final class StoreTypes {
     static final String PROXY_URL_CONFIG = "proxy.url";
     static final String PROXY_USERNAME_CONFIG = "proxy.username";
     static final String PROXY_PASSWORD_CONFIG = "proxy.password";
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoreTypes.class);
 
     private StoreTypes() {}
 
@@ -81,6 +85,17 @@ final class StoreTypes {
     static boolean isSet(Map<String, ConfigValue> values, String key) {
         ConfigValue value = values.get(key);
         return value != null && value.value() != null;
+    }
+
+    /**
+     * Warns that a storage class or tier bills each object for {@code days} however soon it is removed: not an
+     * error, since the class may be worth it for an archive of large values, but the operator should know
+     * what the temporary copies cost (README, Cloud settings).
+     */
+    static void warnMinimumDuration(String storeName, String suffix, Object value, int days) {
+        LOG.warn("store '{}': {}={} bills each object for at least {} days, and replication writes a temporary copy per "
+                + "put that it removes within seconds; each is billed as {} days of storage (see README, Cloud settings)",
+                storeName, key(storeName, suffix), value, days, days);
     }
 
     /** Accepts an empty value, or what {@code check} accepts. */

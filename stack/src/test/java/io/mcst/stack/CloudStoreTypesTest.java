@@ -10,6 +10,7 @@ import io.mcst.stores.StoreException;
 import io.mcst.stores.StoreUnavailableException;
 import io.mcst.stores.gcs.GcsTestServer;
 import io.mcst.stores.s3.S3ProxyServer;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -244,6 +245,29 @@ class CloudStoreTypesTest {
         assertThat(log).contains("WARN").contains("store.az.access.tier=cold").contains("90 days");
         assertThat(errors(Map.of("stores", "az", "store.az.type", "azure-blob", "store.az.container", "c",
                 "store.az.account.name", "acct", "store.az.access.tier", "Archive"))).containsOnlyKeys("store.az.access.tier");
+    }
+
+    @Test
+    void gcsSettingsFromTheConfigReachTheWire() throws Exception {
+        try (FaultyHttpProxy proxy = new FaultyHttpProxy(URI.create(gcs.host()))) {
+            Map<String, String> props = gcsProps();
+            props.put("store.gcs.storage.class", "coldline");
+            props.put("store.gcs.kms.key.name", "projects/p/locations/global/keyRings/r/cryptoKeys/k");
+            props.put("store.gcs.proxy.url", "http://127.0.0.1:" + proxy.port());
+            int before = gcs.uploadStarts().size();
+            String log = LogCapture.stderrOf(() -> {
+                try (KeyValueStore store = StoreStack.open(props, SCOPE)) {
+                    store.put("wire", new byte[] {1});
+                    store.remove("wire");
+                }
+            });
+            assertThat(log).contains("store.gcs.storage.class=coldline").contains("90 days");
+            assertThat(gcs.uploadStarts().subList(before, gcs.uploadStarts().size())).isNotEmpty().allSatisfy(upload -> {
+                assertThat(upload.query()).containsEntry("kmsKeyName", "projects/p/locations/global/keyRings/r/cryptoKeys/k");
+                assertThat(upload.metadata()).contains("\"storageClass\":\"COLDLINE\"");
+            });
+            assertThat(proxy.requests()).isNotEmpty();
+        }
     }
 
     /** Each key's errors from Connect's validate path, joined; keys without errors are left out. */
