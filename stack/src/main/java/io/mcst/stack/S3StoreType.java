@@ -181,6 +181,7 @@ public final class S3StoreType implements StoreType {
                 config.getBoolean(PATH_STYLE_CONFIG),
                 accessKeyId == null ? Optional.empty()
                         : Optional.of(new S3StoreConfig.Credentials(accessKeyId, secret.value())),
+                config.getInt(StackConfig.STORE_MAX_CONCURRENCY_SUFFIX),
                 Optional.ofNullable(config.getString(ROLE_ARN_CONFIG)).map(arn -> new S3StoreConfig.AssumedRole(arn,
                         Optional.ofNullable(config.getString(ROLE_EXTERNAL_ID_CONFIG)),
                         config.getString(ROLE_SESSION_NAME_CONFIG),

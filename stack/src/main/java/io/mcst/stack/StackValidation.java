@@ -57,7 +57,7 @@ final class StackValidation {
             type.addErrorMessage("unknown store type '" + typeName + "'; use one of " + StoreStack.TYPES.keySet());
             return;
         }
-        ConfigDef typeDef = storeType.configDef();
+        ConfigDef typeDef = StackConfig.storeKeys(storeType);
         @SuppressWarnings("unchecked")
         Map<String, String> typeProps = (Map<String, String>) (Map<String, ?>) storeProps;
         Map<String, ConfigValue> typeValues = typeDef.validateAll(typeProps);

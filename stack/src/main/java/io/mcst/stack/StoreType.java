@@ -15,7 +15,10 @@ public interface StoreType {
     /** The value of {@code store.<name>.type} that selects this kind, e.g. {@code s3}. */
     String type();
 
-    /** The keys of one store of this kind, relative to {@code store.<name>.}. */
+    /**
+     * The keys of one store of this kind, relative to {@code store.<name>.}, besides those every store takes
+     * ({@link StackConfig#storeKeys}).
+     */
     ConfigDef configDef();
 
     /**
@@ -25,6 +28,9 @@ public interface StoreType {
      */
     default void validate(String storeName, Map<String, ConfigValue> values) {}
 
-    /** Opens the store named {@code storeName}, configured by {@code config} (parsed with {@link #configDef()}). */
+    /**
+     * Opens the store named {@code storeName}, configured by {@code config} (parsed with {@link StackConfig#storeKeys}),
+     * its HTTP connection pool, if any, sized to {@link StackConfig#STORE_MAX_CONCURRENCY_SUFFIX}.
+     */
     KeyValueStore open(String storeName, AbstractConfig config);
 }

@@ -86,7 +86,7 @@ public final class MultiCloudSourceTask extends SourceTask {
                         partition, position.offsetKnown() ? position.offset() : "unknown", position.index(),
                         position.segment()));
                 built.add(new PartitionReplay(partition, config.targetTopic(partition.topic()), layout, store, reader,
-                        config.bounds(), config.keepOriginalTimestamps(), config.pollIntervalMs(), resume));
+                        config.bounds(), config.keepOriginalTimestamps(), config.originHeaders(), config.pollIntervalMs(), resume));
             }
             replays = List.copyOf(built);
             batchSize = config.batchSize();

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.archive.PartitionIndex;
 import io.mcst.connector.archive.SegmentKey;
+import io.mcst.connector.archive.SegmentSummary;
 import io.mcst.connector.format.ArchivedRecord;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreException;
@@ -63,10 +64,13 @@ final class PartitionReplay {
     private final SegmentReader reader;
     private final ReplayBounds bounds;
     private final boolean keepTimestamps;
+    private final Optional<OriginHeaders> origin;
     private final long pollIntervalMs;
 
     /** The segments the index register covered at the last listing, in offset order. */
     private List<SegmentKey> listing = List.of();
+    /** Their time index entries at that listing, by first offset (none for segments written before it existed). */
+    private Map<Long, SegmentSummary> summaries = Map.of();
     /** The index register as last read; null before the first listing or while the partition has none. */
     private PartitionIndex indexSeen;
 
@@ -98,7 +102,7 @@ final class PartitionReplay {
     private int failedAttempts;
 
     PartitionReplay(TopicPartition archived, String targetTopic, ArchiveLayout layout, KeyValueStore store,
-            SegmentReader reader, ReplayBounds bounds, boolean keepTimestamps, long pollIntervalMs,
+            SegmentReader reader, ReplayBounds bounds, boolean keepTimestamps, Optional<OriginHeaders> origin, long pollIntervalMs,
             Optional<ReplayPosition> resumeAfter) {
         this.archived = requireNonNull(archived, "archived");
         this.sourcePartition = ReplayPosition.sourcePartition(archived.topic(), archived.partition());
@@ -108,6 +112,7 @@ final class PartitionReplay {
         this.reader = requireNonNull(reader, "reader");
         this.bounds = requireNonNull(bounds, "bounds");
         this.keepTimestamps = keepTimestamps;
+        this.origin = requireNonNull(origin, "origin");
         this.pollIntervalMs = pollIntervalMs;
         resumeAfter.ifPresent(position -> {
             passedSegment = position.segment();
@@ -179,6 +184,9 @@ final class PartitionReplay {
                     return;
                 }
             }
+            if (passUnread(segment)) {
+                continue;
+            }
             if (!load(segment, nowMs)) {
                 return;
             }
@@ -231,13 +239,16 @@ final class PartitionReplay {
         try {
             Optional<PartitionIndex> index = readIndex();
             List<SegmentKey> covered = List.of();
+            Map<Long, SegmentSummary> entries = Map.of();
             if (index.isPresent()) {
                 long indexedSegment = indexedSegment(index.get());
-                covered = layout.segments(store, archived).stream()
-                        .filter(segment -> segment.firstOffset() <= indexedSegment).toList();
+                ArchiveLayout.PartitionListing listed = layout.listPartition(store, archived);
+                covered = listed.segments().stream().filter(segment -> segment.firstOffset() <= indexedSegment).toList();
+                entries = listed.summaries();
             }
             indexSeen = index.orElse(null);
             listing = covered;
+            summaries = entries;
         } catch (StoreUnavailableException e) {
             retryLater(nowMs, "list the segments of " + archived, e);
             return false;
@@ -246,6 +257,31 @@ final class PartitionReplay {
                     + layout.partitionPrefix(archived) + "': " + e.getMessage(), e);
         }
         failedAttempts = 0;
+        return true;
+    }
+
+    /**
+     * Passes {@code segment} without reading it when its time index entry shows no record in the time window:
+     * all its records count as passed (before start.time), or the window is complete (all at or after end.time).
+     */
+    private boolean passUnread(SegmentKey segment) {
+        SegmentSummary summary = summaries.get(segment.firstOffset());
+        if (!bounds.timeBounded() || legacyResume != null || summary == null
+                || summary.mayHoldTimesIn(bounds.startTime(), bounds.endTime())) {
+            return false;
+        }
+        if (summary.minTime().getAsLong() >= bounds.endTime()) {
+            pastEnd = true;
+            log.info("{}: segment '{}' lies wholly at or after {}={} (time index); the replay window is complete for "
+                    + "this partition", archived, segment.key(), SourceConfig.END_TIME_CONFIG, bounds.endTime());
+            return true;
+        }
+        passedOffset = Math.max(passedOffset, summary.lastOffset());
+        passedSegment = segment.firstOffset();
+        passedSegmentKey = segment.key();
+        finished = segment;
+        finishedUnder = indexSeen;
+        finishedKeptOffsets = true;
         return true;
     }
 
@@ -285,7 +321,8 @@ final class PartitionReplay {
                 throw new ConnectException("segment '" + segment.key() + "' is listed in the archive but is gone; "
                         + "replaying past it would lose its records, so the task stops here");
             }
-            log.warn("{}: segment '{}' was removed after it was listed (a sink took the partition over); going on "
+            log.warn("{}: segment '{}' was removed after it was listed (a sink took the partition over, or retention "
+                    + "expired it); going on "
                     + "with the archive as it is now", archived, segment.key());
             return false;
         }
@@ -362,6 +399,7 @@ final class PartitionReplay {
         }
         ConnectHeaders headers = new ConnectHeaders();
         record.headers().forEach(headers::add);
+        origin.ifPresent(o -> o.addTo(headers, archived.topic(), archived.partition(), offset, current.key()));
         Long timestamp = keepTimestamps && record.timestamp() != null && record.timestamp() >= 0 ? record.timestamp() : null;
         out.add(new SourceRecord(sourcePartition, new ReplayPosition(current.firstOffset(), index, offset).toSourceOffset(),
                 targetTopic, archived.partition(),

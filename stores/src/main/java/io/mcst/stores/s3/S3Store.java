@@ -83,7 +83,7 @@ public final class S3Store implements KeyValueStore {
                         .externalId(role.externalId().orElse(null)))
                 .build()).orElse(null);
         S3ClientBuilder builder = S3Client.builder()
-                .httpClientBuilder(httpClient(config))
+                .httpClientBuilder(httpClient(config).maxConnections(config.maxConnections()))
                 .credentialsProvider(roleCredentials != null ? roleCredentials : baseCredentials(config))
                 .forcePathStyle(config.pathStyle())
                 .overrideConfiguration(c -> {

@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param pathStyle address the bucket in the path ({@code host/bucket/key}) rather than the host name, as
  *     most S3-compatible servers need
  * @param credentials static credentials; empty means the SDK's default credential chain
+ * @param maxConnections the HTTP connection pool's size: as many as the calls the store runs at once
  * @param role a role to assume with the credentials above; empty: use them directly
  * @param encryption how S3 encrypts the objects this store writes
  * @param storageClass the storage class of the objects this store writes, e.g. {@code STANDARD_IA}; empty:
@@ -32,6 +33,7 @@ public record S3StoreConfig(
         Optional<URI> endpoint,
         boolean pathStyle,
         Optional<Credentials> credentials,
+        int maxConnections,
         Optional<AssumedRole> role,
         Encryption encryption,
         Optional<String> storageClass,
@@ -49,6 +51,9 @@ public record S3StoreConfig(
         requireNonNull(storageClass, "storageClass");
         requireNonNull(proxy, "proxy");
         requireNonNull(timeouts, "timeouts");
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("store '" + name + "': maxConnections must be positive: " + maxConnections);
+        }
         if (bucket.isBlank()) {
             throw new IllegalArgumentException("store '" + name + "': the bucket name is empty");
         }
@@ -56,8 +61,8 @@ public record S3StoreConfig(
 
     /** A store with the bucket's own encryption and storage class, no role, no proxy and the SDK's timeouts. */
     public S3StoreConfig(String name, String bucket, Optional<String> region, Optional<URI> endpoint, boolean pathStyle,
-            Optional<Credentials> credentials) {
-        this(name, bucket, region, endpoint, pathStyle, credentials, Optional.empty(), Encryption.BUCKET_DEFAULT,
+            Optional<Credentials> credentials, int maxConnections) {
+        this(name, bucket, region, endpoint, pathStyle, credentials, maxConnections, Optional.empty(), Encryption.BUCKET_DEFAULT,
                 Optional.empty(), Optional.empty(), Timeouts.SDK_DEFAULTS);
     }
 

@@ -57,7 +57,7 @@ class S3SettingsTest {
     private static S3StoreConfig through(FaultyHttpProxy recorder, Optional<Credentials> credentials,
             Optional<AssumedRole> role, Encryption encryption, Optional<String> storageClass) {
         return new S3StoreConfig("aws", BUCKET, Optional.of("us-east-1"),
-                Optional.of(URI.create("http://127.0.0.1:" + recorder.port())), true, credentials, role, encryption,
+                Optional.of(URI.create("http://127.0.0.1:" + recorder.port())), true, credentials, 8, role, encryption,
                 storageClass, Optional.empty(), Timeouts.SDK_DEFAULTS);
     }
 
@@ -153,7 +153,7 @@ class S3SettingsTest {
     void requestsGoThroughTheConfiguredProxy() throws Exception {
         try (FaultyHttpProxy proxy = new FaultyHttpProxy(server.endpoint());
                 S3Store store = new S3Store(new S3StoreConfig("aws", BUCKET, Optional.of("us-east-1"),
-                        Optional.of(server.endpoint()), true, Optional.of(S3ProxyServer.CREDENTIALS), Optional.empty(),
+                        Optional.of(server.endpoint()), true, Optional.of(S3ProxyServer.CREDENTIALS), 8, Optional.empty(),
                         Encryption.BUCKET_DEFAULT, Optional.empty(),
                         Optional.of(new HttpProxy(URI.create("http://127.0.0.1:" + proxy.port()), Optional.empty(),
                                 Optional.empty())), Timeouts.SDK_DEFAULTS))) {
@@ -170,7 +170,7 @@ class S3SettingsTest {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
                 S3Store store = new S3Store(new S3StoreConfig("aws", BUCKET, Optional.of("us-east-1"),
                         Optional.of(URI.create("http://127.0.0.1:" + silent.getLocalPort())), true,
-                        Optional.of(S3ProxyServer.CREDENTIALS), Optional.empty(), Encryption.BUCKET_DEFAULT,
+                        Optional.of(S3ProxyServer.CREDENTIALS), 8, Optional.empty(), Encryption.BUCKET_DEFAULT,
                         Optional.empty(), Optional.empty(),
                         new Timeouts(Optional.empty(), Optional.of(Duration.ofMillis(300)))))) {
             assertThatThrownBy(() -> store.get("k"))
