@@ -8,7 +8,6 @@ import io.mcst.connector.Version;
 import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.archive.PartitionIndex;
 import io.mcst.connector.archive.Retention;
-import io.mcst.connector.archive.SegmentKey;
 import io.mcst.connector.format.RecordFormat;
 import io.mcst.replication.Fence;
 import io.mcst.replication.FencedException;
@@ -51,7 +50,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Archives the records of its partitions: each partition's records fill a segment, which is written as one
  * blob through the store stack when it rotates, followed by its summary (the time index entry) and the
- * partition's index register.
+ * partition's index register. Segments upload concurrently, several per partition, through a
+ * {@link SegmentUploader}, which writes an index register only once every segment it covers is at a quorum;
+ * {@code max.buffered.bytes} counts the open segments and those still uploading, and {@code put()} waits for
+ * uploads when it is reached.
  *
  * <p>Exactly once, with the archive as the source of truth: {@link #open} takes each partition's index register
  * over and rewinds the consumer to the record after the last archived one; {@link #preCommit} hands Connect only
@@ -110,8 +112,9 @@ public final class MultiCloudSinkTask extends SinkTask {
     /** Set when put() failed retriably: Connect's next put() redelivers the same records. */
     private boolean redeliveryExpected;
     private final AtomicLong recordsBehindArchive = new AtomicLong();
-    /** Sum of the buffers' {@link PartitionBuffer#bufferedBytes()}, kept up to date by every change. */
+    /** Sum of the buffers' {@link PartitionBuffer#bufferedBytes()} (open segments), kept up to date by every change. */
     private long bufferedBytes;
+    private SegmentUploader uploader;
 
     public MultiCloudSinkTask() {
         this(props -> StoreStack.open(props, TaskIdentity.taskScope(props)), System::currentTimeMillis);
@@ -140,6 +143,17 @@ public final class MultiCloudSinkTask extends SinkTask {
             Thread thread = new Thread(runnable, "mcst-sink-index-reader");
             thread.setDaemon(true);
             return thread;
+        });
+        uploader = new SegmentUploader(store, layout, new SegmentUploader.Outcomes() {
+            @Override
+            public void archived(TopicPartition partition, PartitionIndex index, long bytes) {
+                MultiCloudSinkTask.this.archived(partition, index);
+            }
+
+            @Override
+            public void fencedOff(TopicPartition partition, FencedException e) {
+                MultiCloudSinkTask.this.fencedOff(partition, e);
+            }
         });
         registerMetrics();
         log.info("Archiving with format {} under '{}' into {}", format.name(), layout.prefix(), store.name());
@@ -230,6 +244,7 @@ public final class MultiCloudSinkTask extends SinkTask {
         long archived = index.map(PartitionIndex::lastOffset).orElse(-1L);
         buffers.put(partition, new PartitionBuffer(partition, format, archived,
                 index.map(PartitionIndex::segmentKey).orElse(null), fence));
+        uploader.open(partition, fence, archived);
         // The archive, not the consumer group, says where to resume. Without an index the partition was never
         // archived under this prefix: start from its earliest retained record.
         context.offset(partition, archived + 1);
@@ -258,7 +273,9 @@ public final class MultiCloudSinkTask extends SinkTask {
         }
         try {
             retryUnresolved();
-            uploadSealedSegments();
+            uploader.poll();
+            uploader.throwFailure(); // an upload failed since the last put: back off, then retry
+            uploader.retryFailed();
             for (SinkRecord record : records) {
                 add(record, redelivery);
             }
@@ -298,9 +315,6 @@ public final class MultiCloudSinkTask extends SinkTask {
         buffer.endBehindArchiveRun();
         if (buffer.needsRotationBefore(record, config.rotateIntervalMs())) {
             rotate(buffer);
-            if (lost(buffer)) {
-                return;
-            }
         }
         long before = buffer.bufferedBytes();
         try {
@@ -355,19 +369,29 @@ public final class MultiCloudSinkTask extends SinkTask {
         }
     }
 
-    /** Writes the largest segments early while the buffers exceed max.buffered.bytes. */
+    /**
+     * Keeps open and uploading segments within max.buffered.bytes: while above it, waits for uploads when they
+     * hold at least as much as the open segments, else writes the largest open segment early. Nothing is dropped:
+     * with only failed uploads left, it throws, and Connect redelivers after a backoff.
+     */
     private void enforceMemoryBound() {
-        while (bufferedBytes > config.maxBufferedBytes()) {
+        while (bufferedBytes + uploader.pendingBytes() > config.maxBufferedBytes()) {
             PartitionBuffer largest = buffers.values().stream()
                     .filter(PartitionBuffer::hasOpenSegment)
                     .max(Comparator.comparingLong(PartitionBuffer::bufferedBytes))
                     .orElse(null);
-            if (largest == null) {
-                return;
+            if (uploader.busy() && (largest == null || uploader.pendingBytes() >= bufferedBytes)) {
+                uploader.awaitCompletion();
+                uploader.throwFailure();
+            } else if (largest != null) {
+                log.debug("Buffers hold {} bytes and uploads {}, above {}: writing the segment of {} early",
+                        bufferedBytes, uploader.pendingBytes(), config.maxBufferedBytes(), largest.partition());
+                rotate(largest);
+            } else {
+                throw new StoreUnavailableException("segments of " + uploader.pendingBytes() + " bytes wait for the "
+                        + "stores to take them, at " + SinkConfig.MAX_BUFFERED_BYTES_CONFIG + "="
+                        + config.maxBufferedBytes());
             }
-            log.debug("Buffers hold {} bytes, above {}: writing the segment of {} early", bufferedBytes,
-                    config.maxBufferedBytes(), largest.partition());
-            rotate(largest);
         }
     }
 
@@ -380,51 +404,22 @@ public final class MultiCloudSinkTask extends SinkTask {
         }
     }
 
+    /** Seals the open segment of {@code buffer} and hands it to the uploader. */
     private void rotate(PartitionBuffer buffer) {
-        if (buffer.sealed() != null) {
-            upload(buffer);
-            if (lost(buffer)) {
-                return;
-            }
-        }
         long before = buffer.bufferedBytes();
-        buffer.seal(layout.segmentKey(buffer.partition(), buffer.firstOffset(), format.extension()));
+        PartitionBuffer.SealedSegment segment =
+                buffer.seal(layout.segmentKey(buffer.partition(), buffer.firstOffset(), format.extension()));
         bufferedBytes += buffer.bufferedBytes() - before;
-        upload(buffer);
+        uploader.submit(buffer.partition(), segment);
     }
 
-    private void uploadSealedSegments() {
-        for (PartitionBuffer buffer : List.copyOf(buffers.values())) { // a fenced-off upload removes its buffer
-            if (buffer.sealed() != null) {
-                upload(buffer);
-            }
+    /** The uploader's news: a quorum acknowledged {@code index}, so the partition is archived up to it. */
+    private void archived(TopicPartition partition, PartitionIndex index) {
+        PartitionBuffer buffer = buffers.get(partition);
+        if (buffer != null) {
+            buffer.indexed(index.lastOffset(), index.segmentKey());
+            applyRetention(partition);
         }
-    }
-
-    /**
-     * Writes the sealed segment, then the index register, both with the partition's fence; only both
-     * acknowledged make it archived. A fenced-off write means another task took the partition over.
-     */
-    private void upload(PartitionBuffer buffer) {
-        PartitionBuffer.SealedSegment segment = buffer.sealed();
-        try {
-            if (!buffer.orphansRemoved()) {
-                removeOrphans(buffer, segment.key());
-            }
-            store.putFenced(segment.key(), segment.blob(), buffer.fence());
-            // Its time index entry, before the index register, so every segment the register covers has one.
-            store.putFenced(layout.summaryKey(segment.summary()), new byte[0], buffer.fence());
-            store.putFenced(layout.indexKey(buffer.partition()), new PartitionIndex(segment.lastOffset(), segment.key())
-                    .toBytes(), buffer.fence());
-        } catch (FencedException e) {
-            fencedOff(buffer, e);
-            return;
-        }
-        bufferedBytes -= segment.blob().length;
-        buffer.archived();
-        log.debug("Archived {} records of {} as {} ({} bytes)", segment.recordCount(), buffer.partition(),
-                segment.key(), segment.blob().length);
-        applyRetention(buffer.partition());
     }
 
     /**
@@ -453,9 +448,11 @@ public final class MultiCloudSinkTask extends SinkTask {
      * still assigns it the partition (two tasks took it over at once, and both were fenced off), it takes it
      * over again after a random backoff, so that one of them wins; a zombie's partition is revoked before.
      */
-    private void fencedOff(PartitionBuffer buffer, FencedException e) {
-        TopicPartition partition = buffer.partition();
-        buffers.remove(partition);
+    private void fencedOff(TopicPartition partition, FencedException e) {
+        PartitionBuffer buffer = buffers.remove(partition);
+        if (buffer == null) {
+            return;
+        }
         bufferedBytes -= buffer.bufferedBytes();
         log.warn("{}: another task took the partition over ({}); this task stops writing it and drops its buffered "
                 + "records; it takes the partition over again only if still assigned it", partition, e.getMessage());
@@ -463,39 +460,6 @@ public final class MultiCloudSinkTask extends SinkTask {
         context.pause(partition);
         nextResolveAtMs = wallClock.getAsLong() + config.retryBackoffMs()
                 + ThreadLocalRandom.current().nextLong(config.retryBackoffMs() + 1);
-    }
-
-    /** Whether {@code buffer} was fenced off (no longer this task's buffer of its partition). */
-    private boolean lost(PartitionBuffer buffer) {
-        return buffers.get(buffer.partition()) != buffer;
-    }
-
-    /**
-     * Removes the partition's segments beyond its index, once per takeover, before this task's first segment:
-     * an owner that crashed between a segment and its index leaves it, and when this task's first record has
-     * another offset (records lost to retention, a changed format) its segments do not overwrite it. Done after the
-     * takeover, so a zombie can no longer index a segment removed here (a zombie's later unindexed segment is
-     * harmless: the replay hands over each archived offset once).
-     */
-    private void removeOrphans(PartitionBuffer buffer, String keep) {
-        ArchiveLayout.PartitionListing listing = layout.listPartition(store, buffer.partition());
-        for (SegmentKey orphan : listing.segments()) {
-            if (orphan.firstOffset() > buffer.archivedOffset() && !orphan.key().equals(keep)) {
-                log.info("{}: removing segment '{}', written after the index (offset {}) by an owner that stopped "
-                        + "before indexing it", buffer.partition(), orphan.key(), buffer.archivedOffset());
-                // Fenced: a zombie must not remove what the owner wrote (its epoch is the higher).
-                store.removeFenced(orphan.key(), buffer.fence());
-            }
-        }
-        // Their time index entries too, also the one of the segment about to be rewritten, which may differ.
-        for (long firstOffset : listing.summaries().keySet()) {
-            if (firstOffset > buffer.archivedOffset()) {
-                for (String entry : store.list(layout.summaryPrefix(buffer.partition(), firstOffset))) {
-                    store.remove(entry);
-                }
-            }
-        }
-        buffer.orphansRemoved(true);
     }
 
     /**
@@ -506,30 +470,29 @@ public final class MultiCloudSinkTask extends SinkTask {
     private void indexReportedRecords(PartitionBuffer buffer) {
         String segmentKey = buffer.indexedSegmentKey() != null ? buffer.indexedSegmentKey()
                 : layout.segmentKey(buffer.partition(), buffer.archivedOffset() + 1, format.extension());
-        try {
-            store.putFenced(layout.indexKey(buffer.partition()),
-                    new PartitionIndex(buffer.handledOffset(), segmentKey).toBytes(), buffer.fence());
-        } catch (FencedException e) {
-            fencedOff(buffer, e);
-            return;
-        }
-        buffer.indexed(buffer.handledOffset(), segmentKey);
-        log.debug("{}: index moved past reported records up to {}", buffer.partition(), buffer.handledOffset());
+        uploader.index(buffer.partition(), new PartitionIndex(buffer.handledOffset(), segmentKey));
+        log.debug("{}: moving the index past reported records up to {}", buffer.partition(), buffer.handledOffset());
     }
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
         try {
             retryUnresolved();
-            uploadSealedSegments();
             rotateScheduled();
+            // Waits for the uploads in flight, so the offsets committed are as recent as the archive.
+            uploader.drain();
             for (PartitionBuffer buffer : List.copyOf(buffers.values())) {
-                if (buffer.onlyReportedSinceIndex()) {
+                if (buffer.onlyReportedSinceIndex() && uploader.idle(buffer.partition())) {
                     indexReportedRecords(buffer);
                 }
             }
+            uploader.drain();
         } catch (StoreException e) {
             log.warn("Could not write segments before committing offsets; committing what is archived", e);
+        }
+        if (uploader.failure() != null) {
+            log.warn("Could not write segments before committing offsets ({}); committing what is archived, and "
+                    + "retrying them at the next put", uploader.failure().getMessage());
         }
         Map<TopicPartition, OffsetAndMetadata> archived = new HashMap<>();
         for (PartitionBuffer buffer : buffers.values()) {
@@ -540,14 +503,16 @@ public final class MultiCloudSinkTask extends SinkTask {
         return archived;
     }
 
-    /** For testing: the heap the buffers hold, as the memory bound counts it. */
+    /** For testing: the heap the buffers and the uploads hold, as the memory bound counts it. */
     long bufferedBytes() {
-        return bufferedBytes;
+        return bufferedBytes + uploader.pendingBytes();
     }
 
     @Override
     public void close(Collection<TopicPartition> partitions) {
         // Buffered records are dropped: the partition's next owner resumes after the last archived record.
+        // Uploads in flight are waited for, so that no index write of a revoked partition lands later.
+        uploader.close(partitions);
         for (TopicPartition partition : partitions) {
             PartitionBuffer buffer = buffers.remove(partition);
             if (buffer != null) {
@@ -563,6 +528,9 @@ public final class MultiCloudSinkTask extends SinkTask {
         buffers.clear();
         unresolved.clear();
         bufferedBytes = 0;
+        if (uploader != null) {
+            uploader.close(); // starts nothing more; closing the store ends the writes in flight, as a crash would
+        }
         if (indexReaders != null) {
             indexReaders.shutdownNow();
         }

@@ -11,9 +11,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
- * What the task holds for one assigned partition: the offset the archive holds up to, the open segment
- * being filled, and at most one sealed segment whose upload has not yet succeeded. Not thread-safe: only
- * the task's thread touches it.
+ * What the task holds for one assigned partition: the offset the archive holds up to and the open segment
+ * being filled. Sealed segments go to the {@link SegmentUploader}. Not thread-safe: only the task's thread
+ * touches it.
  */
 final class PartitionBuffer {
     /** A segment encoded and named, waiting for the stores to acknowledge it. */
@@ -37,9 +37,6 @@ final class PartitionBuffer {
     private long maxTimestamp;
     private boolean timed;
     private long openedAtMs;
-    private SealedSegment sealed;
-    /** Whether segments beyond the index were removed since this task took the partition over. */
-    private boolean orphansRemoved;
     /** Whether the last record delivered was behind the archive (the log went back), to log such runs once. */
     private boolean behindArchiveRun;
 
@@ -74,12 +71,12 @@ final class PartitionBuffer {
     }
 
     /**
-     * Whether every record handled since the last index write was reported bad: nothing is buffered or sealed,
-     * yet the task is past the archived offset. The index can then move past them, so that neither a commit
-     * nor a new owner sends them to the dead letter queue again.
+     * Whether every record handled since the last index write was reported bad, provided no sealed segment is
+     * on its way: nothing is buffered, yet the task is past the archived offset. The index can then move past
+     * them, so that neither a commit nor a new owner sends them to the dead letter queue again.
      */
     boolean onlyReportedSinceIndex() {
-        return handledOffset > archivedOffset && !hasOpenSegment() && sealed == null;
+        return handledOffset > archivedOffset && !hasOpenSegment();
     }
 
     /** The index register now says {@code lastOffset} is archived, in the segment it already named (or in {@code segmentKey}). */
@@ -97,14 +94,6 @@ final class PartitionBuffer {
 
     void endBehindArchiveRun() {
         behindArchiveRun = false;
-    }
-
-    boolean orphansRemoved() {
-        return orphansRemoved;
-    }
-
-    void orphansRemoved(boolean removed) {
-        orphansRemoved = removed;
     }
 
     /** Whether {@code offset} was already handled: a redelivery after a retry, or a record before a rewind. */
@@ -169,19 +158,15 @@ final class PartitionBuffer {
     }
 
     /**
-     * Encodes the open segment under {@code key} and sets it aside for upload; the next record opens a new
-     * segment. Its last offset is the highest handled one, so bad records skipped after its last record
+     * Encodes the open segment under {@code key} for upload; the next record opens a new segment. Its last offset is the highest handled one, so bad records skipped after its last record
      * count as done once it is archived (and are not reported again after a restart).
      */
     SealedSegment seal(String key) {
-        if (sealed != null) {
-            throw new IllegalStateException("segment " + sealed.key() + " of " + partition + " is still waiting for upload");
-        }
         byte[] blob = writer.finish();
         SegmentSummary summary = new SegmentSummary(partition, firstOffset, handledOffset, writer.recordCount(), blob.length,
                 timed ? OptionalLong.of(minTimestamp) : OptionalLong.empty(),
                 timed ? OptionalLong.of(maxTimestamp) : OptionalLong.empty());
-        sealed = new SealedSegment(key, blob, handledOffset, writer.recordCount(), summary);
+        SealedSegment sealed = new SealedSegment(key, blob, handledOffset, writer.recordCount(), summary);
         writer = null;
         firstTimestamp = null;
         return sealed;
@@ -191,19 +176,8 @@ final class PartitionBuffer {
         return firstOffset;
     }
 
-    SealedSegment sealed() {
-        return sealed;
-    }
-
-    /** The sealed segment and its index register were acknowledged by a quorum. */
-    void archived() {
-        archivedOffset = sealed.lastOffset();
-        indexedSegmentKey = sealed.key();
-        sealed = null;
-    }
-
-    /** Heap held: the open segment's estimate plus the sealed blob. */
+    /** Heap held by the open segment, as estimated; sealed segments are the uploader's to count. */
     long bufferedBytes() {
-        return (writer == null ? 0 : writer.estimatedBytes()) + (sealed == null ? 0 : sealed.blob().length);
+        return writer == null ? 0 : writer.estimatedBytes();
     }
 }

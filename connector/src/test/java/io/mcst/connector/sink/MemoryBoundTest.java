@@ -63,6 +63,7 @@ class MemoryBoundTest {
 
         // What was written early is each partition's records once, in order, and a new owner of the
         // partitions commits exactly what is archived.
+        MultiCloudSinkTaskTest.awaitUploads(task);
         task.stop();
         MultiCloudSinkTask drain = new MultiCloudSinkTask(props -> new SwitchableStore(memory), System::currentTimeMillis);
         drain.initialize(new RecordingContext(false));

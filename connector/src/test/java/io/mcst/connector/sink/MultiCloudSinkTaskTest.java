@@ -88,6 +88,11 @@ class MultiCloudSinkTaskTest {
         return task;
     }
 
+    /** Waits for the task's uploads in flight, as Connect's offset commit does (segments upload in the background). */
+    static void awaitUploads(MultiCloudSinkTask task) {
+        task.preCommit(Map.of());
+    }
+
     static SinkRecord record(TopicPartition partition, long offset) {
         byte[] key = offset % 7 == 0 ? null : ("key-" + offset).getBytes(StandardCharsets.UTF_8);
         byte[] value = offset % 11 == 0 ? null : ("value-" + offset).getBytes(StandardCharsets.UTF_8);
@@ -134,6 +139,7 @@ class MultiCloudSinkTaskTest {
 
         task.put(records(P0, 0, 25));
         task.put(records(P1, 0, 5));
+        awaitUploads(task);
 
         assertThat(LAYOUT.segments(memory, P0)).extracting(SegmentKey::firstOffset).containsExactly(0L, 10L);
         assertArchived(P0, 20);
@@ -159,13 +165,16 @@ class MultiCloudSinkTaskTest {
         MultiCloudSinkTask task = start(new RecordingContext(false), Map.of("archive.retention.ms", Long.toString(retention)));
         task.open(List.of(P0));
         task.put(records(P0, 0, 50));
+        awaitUploads(task);
         assertThat(LAYOUT.segments(memory, P0)).extracting(SegmentKey::firstOffset).containsExactly(0L, 10L, 20L, 30L, 40L);
 
         clock.addAndGet(MultiCloudSinkTask.RETENTION_PERIOD_MS - 1);
         task.put(records(P0, 50, 60));
+        awaitUploads(task);
         assertThat(LAYOUT.segments(memory, P0)).as("not yet a period since the last run").hasSize(6);
         clock.addAndGet(1);
         task.put(records(P0, 60, 70));
+        awaitUploads(task);
 
         // Segments 0 and 10 hold only records before 25,000; segment 20 holds 20,000..29,000 and stays.
         ArchiveLayout.PartitionListing listing = LAYOUT.listPartition(memory, P0);
@@ -179,12 +188,14 @@ class MultiCloudSinkTaskTest {
         MultiCloudSinkTask first = start(new RecordingContext(false), Map.of());
         first.open(List.of(P0));
         first.put(records(P0, 0, 27)); // 20 archived, 7 buffered and lost with the task
+        awaitUploads(first);
 
         RecordingContext context = new RecordingContext(false);
         MultiCloudSinkTask second = start(context, Map.of());
         second.open(List.of(P0));
         assertThat(context.rewinds).containsEntry(P0, 20L);
         second.put(records(P0, 15, 40)); // a stale redelivery overlapping the archive is skipped by offset
+        awaitUploads(second);
 
         assertArchived(P0, 40);
     }
@@ -195,7 +206,9 @@ class MultiCloudSinkTaskTest {
         MultiCloudSinkTask first = start(context, Map.of());
         first.open(List.of(P0));
         store.failPuts(key -> key.endsWith("/index"));
-        assertThatThrownBy(() -> first.put(records(P0, 0, 10))).isInstanceOf(RetriableException.class);
+        first.put(records(P0, 0, 10));
+        assertThat(first.preCommit(Map.of(P0, new OffsetAndMetadata(10)))).isEmpty();
+        assertThatThrownBy(() -> first.put(List.of())).isInstanceOf(RetriableException.class);
         assertThat(context.timeoutMs).isEqualTo(SinkConfig.DEFAULT_RETRY_BACKOFF_MS);
         assertThat(LAYOUT.segments(memory, P0)).hasSize(1); // the segment landed, its index did not
         first.stop();
@@ -208,6 +221,7 @@ class MultiCloudSinkTaskTest {
         second.open(List.of(P0));
         assertThat(next.rewinds).containsEntry(P0, 0L);
         second.put(records(P0, 0, 21));
+        awaitUploads(second);
         assertArchived(P0, 21);
     }
 
@@ -220,15 +234,20 @@ class MultiCloudSinkTaskTest {
         batch.addAll(records(P1, 0, 15));
         batch.addAll(records(P0, 15, 30));
         store.failPuts(key -> key.contains("/1/"));
-        assertThatThrownBy(() -> task.put(batch)).isInstanceOf(RetriableException.class)
-                .hasMessageContaining("redeliver");
+        task.put(batch); // P1's segment fails in the background, P0's land
         assertThat(task.preCommit(Map.of(P0, new OffsetAndMetadata(30), P1, new OffsetAndMetadata(15))))
-                .isEqualTo(Map.of(P0, new OffsetAndMetadata(10)));
-        assertThatThrownBy(() -> task.put(batch)).isInstanceOf(RetriableException.class);
+                .isEqualTo(Map.of(P0, new OffsetAndMetadata(30)));
+        List<SinkRecord> next = records(P0, 30, 35);
+        assertThatThrownBy(() -> task.put(next)).isInstanceOf(RetriableException.class)
+                .hasMessageContaining("redeliver");
+        task.put(next); // Connect redelivers the batch after the backoff; P1's segment is retried, fails again
+        awaitUploads(task);
+        assertThatThrownBy(() -> task.put(next)).isInstanceOf(RetriableException.class);
         store.heal();
-        task.put(batch); // Connect redelivers the same batch
-        task.put(records(P0, 30, 30 + 10));
+        task.put(next); // redelivered again: the retry lands
+        task.put(records(P0, 35, 40));
         task.put(records(P1, 15, 20));
+        awaitUploads(task);
         assertArchived(P0, 40);
         assertArchived(P1, 20);
     }
@@ -239,14 +258,17 @@ class MultiCloudSinkTaskTest {
         MultiCloudSinkTask zombie = start(zombieContext, Map.of(), client());
         zombie.open(List.of(P0));
         zombie.put(records(P0, 0, 15)); // archives [0, 10), buffers 10..14
+        awaitUploads(zombie);
 
         MultiCloudSinkTask owner = start(new RecordingContext(false), Map.of("flush.size", "4"), client());
         owner.open(List.of(P0)); // a rebalance the zombie has not noticed yet
 
-        zombie.put(records(P0, 15, 20)); // its segment 10 lands, its index write is fenced off: it stops writing P0
+        zombie.put(records(P0, 15, 20)); // its segment 10 is fenced off: it stops writing P0
+        awaitUploads(zombie);
         assertThat(zombieContext.paused).containsExactly(P0);
         zombie.put(records(P0, 20, 30));
         owner.put(records(P0, 10, 22)); // used to fail: the zombie had moved the index first
+        awaitUploads(owner);
         assertArchived(P0, 22);
     }
 
@@ -255,14 +277,18 @@ class MultiCloudSinkTaskTest {
         MultiCloudSinkTask zombie = start(new RecordingContext(false), Map.of(), client());
         zombie.open(List.of(P0));
         zombie.put(records(P0, 0, 15)); // archives [0, 10), buffers 10..14
+        awaitUploads(zombie);
 
         MultiCloudSinkTask owner = start(new RecordingContext(false), Map.of("flush.size", "4"), client());
         owner.open(List.of(P0));
         owner.put(records(P0, 10, 22)); // archives [10, 14), [14, 18), [18, 22)
+        awaitUploads(owner);
 
         zombie.put(records(P0, 15, 20)); // its segment 10 (10..19) would replace the owner's 10..13: fenced off
+        awaitUploads(zombie);
         assertArchived(P0, 22);
         owner.put(records(P0, 22, 26));
+        awaitUploads(owner);
         assertArchived(P0, 26);
     }
 
@@ -286,8 +312,8 @@ class MultiCloudSinkTaskTest {
         assertThat(context.paused).isEmpty();
         assertThat(LAYOUT.segments(memory, P0)).isEmpty();
         task.put(records(P0, 0, 12)); // after the rewind
-        assertArchived(P0, 10);
         assertThat(task.preCommit(Map.of(P0, new OffsetAndMetadata(12)))).isEqualTo(Map.of(P0, new OffsetAndMetadata(10)));
+        assertArchived(P0, 10);
     }
 
     @Test
@@ -301,6 +327,7 @@ class MultiCloudSinkTaskTest {
         for (TopicPartition partition : partitions.subList(0, 10)) {
             writer.put(records(partition, 0, 10 + partition.partition()));
         }
+        awaitUploads(writer);
         writer.stop();
 
         SlowStore slow = new SlowStore(memory, 5);
@@ -335,6 +362,7 @@ class MultiCloudSinkTaskTest {
         tolerant.open(List.of(P0));
         tolerant.put(batch);
         tolerant.put(batch); // a redelivery does not report it twice
+        awaitUploads(tolerant);
         assertThat(context.reported).containsExactly(text);
         List<ArchivedRecord> archived = archive(P0);
         assertThat(archived).extracting(ArchivedRecord::offset).containsExactly(0L, 1L, 2L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
@@ -348,6 +376,7 @@ class MultiCloudSinkTaskTest {
         List<SinkRecord> batch = new ArrayList<>(records(P0, 0, 10));
         batch.addAll(records(P1, 0, 10)); // e.g. a topic-renaming transform during a rebalance
         task.put(batch);
+        awaitUploads(task);
         assertArchived(P0, 10);
         assertThat(LAYOUT.segments(memory, P1)).isEmpty();
         assertThat(task.preCommit(Map.of(P0, new OffsetAndMetadata(10), P1, new OffsetAndMetadata(10))))
@@ -359,8 +388,10 @@ class MultiCloudSinkTaskTest {
         RecordingContext context = new RecordingContext(false);
         MultiCloudSinkTask task = start(context, Map.of());
         task.open(List.of(P0));
-        List<SinkRecord> batch = records(P0, 0, 25);
         store.failPuts(key -> key.endsWith("/00000000000000000010.envelope.avro"));
+        task.put(records(P0, 0, 25));
+        awaitUploads(task);
+        List<SinkRecord> batch = records(P0, 25, 27);
         assertThatThrownBy(() -> task.put(batch)).isInstanceOf(RetriableException.class);
         store.heal();
         task.put(batch); // a redelivery is expected, not counted
@@ -368,7 +399,8 @@ class MultiCloudSinkTaskTest {
 
         task.put(records(P0, 3, 8)); // the topic was recreated: offsets start again below the archive
         assertThat(context.metric(MultiCloudSinkTask.BEHIND_ARCHIVE_METRIC)).isEqualTo(5.0);
-        task.put(records(P0, 25, 30));
+        task.put(records(P0, 27, 30));
+        awaitUploads(task);
         assertArchived(P0, 30);
 
         MultiCloudSinkTask strict = start(new RecordingContext(false), Map.of("records.behind.archive", "fail"));
@@ -383,6 +415,7 @@ class MultiCloudSinkTaskTest {
         MultiCloudSinkTask first = start(new RecordingContext(false), Map.of());
         first.open(List.of(P0));
         first.put(records(P0, 0, 10));
+        awaitUploads(first);
         // An owner that crashed between a segment and its index, with other records than the next owner will see.
         String orphan = LAYOUT.segmentKey(P0, 12, "envelope.avro");
         memory.put(orphan, memory.get(LAYOUT.segmentKey(P0, 0, "envelope.avro")).orElseThrow());
@@ -391,6 +424,7 @@ class MultiCloudSinkTaskTest {
         MultiCloudSinkTask second = start(new RecordingContext(false), Map.of("flush.size", "7"));
         second.open(List.of(P0));
         second.put(records(P0, 10, 24));
+        awaitUploads(second);
         assertThat(memory.get(orphan)).isEmpty();
         assertThat(LAYOUT.segments(memory, P0)).extracting(SegmentKey::firstOffset).containsExactly(0L, 10L, 17L);
         assertArchived(P0, 24);
@@ -418,6 +452,7 @@ class MultiCloudSinkTaskTest {
         assertThat(next.rewinds).containsEntry(P0, 12L).containsEntry(P1, 1L);
         owner.put(records(P0, 12, 22));
         owner.put(records(P1, 1, 11));
+        awaitUploads(owner);
         assertThat(next.reported).isEmpty();
         List<ArchivedRecord> p1 = archive(P1);
         assertThat(p1).extracting(ArchivedRecord::offset).containsExactlyElementsOf(LongStream.range(1, 11).boxed().toList());
@@ -431,11 +466,13 @@ class MultiCloudSinkTaskTest {
                 "rotate.interval.ms", "5000", "rotate.schedule.interval.ms", "60000"));
         task.open(List.of(P0, P1));
         task.put(records(P0, 0, 12)); // timestamps 0..11 s: segments [0,5) and [5,10), then 10, 11 buffered
+        awaitUploads(task);
         assertThat(LAYOUT.segments(memory, P0)).extracting(SegmentKey::firstOffset).containsExactly(0L, 5L);
 
         task.put(records(P1, 0, 2));
         clock.addAndGet(59_999);
         task.put(List.of());
+        awaitUploads(task);
         assertThat(LAYOUT.segments(memory, P1)).isEmpty();
         clock.addAndGet(1);
         Map<TopicPartition, OffsetAndMetadata> committed = task.preCommit(Map.of(
@@ -463,6 +500,7 @@ class MultiCloudSinkTaskTest {
             task.put(batch);
             assertThat(task.bufferedBytes()).isLessThanOrEqualTo(bound);
         }
+        awaitUploads(task);
         assertThat(LAYOUT.partitions(memory, "wide")).as("segments written early").isNotEmpty();
         // What was written early is a gapless, duplicate-free prefix of each partition.
         for (TopicPartition partition : partitions.subList(0, 5)) {
@@ -483,6 +521,7 @@ class MultiCloudSinkTaskTest {
                 new SinkRecord("orders", 0, null, null, v2, new Struct(v2).put("id", 2).put("note", "n"), 1),
                 new SinkRecord("orders", 0, null, null, v2, new Struct(v2).put("id", 3), 2),
                 new SinkRecord("orders", 0, null, null, v2, new Struct(v2).put("id", 4), 3)));
+        awaitUploads(task);
         assertThat(LAYOUT.segments(memory, P0)).extracting(SegmentKey::firstOffset).containsExactly(0L, 1L);
         assertThat(archive(P0)).extracting(r -> ((Struct) r.value().value()).getInt32("id")).containsExactly(1, 2, 3, 4);
     }
