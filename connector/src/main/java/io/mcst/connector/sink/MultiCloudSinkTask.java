@@ -9,6 +9,9 @@ import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.archive.PartitionIndex;
 import io.mcst.connector.archive.SegmentKey;
 import io.mcst.connector.format.RecordFormat;
+import io.mcst.connector.schema.SchemaArchiver;
+import io.mcst.connector.schema.SchemaRegistryException;
+import io.mcst.connector.schema.SchemaRegistryUnavailableException;
 import io.mcst.stack.StoreStack;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreException;
@@ -71,6 +74,8 @@ public final class MultiCloudSinkTask extends SinkTask {
     private RecordFormat format;
     private ArchiveLayout layout;
     private KeyValueStore store;
+    /** Archives the records' Schema Registry schemas; empty unless schema.registry.url is set. */
+    private Optional<SchemaArchiver> schemas = Optional.empty();
     private ErrantRecordReporter reporter;
     private ExecutorService indexReaders;
     private final Map<TopicPartition, PartitionBuffer> buffers = new HashMap<>();
@@ -115,6 +120,7 @@ public final class MultiCloudSinkTask extends SinkTask {
         format = config.format();
         layout = config.layout();
         store = storeOpener.apply(props);
+        schemas = config.schemaRegistry().map(registry -> new SchemaArchiver(store, layout, registry));
         reporter = context.errantRecordReporter(); // null unless a dead letter queue or error log is configured
         indexReaders = Executors.newFixedThreadPool(INDEX_READ_CONCURRENCY, runnable -> {
             Thread thread = new Thread(runnable, "mcst-sink-index-reader");
@@ -224,6 +230,7 @@ public final class MultiCloudSinkTask extends SinkTask {
         try {
             retryUnresolved();
             uploadSealedSegments();
+            schemas.ifPresent(archiver -> archiver.archive(records)); // before buffering: a failure leaves nothing half done
             for (SinkRecord record : records) {
                 add(record, redelivery);
             }
@@ -233,8 +240,15 @@ public final class MultiCloudSinkTask extends SinkTask {
             context.timeout(config.retryBackoffMs());
             throw new RetriableException("the stores could not take a segment (" + e.getMessage()
                     + "); Connect will redeliver the records in " + config.retryBackoffMs() + " ms", e);
+        } catch (SchemaRegistryUnavailableException e) {
+            redeliveryExpected = true;
+            context.timeout(config.retryBackoffMs());
+            throw new RetriableException("could not archive the records' schemas (" + e.getMessage()
+                    + "); Connect will redeliver the records in " + config.retryBackoffMs() + " ms", e);
         } catch (StoreException e) {
             throw new ConnectException("the stores refused a segment: " + e.getMessage(), e);
+        } catch (SchemaRegistryException e) {
+            throw new ConnectException("the schema registry refused a request: " + e.getMessage(), e);
         }
     }
 

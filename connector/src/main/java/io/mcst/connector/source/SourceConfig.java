@@ -1,6 +1,8 @@
 package io.mcst.connector.source;
 
 import io.mcst.connector.format.RecordFormats;
+import io.mcst.connector.schema.SchemaRegistryClient;
+import io.mcst.connector.schema.SchemaRegistryConfig;
 import io.mcst.connector.sink.SinkConfig;
 import io.mcst.stack.StackConfig;
 import java.time.DateTimeException;
@@ -45,6 +47,8 @@ public final class SourceConfig extends AbstractConfig {
     public static final String BATCH_SIZE_CONFIG = "batch.size";
     public static final int DEFAULT_BATCH_SIZE = 2_000;
 
+    public static final String SCHEMA_ID_REWRITE_CONFIG = "schema.id.rewrite";
+
     /** Set by the connector in each task's configuration: the archived partitions that task replays. */
     static final String TASK_PARTITIONS_CONFIG = "task.partitions";
 
@@ -52,6 +56,7 @@ public final class SourceConfig extends AbstractConfig {
     private static final Pattern LEGAL_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final String ARCHIVE_GROUP = "Archive";
     private static final String REPLAY_GROUP = "Replay";
+    private static final String SCHEMAS_GROUP = "Schemas";
 
     public static final ConfigDef CONFIG_DEF = define();
 
@@ -84,6 +89,11 @@ public final class SourceConfig extends AbstractConfig {
             }
         } catch (DateTimeException | NumberFormatException e) {
             // Reported on the key itself by its validator.
+        }
+        if (Boolean.TRUE.equals(parsed.get(SCHEMA_ID_REWRITE_CONFIG))
+                && String.valueOf(parsed.get(SchemaRegistryConfig.URL_CONFIG)).isBlank()) {
+            problems.put(SCHEMA_ID_REWRITE_CONFIG, "rewriting schema ids needs the target registry: set "
+                    + SchemaRegistryConfig.URL_CONFIG);
         }
         return problems;
     }
@@ -151,6 +161,17 @@ public final class SourceConfig extends AbstractConfig {
                 .define(BATCH_SIZE_CONFIG, Type.INT, DEFAULT_BATCH_SIZE, ConfigDef.Range.atLeast(1), Importance.LOW,
                         "Most records one poll hands to the worker.",
                         REPLAY_GROUP, ++order, Width.SHORT, "Batch size");
+        SchemaRegistryConfig.define(def, SCHEMAS_GROUP, "Schema Registry to replay into, e.g. "
+                + "http://schema-registry:8081. When set, before a record whose key or value carries a schema id "
+                + "(magic byte 0, 4-byte id) is replayed, the schema the sink archived for that id is registered "
+                + "there under the same subjects, referenced schemas first. Needs the sink's "
+                + SchemaRegistryConfig.URL_CONFIG + ". Empty: schemas are not registered.")
+                .define(SCHEMA_ID_REWRITE_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM,
+                        "Whether replayed keys and values carry the schema id the target registry assigned instead "
+                                + "of the archived one, where they differ, so consumers of the target cluster "
+                                + "decode them with its registry. false keeps the bytes exactly as archived. Needs "
+                                + SchemaRegistryConfig.URL_CONFIG + ".",
+                        SCHEMAS_GROUP, 3, Width.SHORT, "Rewrite schema ids");
         return StackConfig.define(def);
     }
 
@@ -185,6 +206,15 @@ public final class SourceConfig extends AbstractConfig {
 
     public long pollIntervalMs() {
         return getLong(POLL_INTERVAL_MS_CONFIG);
+    }
+
+    /** A client of the registry replayed into, or empty when none is configured. */
+    public Optional<SchemaRegistryClient> schemaRegistry() {
+        return SchemaRegistryConfig.client(this);
+    }
+
+    public boolean rewritesSchemaIds() {
+        return getBoolean(SCHEMA_ID_REWRITE_CONFIG);
     }
 
     public int batchSize() {
