@@ -1,0 +1,171 @@
+package io.mcst.connector.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mcst.connector.archive.ArchiveLayout;
+import io.mcst.connector.archive.SegmentKey;
+import io.mcst.connector.format.ArchivedRecord;
+import io.mcst.connector.format.RecordFormats;
+import io.mcst.connector.schema.ArchivedSchema;
+import io.mcst.connector.schema.AvroWire;
+import io.mcst.connector.schema.RegistrySchema;
+import io.mcst.connector.schema.SchemaReference;
+import io.mcst.connector.schema.SchemaRegistryClient;
+import io.mcst.connector.schema.SchemaRegistryTestServer;
+import io.mcst.connector.schema.SubjectVersion;
+import io.mcst.stores.memory.MemoryStore;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.LongStream;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The sink with schema.registry.url: every schema id of the records archived once, the records byte-exact. */
+class SchemaArchivingTest {
+    static final String ADDRESS = """
+            {"type":"record","name":"Address","namespace":"io.example","fields":[{"name":"city","type":"string"}]}""";
+    static final String CUSTOMER = """
+            {"type":"record","name":"Customer","namespace":"io.example","fields":[{"name":"name","type":"string"},\
+            {"name":"address","type":"io.example.Address"}]}""";
+    static final String CUSTOMER_KEY = """
+            {"type":"record","name":"CustomerKey","namespace":"io.example","fields":[{"name":"id","type":"long"}]}""";
+    private static final TopicPartition P0 = new TopicPartition("customers", 0);
+    private static final ArchiveLayout LAYOUT = new ArchiveLayout(SinkConfig.DEFAULT_ARCHIVE_PREFIX);
+
+    private final SchemaRegistryTestServer registry = new SchemaRegistryTestServer(1);
+    private final MemoryStore memory = new MemoryStore("memory");
+    private final List<MultiCloudSinkTask> tasks = new ArrayList<>();
+    private final int addressId = registry.register("io.example.Address", "AVRO", ADDRESS);
+    private final int keyId = registry.register("customers-key", "AVRO", CUSTOMER_KEY);
+    private final int customerId = new SchemaRegistryClient(registry.url(), Optional.empty()).register("customers-value",
+            new RegistrySchema("AVRO", CUSTOMER, List.of(new SchemaReference("io.example.Address", "io.example.Address", 1))));
+
+    @AfterEach
+    void stop() {
+        tasks.forEach(MultiCloudSinkTask::stop);
+        registry.close();
+    }
+
+    private MultiCloudSinkTask start(RecordingContext context) {
+        Map<String, String> props = new HashMap<>(Map.of("stores", "unused-by-the-injected-opener", "flush.size", "10",
+                "rotate.schedule.interval.ms", "-1", "schema.registry.url", registry.url()));
+        MultiCloudSinkTask task = new MultiCloudSinkTask(ignored -> memory, System::currentTimeMillis);
+        task.initialize(context);
+        task.start(props);
+        tasks.add(task);
+        return task;
+    }
+
+    /** A customer's record as a registry serializer writes it; every fifth value is not in the wire format. */
+    static SinkRecord record(TopicPartition partition, long offset, int keyId, int valueId) {
+        Schema keySchema = new Schema.Parser().parse(CUSTOMER_KEY);
+        Schema.Parser parser = new Schema.Parser();
+        Schema address = parser.parse(ADDRESS);
+        Schema customer = parser.parse(CUSTOMER);
+        GenericRecord key = new GenericData.Record(keySchema);
+        key.put("id", offset);
+        GenericRecord where = new GenericData.Record(address);
+        where.put("city", "city-" + offset % 3);
+        GenericRecord value = new GenericData.Record(customer);
+        value.put("name", "customer-" + offset);
+        value.put("address", where);
+        byte[] valueBytes = offset % 5 == 4 ? ("plain-" + offset).getBytes(StandardCharsets.UTF_8)
+                : AvroWire.encode(valueId, value);
+        return new SinkRecord(partition.topic(), partition.partition(), org.apache.kafka.connect.data.Schema.BYTES_SCHEMA,
+                AvroWire.encode(keyId, key), org.apache.kafka.connect.data.Schema.BYTES_SCHEMA, valueBytes, offset,
+                1_000L * offset, TimestampType.CREATE_TIME);
+    }
+
+    private List<SinkRecord> records(long from, long to) {
+        return LongStream.range(from, to).mapToObj(offset -> record(P0, offset, keyId, customerId)).toList();
+    }
+
+    private ArchivedSchema archivedSchema(int id) {
+        String key = LAYOUT.schemaKey(id);
+        return ArchivedSchema.parse(key, memory.get(key).orElseThrow());
+    }
+
+    @Test
+    void eachSchemaIsArchivedOnceWithItsReferencesAndTheRecordsStayByteExact() {
+        MultiCloudSinkTask task = start(new RecordingContext(false));
+        task.open(List.of(P0));
+
+        task.put(records(0, 12));
+        int requestsAfterFirstBatch = registry.requests();
+        task.put(records(12, 25));
+
+        assertThat(registry.requests()).as("each id is looked up once per task").isEqualTo(requestsAfterFirstBatch);
+        assertThat(memory.list(SinkConfig.DEFAULT_ARCHIVE_PREFIX + "/_schemas/")).containsExactlyInAnyOrder(
+                LAYOUT.schemaKey(addressId), LAYOUT.schemaKey(keyId), LAYOUT.schemaKey(customerId));
+        ArchivedSchema customer = archivedSchema(customerId);
+        assertThat(customer.subjects()).containsExactly(new SubjectVersion("customers-value", 1));
+        assertThat(customer.schema().schema()).isEqualTo(CUSTOMER);
+        assertThat(customer.schema().references())
+                .containsExactly(new SchemaReference("io.example.Address", "io.example.Address", 1));
+        assertThat(customer.referenceIds()).containsExactly(addressId);
+        assertThat(archivedSchema(addressId).schema().schema()).isEqualTo(ADDRESS);
+        assertThat(archivedSchema(keyId).subjects()).containsExactly(new SubjectVersion("customers-key", 1));
+
+        assertThat(task.preCommit(Map.of(P0, new OffsetAndMetadata(25)))).isEqualTo(Map.of(P0, new OffsetAndMetadata(20)));
+        assertArchivedByteExact(20);
+    }
+
+    @Test
+    void aRegistryOutageRedeliversTheRecordsAndLosesNone() {
+        RecordingContext context = new RecordingContext(false);
+        MultiCloudSinkTask task = start(context);
+        task.open(List.of(P0));
+        registry.down(true);
+
+        assertThatThrownBy(() -> task.put(records(0, 10))).isInstanceOf(RetriableException.class);
+        assertThat(context.timeoutMs).isPositive();
+        assertThat(LAYOUT.segments(memory, P0)).isEmpty();
+
+        registry.down(false);
+        task.put(records(0, 10)); // Connect's redelivery
+        task.put(records(10, 20));
+
+        assertArchivedByteExact(20);
+        assertThat(memory.list(SinkConfig.DEFAULT_ARCHIVE_PREFIX + "/_schemas/")).hasSize(3);
+    }
+
+    @Test
+    void anIdTheRegistryDoesNotKnowLeavesTheRecordArchivedWithoutASchema() {
+        MultiCloudSinkTask task = start(new RecordingContext(false));
+        task.open(List.of(P0));
+
+        task.put(LongStream.range(0, 10).mapToObj(offset -> record(P0, offset, keyId, 999)).toList());
+
+        assertThat(LAYOUT.segments(memory, P0)).hasSize(1);
+        assertThat(memory.get(LAYOUT.schemaKey(999))).isEmpty();
+        assertThat(memory.get(LAYOUT.schemaKey(keyId))).isPresent();
+    }
+
+    private void assertArchivedByteExact(long count) {
+        List<ArchivedRecord> archived = new ArrayList<>();
+        for (SegmentKey segment : LAYOUT.segments(memory, P0)) {
+            archived.addAll(RecordFormats.forExtension(segment.extension()).orElseThrow()
+                    .read(segment, memory.get(segment.key()).orElseThrow()));
+        }
+        assertThat(archived).extracting(ArchivedRecord::offset)
+                .containsExactlyElementsOf(LongStream.range(0, count).boxed().toList());
+        for (ArchivedRecord read : archived) {
+            SinkRecord expected = record(P0, read.offset(), keyId, customerId);
+            assertThat((byte[]) read.key().value()).isEqualTo((byte[]) expected.key());
+            assertThat((byte[]) read.value().value()).isEqualTo((byte[]) expected.value());
+        }
+    }
+}
