@@ -23,15 +23,12 @@ if (( ${#archives[@]} != 1 || ${#demo_jars[@]} != 1 )); then
   echo "demo.sh: expected one plugin archive and one demo jar under */target; run without MCST_DEMO_SKIP_BUILD" >&2
   exit 2
 fi
-azurite_version=$(sed -n 's:.*<azurite.npm.version>\(.*\)</azurite.npm.version>.*:\1:p' pom.xml)
 
 mkdir -p .demo
 java -Xmx512m -cp "${demo_jars[0]}:$(cat demo/target/demo.classpath)" \
   -Dmcst.demo.dir=.demo \
   -Dmcst.plugin.archive="${archives[0]}" \
   -Dmcst.worker.classpath=demo/target/worker.classpath \
-  -Dmcst.s3proxy.jar=demo/target/s3proxy/s3proxy.jar \
-  -Dmcst.azurite.version="$azurite_version" \
   io.mcst.demo.Demo &
 demo_pid=$!
 # On Ctrl-C or kill, let the demo stop its broker, worker and clouds (its shutdown hook) before we exit.

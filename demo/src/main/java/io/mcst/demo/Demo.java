@@ -1,5 +1,7 @@
 package io.mcst.demo;
 
+import io.mcst.stores.azure.AzuriteServer;
+import io.mcst.stores.s3.S3ProxyServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -72,10 +74,11 @@ public final class Demo {
         say("  " + installed);
 
         step("Starting three local clouds");
-        S3ProxyServer s3 = track(S3ProxyServer.start(state.resolve("clouds/s3"), Path.of(required("mcst.s3proxy.jar")), BUCKET));
+        Path s3Data = state.resolve("clouds/s3");
+        S3ProxyServer s3 = track(S3ProxyServer.startedIn(s3Data));
+        s3.createBucket(BUCKET);
         say("  s3     S3Proxy at " + s3.endpoint() + ", bucket " + BUCKET);
-        Path azuriteBin = AzuriteServer.install(state.resolve("azurite"), required("mcst.azurite.version"), state.resolve("logs/npm.log"));
-        AzuriteServer azure = track(AzuriteServer.start(state.resolve("clouds/azure"), azuriteBin));
+        AzuriteServer azure = track(AzuriteServer.startedIn(state.resolve("clouds/azure")));
         azure.createContainer(BUCKET);
         say("  azure  Azurite (Azure Blob) at " + azure.connectionString().replaceAll("AccountKey=[^;]*", "AccountKey=…")
                 + ", container " + BUCKET);
@@ -105,7 +108,7 @@ public final class Demo {
         awaitArchived(kafka, connect, FIRST_BATCH);
 
         step("Stopping the azure cloud (Azurite): 2 of 3 clouds left, a quorum still");
-        azure.close();
+        azure.stop();
         say("  Producing " + SECOND_BATCH + " more records");
         SampleRecords.produce(kafka.bootstrapServers(), TOPIC, PARTITIONS, FIRST_BATCH, FIRST_BATCH + SECOND_BATCH);
         awaitArchived(kafka, connect, FIRST_BATCH + SECOND_BATCH);
@@ -116,7 +119,7 @@ public final class Demo {
 
         step("Comparing '" + TOPIC + "' and '" + RESTORED + "' partition by partition (key, value, headers, timestamp)");
         TopicComparison.Result result = TopicComparison.compare(kafka.bootstrapServers(), TOPIC, RESTORED);
-        summary(result, s3, azure, local);
+        summary(result, s3Data, azure, local);
         if (!result.identical()) {
             say("\nThe restored topic differs:");
             result.differences().forEach(d -> say("  " + d));
@@ -128,12 +131,12 @@ public final class Demo {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("stores", "s3,azure,local");
         config.put("store.s3.type", "s3");
-        config.put("store.s3.endpoint", s3.endpoint());
+        config.put("store.s3.endpoint", s3.endpoint().toString());
         config.put("store.s3.path.style", "true");
         config.put("store.s3.region", "us-east-1");
         config.put("store.s3.bucket", BUCKET);
-        config.put("store.s3.access.key.id", S3ProxyServer.ACCESS_KEY);
-        config.put("store.s3.secret.access.key", S3ProxyServer.SECRET_KEY);
+        config.put("store.s3.access.key.id", S3ProxyServer.CREDENTIALS.accessKeyId());
+        config.put("store.s3.secret.access.key", S3ProxyServer.CREDENTIALS.secretAccessKey());
         config.put("store.azure.type", "azure-blob");
         config.put("store.azure.container", BUCKET);
         config.put("store.azure.connection.string", azure.connectionString());
@@ -196,18 +199,18 @@ public final class Demo {
         connect.rest().ensureNotFailed(connector, "worker log: " + connect.log());
     }
 
-    private void summary(TopicComparison.Result result, S3ProxyServer s3, AzuriteServer azure, Path local) throws IOException {
+    private void summary(TopicComparison.Result result, Path s3Data, AzuriteServer azure, Path local) throws IOException {
         step("Summary");
         say("  records compared  " + result.records() + " in " + PARTITIONS + " partitions, "
                 + result.bytes() + " bytes of keys, values and headers");
-        say("  bytes per cloud   s3 " + sizeOf(s3.blobs()) + ", azure " + sizeOf(azure.data())
+        say("  bytes per cloud   s3 " + sizeOf(s3Data) + ", azure " + sizeOf(azure.location())
                 + " (down since mid-stream), local " + sizeOf(local));
         BlobCensus census = BlobCensus.of(local);
         say("  archive keys      " + census.keys() + " (segments and index registers), " + census.blobs()
                 + " blobs in 'local': " + census.versionsPerKey() + " versions per key");
         say("  time              " + Duration.between(started, Instant.now()).toSeconds() + " s");
-        say("  the data          s3: " + s3.blobs() + "/" + BUCKET);
-        say("                    azure: " + azure.data());
+        say("  the data          s3: " + s3Data.resolve(BUCKET));
+        say("                    azure: " + azure.location());
         say("                    local: " + local);
         say("                    logs: " + state.resolve("kafka/kafka.log") + ", " + state.resolve("connect/connect.log"));
     }
@@ -228,7 +231,7 @@ public final class Demo {
     }
 
     private void resetState() throws IOException {
-        // Keep the npm install of Azurite; everything else starts from scratch.
+        // Everything starts from scratch (Azurite's npm install is the checkout's, in .cache/azurite).
         for (String dir : List.of("plugins", "clouds", "kafka", "connect", "logs")) {
             Path path = state.resolve(dir);
             if (Files.exists(path)) {

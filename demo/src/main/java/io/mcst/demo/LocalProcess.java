@@ -11,28 +11,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A child process of the demo (a broker, a worker, a cloud), its output kept in one log file. */
+/** A child process of the demo (a broker, a worker), its output kept in one log file. */
 final class LocalProcess implements AutoCloseable {
-    /** How long a JVM child (broker, worker) gets to shut down cleanly before it is killed. */
-    static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
+    /** How long a child gets to shut down cleanly before it is killed. */
+    static final Duration GRACE = Duration.ofSeconds(30);
 
     private final String name;
     private final Process process;
     private final Path log;
-    private final Duration grace;
 
-    private LocalProcess(String name, Process process, Path log, Duration grace) {
+    private LocalProcess(String name, Process process, Path log) {
         this.name = name;
         this.process = process;
         this.log = log;
-        this.grace = grace;
     }
 
     static LocalProcess start(String name, List<String> command, Path workDir, Path log) {
-        return start(name, command, workDir, log, DEFAULT_GRACE);
-    }
-
-    static LocalProcess start(String name, List<String> command, Path workDir, Path log, Duration grace) {
         requireNonNull(name, "name");
         try {
             Files.createDirectories(log.getParent());
@@ -41,7 +35,7 @@ final class LocalProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
-            return new LocalProcess(name, process, log, requireNonNull(grace, "grace"));
+            return new LocalProcess(name, process, log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + ": " + command, e);
         }
@@ -65,10 +59,6 @@ final class LocalProcess implements AutoCloseable {
         command.add(mainClass);
         command.addAll(args);
         return command;
-    }
-
-    String name() {
-        return name;
     }
 
     Path log() {
@@ -114,9 +104,9 @@ final class LocalProcess implements AutoCloseable {
         process.destroy();
         descendants.forEach(ProcessHandle::destroy);
         try {
-            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                process.waitFor(DEFAULT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mcst.stores.azure.AzuriteServer;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

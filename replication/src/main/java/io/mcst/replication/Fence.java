@@ -42,6 +42,11 @@ public final class Fence {
         return Optional.ofNullable(value).map(byte[]::clone);
     }
 
+    /** This fence as a layer above the replicated store sees it: the same key and epoch, the value it decodes. */
+    public Fence withValue(Optional<byte[]> decoded) {
+        return new Fence(key, epoch, clientId, decoded.orElse(null));
+    }
+
     String clientId() {
         return clientId;
     }

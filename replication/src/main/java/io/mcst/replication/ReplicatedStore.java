@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * writes do not overlap. Instances never talk to each other: any number of them, in any processes, may share
  * the stores.
  */
-public final class ReplicatedStore implements KeyValueStore {
+public final class ReplicatedStore implements FencedStore {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicatedStore.class);
     /** The longest suffix a version key adds to esc(K), a marker's: "/t/" + 16 + "-" + 32 + "." + kind + ".m". */
     private static final int VERSION_SUFFIX_BYTES = 3 + 16 + 1 + 32 + 2 + 2;
@@ -159,6 +159,7 @@ public final class ReplicatedStore implements KeyValueStore {
      * @return the fence to pass to {@link #putFenced} and {@link #removeFenced}, with the value the holder resumes from
      * @throws IllegalStateException if the key's epochs are exhausted (2^31 - 1 takeovers)
      */
+    @Override
     public Fence takeover(String key) {
         AtomicReference<Timestamp> seen = new AtomicReference<>(Timestamp.ZERO);
         Versioned read = read(key, ts -> seen.accumulateAndGet(ts, (a, b) -> a.compareTo(b) >= 0 ? a : b));
@@ -183,12 +184,14 @@ public final class ReplicatedStore implements KeyValueStore {
      * @throws IllegalStateException if the epoch's 2^32 - 1 writes of the key are used up (take the fence's key
      *     over again), or the store is closed
      */
+    @Override
     public void putFenced(String key, byte[] value, Fence fence) {
         requireNonNull(value, "value");
         writeFenced(key, Kind.VALUE, value.clone(), fence);
     }
 
     /** Removes {@code key} (writes a tombstone) if this instance still holds {@code fence}; fails as {@link #putFenced}. */
+    @Override
     public void removeFenced(String key, Fence fence) {
         writeFenced(key, Kind.TOMBSTONE, new byte[0], fence);
     }

@@ -14,7 +14,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** Erasure-coded replication (ALGORITHM.md §8a): the same contract, n/k storage, t failures masked. */
+/** Erasure-coded replication (docs/algorithm.md, Erasure coding): the same contract, n/k storage, t failures masked. */
 class ErasureCodingTest {
     private static final Duration DRAIN = Duration.ofSeconds(60);
 

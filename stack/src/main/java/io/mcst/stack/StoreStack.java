@@ -2,6 +2,7 @@ package io.mcst.stack;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mcst.replication.FencedStore;
 import io.mcst.replication.ReplicatedStore;
 import io.mcst.replication.ReplicationOptions;
 import io.mcst.replication.Semantics;
@@ -46,15 +47,15 @@ public final class StoreStack {
 
     /**
      * Opens the stack {@code props} describes, its stores' metrics tagged with {@code scope}; the caller closes
-     * it, which closes every store in it.
+     * it, which closes every store in it. Its writes can be fenced (the sink's, per partition).
      *
      * @throws ConfigException naming every problem of {@code props} at once
      */
-    public static KeyValueStore open(Map<?, ?> props, MetricsScope scope) {
+    public static FencedStore open(Map<?, ?> props, MetricsScope scope) {
         requireNonNull(scope, "scope");
         StackConfig config = StackConfig.parse(props);
         List<KeyValueStore> stores = new ArrayList<>();
-        KeyValueStore replicated;
+        FencedStore replicated;
         try {
             for (String name : config.storeNames()) {
                 stores.add(wrapPerStore(config, scope, openStore(config, name)));
@@ -76,7 +77,7 @@ public final class StoreStack {
      * One {@link ReplicatedStore} over the base stores, also for a single store, so the data layout stays
      * the same when stores are added. {@link StackValidation} already checked the fault tolerance against n.
      */
-    private static KeyValueStore replicate(StackConfig config, List<KeyValueStore> stores) {
+    private static FencedStore replicate(StackConfig config, List<KeyValueStore> stores) {
         Semantics semantics = Semantics.valueOf(
                 config.getString(StackConfig.REPLICATION_SEMANTICS_CONFIG).toUpperCase(Locale.ROOT));
         return new ReplicatedStore(stores, ReplicationOptions.defaults()
@@ -94,9 +95,9 @@ public final class StoreStack {
         return new MeteredStore(wrapped, KafkaStoreMetrics.open(scope, store.name()));
     }
 
-    private static KeyValueStore wrapAboveReplication(StackConfig config, KeyValueStore replicated) {
+    private static FencedStore wrapAboveReplication(StackConfig config, FencedStore replicated) {
         List<Layer> layers = config.layers();
-        KeyValueStore stack = replicated;
+        FencedStore stack = replicated;
         // The first layer listed applies first on write, so it is the outermost wrapper.
         for (int i = layers.size() - 1; i >= 0; i--) {
             stack = switch (layers.get(i)) {

@@ -3,8 +3,8 @@ package io.mcst.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mcst.replication.layers.faults.FaultInjectingStore;
 import io.mcst.replication.layers.metrics.MeteredStore;
-import io.mcst.stores.ForwardingKeyValueStore;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreUnavailableException;
 import io.mcst.stores.memory.MemoryStore;
@@ -12,7 +12,6 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -28,13 +27,16 @@ class KafkaStoreMetricsTest {
     void jmxShowsCallsErrorsLatencyAndBytesPerOperation() throws Exception {
         MetricsScope scope = MetricsScope.ofTask("archive", "3");
         ObjectName mbean = mbean("connector=archive,task=3");
-        try (KeyValueStore metered = metered(new FailingGets(new MemoryStore(store)), scope)) {
+        FaultInjectingStore faulty = new FaultInjectingStore(new MemoryStore(store));
+        try (KeyValueStore metered = metered(faulty, scope)) {
             metered.put("a", new byte[100]);
             metered.put("b", new byte[250]);
             metered.put("a", new byte[1_000]);
             assertThat(metered.get("a")).isPresent();
             assertThat(metered.get("missing")).isEmpty();
-            assertThatThrownBy(() -> metered.get("fail")).isInstanceOf(StoreUnavailableException.class);
+            faulty.crash();
+            assertThatThrownBy(() -> metered.get("a")).isInstanceOf(StoreUnavailableException.class);
+            faulty.heal();
             metered.remove("b");
             assertThat(metered.list("")).containsExactly("a");
 
@@ -112,20 +114,5 @@ class KafkaStoreMetricsTest {
 
     private static double attribute(ObjectName mbean, String name) throws Exception {
         return (Double) JMX.getAttribute(mbean, name);
-    }
-
-    /** A store whose key "fail" is always unavailable. */
-    private static final class FailingGets extends ForwardingKeyValueStore {
-        FailingGets(KeyValueStore delegate) {
-            super(delegate);
-        }
-
-        @Override
-        public Optional<byte[]> get(String key) {
-            if (key.equals("fail")) {
-                throw new StoreUnavailableException("store '" + name() + "' is down for this test");
-            }
-            return super.get(key);
-        }
     }
 }

@@ -3,6 +3,9 @@ package io.mcst.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mcst.replication.Fence;
+import io.mcst.replication.FencedException;
+import io.mcst.replication.FencedStore;
 import io.mcst.replication.layers.compression.CompressingStore;
 import io.mcst.replication.layers.compression.CompressionCodec;
 import io.mcst.replication.layers.encryption.EncryptingStore;
@@ -73,6 +76,26 @@ class LayeredStackTest extends AbstractKeyValueStoreTest {
                     .isInstanceOf(StoreCorruptionException.class);
             raw.put(key("k"), ciphertext);
             assertThat(byHand.get(key("k"))).hasValueSatisfying(v -> assertThat(v).isEqualTo(value));
+        }
+    }
+
+    @Test
+    void fencedWritesGoThroughTheLayersAndFenceOffAnOlderHolder() {
+        FencedStore stack = (FencedStore) store;
+        stack.put(key("index"), utf8("before any takeover"));
+        Fence first = stack.takeover(key("index"));
+        assertThat(first.value()).hasValueSatisfying(v -> assertThat(v).isEqualTo(utf8("before any takeover")));
+        stack.putFenced(key("segment"), utf8("by the first holder"), first);
+
+        FencedStore other = StoreStack.open(Map.of("stores", storeName, "store." + storeName + ".type", "memory",
+                "layers", "compression,encryption,integrity", "encryption.keyset", KEYSET.toJson()), SCOPE);
+        try (other) {
+            Fence second = other.takeover(key("index"));
+            assertThat(second.epoch()).isEqualTo(first.epoch() + 1);
+            other.putFenced(key("segment"), utf8("by the second holder"), second);
+            assertThatThrownBy(() -> stack.putFenced(key("segment"), utf8("zombie"), first))
+                    .isInstanceOf(FencedException.class);
+            assertThat(stack.get(key("segment"))).hasValueSatisfying(v -> assertThat(v).isEqualTo(utf8("by the second holder")));
         }
     }
 

@@ -12,8 +12,10 @@ import io.mcst.connector.format.RecordFormat;
 import io.mcst.connector.schema.SchemaArchiver;
 import io.mcst.connector.schema.SchemaRegistryException;
 import io.mcst.connector.schema.SchemaRegistryUnavailableException;
+import io.mcst.replication.Fence;
+import io.mcst.replication.FencedException;
+import io.mcst.replication.FencedStore;
 import io.mcst.stack.StoreStack;
-import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreException;
 import io.mcst.stores.StoreUnavailableException;
 import java.util.ArrayList;
@@ -31,6 +33,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -51,12 +54,18 @@ import org.slf4j.LoggerFactory;
  * Archives the records of its partitions: each partition's records fill a segment, which is written as one
  * blob through the store stack when it rotates, followed by the partition's index register.
  *
- * <p>Exactly once, with the archive as the source of truth: {@link #open} reads each partition's index
- * register and rewinds the consumer to the record after the last archived one; {@link #preCommit} hands
- * Connect only offsets whose segment and index a quorum acknowledged; segment keys depend only on their
- * first offset, so a segment rewritten after a crash replaces the first attempt. A store failure beyond the
- * fault tolerance becomes a {@link RetriableException}: Connect redelivers the same records, which this
- * task recognises by offset, so nothing is lost or archived twice.
+ * <p>Exactly once, with the archive as the source of truth: {@link #open} takes each partition's index register
+ * over and rewinds the consumer to the record after the last archived one; {@link #preCommit} hands Connect only
+ * offsets whose segment and index a quorum acknowledged; segment keys depend only on their first offset, so a
+ * segment rewritten after a crash replaces the first attempt. A store failure beyond the fault tolerance becomes
+ * a {@link RetriableException}: Connect redelivers the same records, which this task recognises by offset, so
+ * nothing is lost or archived twice.
+ *
+ * <p>One writer per partition: taking the index register over gives this task a higher epoch of it (a
+ * {@link Fence}), and it writes the partition's segments and index only with that fence. A task that lost the
+ * partition without noticing (a zombie after a rebalance) has its next segment or index write aborted, since the
+ * stores then list the new owner's epoch; it drops the partition's buffer and stops writing it, retaking it after
+ * a random backoff only if Connect still assigns it. The rightful owner is never fenced off by a zombie.
  */
 public final class MultiCloudSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(MultiCloudSinkTask.class);
@@ -67,13 +76,13 @@ public final class MultiCloudSinkTask extends SinkTask {
     static final int INDEX_READ_CONCURRENCY = 32;
     static final String BEHIND_ARCHIVE_METRIC = "records-behind-archive-total";
 
-    private final Function<Map<String, String>, KeyValueStore> storeOpener;
+    private final Function<Map<String, String>, FencedStore> storeOpener;
     private final LongSupplier wallClock;
 
     private SinkConfig config;
     private RecordFormat format;
     private ArchiveLayout layout;
-    private KeyValueStore store;
+    private FencedStore store;
     /** Archives the records' Schema Registry schemas; empty unless schema.registry.url is set. */
     private Optional<SchemaArchiver> schemas = Optional.empty();
     private ErrantRecordReporter reporter;
@@ -104,7 +113,7 @@ public final class MultiCloudSinkTask extends SinkTask {
     }
 
     /** For testing: the stack and the wall clock are injected. */
-    MultiCloudSinkTask(Function<Map<String, String>, KeyValueStore> storeOpener, LongSupplier wallClock) {
+    MultiCloudSinkTask(Function<Map<String, String>, FencedStore> storeOpener, LongSupplier wallClock) {
         this.storeOpener = requireNonNull(storeOpener, "storeOpener");
         this.wallClock = requireNonNull(wallClock, "wallClock");
     }
@@ -154,21 +163,21 @@ public final class MultiCloudSinkTask extends SinkTask {
     }
 
     private void takeOver(Collection<TopicPartition> partitions, boolean afterOpen) {
-        Map<TopicPartition, Future<Optional<PartitionIndex>>> reads = new LinkedHashMap<>();
+        Map<TopicPartition, Future<Fence>> reads = new LinkedHashMap<>();
         for (TopicPartition partition : partitions) {
-            reads.put(partition, indexReaders.submit(() -> readIndex(partition)));
+            reads.put(partition, indexReaders.submit(() -> store.takeover(layout.indexKey(partition))));
         }
         List<TopicPartition> failed = new ArrayList<>();
         StoreUnavailableException outage = null;
-        for (Map.Entry<TopicPartition, Future<Optional<PartitionIndex>>> read : reads.entrySet()) {
+        for (Map.Entry<TopicPartition, Future<Fence>> read : reads.entrySet()) {
             TopicPartition partition = read.getKey();
             if (outage != null && read.getValue().cancel(false)) {
                 failed.add(partition); // the stores just failed a read: do not wait for each of the others to fail
                 continue;
             }
-            Optional<PartitionIndex> index;
+            Fence fence;
             try {
-                index = read.getValue().get();
+                fence = read.getValue().get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ConnectException("interrupted while reading index registers", e);
@@ -180,7 +189,7 @@ public final class MultiCloudSinkTask extends SinkTask {
                 }
                 throw new ConnectException("cannot resume " + partition + ": " + e.getCause().getMessage(), e.getCause());
             }
-            resume(partition, index, afterOpen);
+            resume(partition, fence, afterOpen);
         }
         if (!failed.isEmpty()) {
             log.warn("Cannot read the index registers of {} partitions from a quorum of stores ({}); pausing them and "
@@ -191,11 +200,18 @@ public final class MultiCloudSinkTask extends SinkTask {
         }
     }
 
-    /** Starts archiving {@code partition} after what {@code index} says is archived. */
-    private void resume(TopicPartition partition, Optional<PartitionIndex> index, boolean afterOpen) {
+    /** Starts archiving {@code partition} after what its index register said when {@code fence} took it over. */
+    private void resume(TopicPartition partition, Fence fence, boolean afterOpen) {
+        String indexKey = layout.indexKey(partition);
+        Optional<PartitionIndex> index;
+        try {
+            index = fence.value().map(bytes -> PartitionIndex.parse(indexKey, bytes));
+        } catch (DataException e) {
+            throw new ConnectException("cannot resume " + partition + ": " + e.getMessage(), e);
+        }
         long archived = index.map(PartitionIndex::lastOffset).orElse(-1L);
         buffers.put(partition, new PartitionBuffer(partition, format, archived,
-                index.map(PartitionIndex::segmentKey).orElse(null)));
+                index.map(PartitionIndex::segmentKey).orElse(null), fence));
         // The archive, not the consumer group, says where to resume. Without an index the partition was never
         // archived under this prefix: start from its earliest retained record.
         context.offset(partition, archived + 1);
@@ -205,13 +221,8 @@ public final class MultiCloudSinkTask extends SinkTask {
         if (afterOpen) {
             rewinding.add(partition);
         }
-        log.info("{}: archive holds offsets up to {}; resuming at {}", partition, archived, archived + 1);
-    }
-
-    /** Runs on an index reader thread: only the store is touched. */
-    private Optional<PartitionIndex> readIndex(TopicPartition partition) {
-        String key = layout.indexKey(partition);
-        return store.get(key).map(bytes -> PartitionIndex.parse(key, bytes));
+        log.info("{}: archive holds offsets up to {}; resuming at {} (epoch {})", partition, archived, archived + 1,
+                fence.epoch());
     }
 
     private void retryUnresolved() {
@@ -277,6 +288,9 @@ public final class MultiCloudSinkTask extends SinkTask {
         buffer.endBehindArchiveRun();
         if (buffer.needsRotationBefore(record, config.rotateIntervalMs())) {
             rotate(buffer);
+            if (lost(buffer)) {
+                return;
+            }
         }
         long before = buffer.bufferedBytes();
         try {
@@ -349,7 +363,7 @@ public final class MultiCloudSinkTask extends SinkTask {
 
     private void rotateScheduled() {
         long now = wallClock.getAsLong();
-        for (PartitionBuffer buffer : buffers.values()) {
+        for (PartitionBuffer buffer : List.copyOf(buffers.values())) { // a fenced-off upload removes its buffer
             if (buffer.openLongerThan(config.rotateScheduleIntervalMs(), now)) {
                 rotate(buffer);
             }
@@ -359,6 +373,9 @@ public final class MultiCloudSinkTask extends SinkTask {
     private void rotate(PartitionBuffer buffer) {
         if (buffer.sealed() != null) {
             upload(buffer);
+            if (lost(buffer)) {
+                return;
+            }
         }
         long before = buffer.bufferedBytes();
         buffer.seal(layout.segmentKey(buffer.partition(), buffer.firstOffset(), format.extension()));
@@ -367,7 +384,7 @@ public final class MultiCloudSinkTask extends SinkTask {
     }
 
     private void uploadSealedSegments() {
-        for (PartitionBuffer buffer : buffers.values()) {
+        for (PartitionBuffer buffer : List.copyOf(buffers.values())) { // a fenced-off upload removes its buffer
             if (buffer.sealed() != null) {
                 upload(buffer);
             }
@@ -375,20 +392,22 @@ public final class MultiCloudSinkTask extends SinkTask {
     }
 
     /**
-     * Writes the sealed segment, then the index register; only both acknowledged make it archived. First
-     * checks that the register still says what this task last wrote (or read at open): if it moved, another
-     * task archives the partition (this one is a zombie after a rebalance, or two connectors share an
-     * archive prefix), and writing on would overwrite its segments.
+     * Writes the sealed segment, then the index register, both with the partition's fence; only both
+     * acknowledged make it archived. A fenced-off write means another task took the partition over.
      */
     private void upload(PartitionBuffer buffer) {
         PartitionBuffer.SealedSegment segment = buffer.sealed();
-        String indexKey = layout.indexKey(buffer.partition());
-        checkStillOwner(buffer, segment, indexKey);
-        if (!buffer.orphansRemoved()) {
-            removeOrphans(buffer, segment.key());
+        try {
+            if (!buffer.orphansRemoved()) {
+                removeOrphans(buffer, segment.key());
+            }
+            store.putFenced(segment.key(), segment.blob(), buffer.fence());
+            store.putFenced(layout.indexKey(buffer.partition()), new PartitionIndex(segment.lastOffset(), segment.key())
+                    .toBytes(), buffer.fence());
+        } catch (FencedException e) {
+            fencedOff(buffer, e);
+            return;
         }
-        store.put(segment.key(), segment.blob());
-        store.put(indexKey, new PartitionIndex(segment.lastOffset(), segment.key()).toBytes());
         bufferedBytes -= segment.blob().length;
         buffer.archived();
         log.debug("Archived {} records of {} as {} ({} bytes)", segment.recordCount(), buffer.partition(),
@@ -396,17 +415,41 @@ public final class MultiCloudSinkTask extends SinkTask {
     }
 
     /**
+     * Another task took the partition over: this one stops writing it and drops what it buffered. If Connect
+     * still assigns it the partition (two tasks took it over at once, and both were fenced off), it takes it
+     * over again after a random backoff, so that one of them wins; a zombie's partition is revoked before.
+     */
+    private void fencedOff(PartitionBuffer buffer, FencedException e) {
+        TopicPartition partition = buffer.partition();
+        buffers.remove(partition);
+        bufferedBytes -= buffer.bufferedBytes();
+        log.warn("{}: another task took the partition over ({}); this task stops writing it and drops its buffered "
+                + "records; it takes the partition over again only if still assigned it", partition, e.getMessage());
+        unresolved.add(partition);
+        context.pause(partition);
+        nextResolveAtMs = wallClock.getAsLong() + config.retryBackoffMs()
+                + ThreadLocalRandom.current().nextLong(config.retryBackoffMs() + 1);
+    }
+
+    /** Whether {@code buffer} was fenced off (no longer this task's buffer of its partition). */
+    private boolean lost(PartitionBuffer buffer) {
+        return buffers.get(buffer.partition()) != buffer;
+    }
+
+    /**
      * Removes the partition's segments beyond its index, once per takeover, before this task's first segment:
      * an owner that crashed between a segment and its index leaves it, and when this task's first record has
-     * another offset (records lost to retention, a changed format) its segments do not overwrite it. Done after
-     * the ownership check, right before this task's own index write supersedes whatever a zombie indexed.
+     * another offset (records lost to retention, a changed format) its segments do not overwrite it. Done after the
+     * takeover, so a zombie can no longer index a segment removed here (a zombie's later unindexed segment is
+     * harmless: the replay hands over each archived offset once).
      */
     private void removeOrphans(PartitionBuffer buffer, String keep) {
         for (SegmentKey orphan : layout.segments(store, buffer.partition())) {
             if (orphan.firstOffset() > buffer.archivedOffset() && !orphan.key().equals(keep)) {
                 log.info("{}: removing segment '{}', written after the index (offset {}) by an owner that stopped "
                         + "before indexing it", buffer.partition(), orphan.key(), buffer.archivedOffset());
-                store.remove(orphan.key());
+                // Fenced: a zombie must not remove what the owner wrote (its epoch is the higher).
+                store.removeFenced(orphan.key(), buffer.fence());
             }
         }
         buffer.orphansRemoved(true);
@@ -418,31 +461,17 @@ public final class MultiCloudSinkTask extends SinkTask {
      * last segment; a partition that never had one names the key its first reported record would have had.
      */
     private void indexReportedRecords(PartitionBuffer buffer) {
-        String indexKey = layout.indexKey(buffer.partition());
         String segmentKey = buffer.indexedSegmentKey() != null ? buffer.indexedSegmentKey()
                 : layout.segmentKey(buffer.partition(), buffer.archivedOffset() + 1, format.extension());
-        checkStillOwner(buffer, buffer.handledOffset(), segmentKey, indexKey);
-        store.put(indexKey, new PartitionIndex(buffer.handledOffset(), segmentKey).toBytes());
+        try {
+            store.putFenced(layout.indexKey(buffer.partition()),
+                    new PartitionIndex(buffer.handledOffset(), segmentKey).toBytes(), buffer.fence());
+        } catch (FencedException e) {
+            fencedOff(buffer, e);
+            return;
+        }
         buffer.indexed(buffer.handledOffset(), segmentKey);
         log.debug("{}: index moved past reported records up to {}", buffer.partition(), buffer.handledOffset());
-    }
-
-    private void checkStillOwner(PartitionBuffer buffer, PartitionBuffer.SealedSegment segment, String indexKey) {
-        checkStillOwner(buffer, segment.lastOffset(), segment.key(), indexKey);
-    }
-
-    private void checkStillOwner(PartitionBuffer buffer, long writingOffset, String writingSegmentKey, String indexKey) {
-        Optional<PartitionIndex> index = store.get(indexKey).map(bytes -> PartitionIndex.parse(indexKey, bytes));
-        long registered = index.map(PartitionIndex::lastOffset).orElse(-1L);
-        // The second case: this very upload wrote the register before, but the put was reported failed.
-        boolean ours = registered == buffer.archivedOffset() || (registered == writingOffset
-                && index.map(PartitionIndex::segmentKey).filter(writingSegmentKey::equals).isPresent());
-        if (!ours) {
-            throw new ConnectException("index register '" + indexKey + "' says offset " + registered + " is archived, "
-                    + "but this task last archived " + buffer.archivedOffset() + ": another task is archiving "
-                    + buffer.partition() + " (after a rebalance, or another connector with the same archive.prefix); "
-                    + "stopping so as not to overwrite its segments");
-        }
     }
 
     @Override
@@ -451,7 +480,7 @@ public final class MultiCloudSinkTask extends SinkTask {
             retryUnresolved();
             uploadSealedSegments();
             rotateScheduled();
-            for (PartitionBuffer buffer : buffers.values()) {
+            for (PartitionBuffer buffer : List.copyOf(buffers.values())) {
                 if (buffer.onlyReportedSinceIndex()) {
                     indexReportedRecords(buffer);
                 }

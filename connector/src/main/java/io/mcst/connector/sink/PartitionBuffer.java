@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.mcst.connector.format.RecordFormat;
 import io.mcst.connector.format.SegmentWriter;
+import io.mcst.replication.Fence;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
 
@@ -20,6 +21,8 @@ final class PartitionBuffer {
     private final RecordFormat format;
     /** Offset of the last record the archive holds (quorum-acknowledged segment and index), or -1. */
     private long archivedOffset;
+    /** The epoch of the partition's index register this task holds: every segment and index write carries it. */
+    private final Fence fence;
     /** The segment the index register names, or null before the partition's first index write. */
     private String indexedSegmentKey;
     /** Highest offset already taken care of: archived, buffered, sealed or skipped as bad. */
@@ -34,8 +37,10 @@ final class PartitionBuffer {
     /** Whether the last record delivered was behind the archive (the log went back), to log such runs once. */
     private boolean behindArchiveRun;
 
-    PartitionBuffer(TopicPartition partition, RecordFormat format, long archivedOffset, String indexedSegmentKey) {
+    PartitionBuffer(TopicPartition partition, RecordFormat format, long archivedOffset, String indexedSegmentKey,
+            Fence fence) {
         this.partition = requireNonNull(partition, "partition");
+        this.fence = requireNonNull(fence, "fence");
         this.format = requireNonNull(format, "format");
         this.archivedOffset = archivedOffset;
         this.handledOffset = archivedOffset;
@@ -48,6 +53,10 @@ final class PartitionBuffer {
 
     long archivedOffset() {
         return archivedOffset;
+    }
+
+    Fence fence() {
+        return fence;
     }
 
     String indexedSegmentKey() {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.archive.SegmentKey;
 import io.mcst.connector.format.RecordFormats;
-import io.mcst.stores.memory.MemoryStore;
+import io.mcst.replication.ReplicatedStore;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +32,7 @@ class MemoryBoundTest {
     @ParameterizedTest
     @ValueSource(ints = {6, 600})
     void buffersStayBoundedAndTheArchiveIsComplete(int partitionCount) {
-        MemoryStore memory = new MemoryStore("memory");
+        ReplicatedStore memory = SwitchableStore.replicatedMemory();
         MultiCloudSinkTask task = new MultiCloudSinkTask(props -> new SwitchableStore(memory), System::currentTimeMillis);
         task.initialize(new RecordingContext(false));
         task.start(Map.of("stores", "injected", "flush.size", "100000", "rotate.schedule.interval.ms", "-1",

@@ -8,6 +8,12 @@ import io.mcst.connector.archive.PartitionIndex;
 import io.mcst.connector.archive.SegmentKey;
 import io.mcst.connector.format.ArchivedRecord;
 import io.mcst.connector.format.RecordFormats;
+import io.mcst.replication.FencedStore;
+import io.mcst.replication.ReplicatedStore;
+import io.mcst.replication.ReplicationOptions;
+import io.mcst.replication.layers.faults.FaultInjectingStore;
+import io.mcst.stores.KeyValueStore;
+import io.mcst.stores.SharedStoreView;
 import io.mcst.stores.memory.MemoryStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -34,22 +40,46 @@ class MultiCloudSinkTaskTest {
     private static final TopicPartition P1 = new TopicPartition("orders", 1);
     private static final ArchiveLayout LAYOUT = new ArchiveLayout(SinkConfig.DEFAULT_ARCHIVE_PREFIX);
 
-    private final MemoryStore memory = new MemoryStore("memory");
+    /** Three stores that several tasks' replicated stores share, one of them down (t = 1). */
+    private final List<MemoryStore> clouds = List.of(new MemoryStore("s0"), new MemoryStore("s1"), new MemoryStore("s2"));
+    private final FaultInjectingStore downCloud = new FaultInjectingStore(new SharedStoreView(clouds.get(2)));
+    private final List<ReplicatedStore> clients = new ArrayList<>();
+    private final ReplicatedStore memory = SwitchableStore.replicatedMemory();
     private final SwitchableStore store = new SwitchableStore(memory);
     private final AtomicLong clock = new AtomicLong(1_000_000);
     private final List<MultiCloudSinkTask> tasks = new ArrayList<>();
+    /** Where {@link #assertArchived} reads the archive: {@link #memory}, or the clouds once a test uses them. */
+    private KeyValueStore archive = memory;
 
     @AfterEach
     void stopTasks() {
         tasks.forEach(MultiCloudSinkTask::stop);
         memory.close();
+        clients.forEach(ReplicatedStore::close);
+    }
+
+    /**
+     * A task's own replicated store (its own writer) over the three shared clouds, one of them down; the
+     * archive {@link #assertArchived} reads is then theirs.
+     */
+    private ReplicatedStore client() {
+        downCloud.crash();
+        ReplicatedStore client = new ReplicatedStore(List.of(new SharedStoreView(clouds.get(0)),
+                new SharedStoreView(clouds.get(1)), new SharedStoreView(downCloud)), ReplicationOptions.defaults());
+        clients.add(client);
+        archive = client;
+        return client;
     }
 
     private MultiCloudSinkTask start(RecordingContext context, Map<String, String> overrides) {
+        return start(context, overrides, store);
+    }
+
+    private MultiCloudSinkTask start(RecordingContext context, Map<String, String> overrides, FencedStore taskStore) {
         Map<String, String> props = new HashMap<>(Map.of("stores", "unused-by-the-injected-opener", "flush.size", "10",
                 "rotate.schedule.interval.ms", "-1"));
         props.putAll(overrides);
-        MultiCloudSinkTask task = new MultiCloudSinkTask(ignored -> store, clock::get);
+        MultiCloudSinkTask task = new MultiCloudSinkTask(ignored -> taskStore, clock::get);
         task.initialize(context);
         task.start(props);
         tasks.add(task);
@@ -72,9 +102,9 @@ class MultiCloudSinkTaskTest {
     /** Every record archived for {@code partition}, segment by segment in offset order. */
     private List<ArchivedRecord> archive(TopicPartition partition) {
         List<ArchivedRecord> all = new ArrayList<>();
-        for (SegmentKey segment : LAYOUT.segments(memory, partition)) {
+        for (SegmentKey segment : LAYOUT.segments(archive, partition)) {
             all.addAll(RecordFormats.forExtension(segment.extension()).orElseThrow()
-                    .read(segment, memory.get(segment.key()).orElseThrow()));
+                    .read(segment, archive.get(segment.key()).orElseThrow()));
         }
         return all;
     }
@@ -173,18 +203,36 @@ class MultiCloudSinkTaskTest {
     }
 
     @Test
-    void aZombieThatMissedARebalanceStopsInsteadOfOverwritingTheNewOwner() {
-        MultiCloudSinkTask zombie = start(new RecordingContext(false), Map.of());
+    void aZombieThatWritesFirstIsFencedOffAndTheRightfulOwnerNeverFails() {
+        RecordingContext zombieContext = new RecordingContext(false);
+        MultiCloudSinkTask zombie = start(zombieContext, Map.of(), client());
         zombie.open(List.of(P0));
         zombie.put(records(P0, 0, 15)); // archives [0, 10), buffers 10..14
 
-        MultiCloudSinkTask owner = start(new RecordingContext(false), Map.of("flush.size", "4"));
+        MultiCloudSinkTask owner = start(new RecordingContext(false), Map.of("flush.size", "4"), client());
+        owner.open(List.of(P0)); // a rebalance the zombie has not noticed yet
+
+        zombie.put(records(P0, 15, 20)); // its segment 10 lands, its index write is fenced off: it stops writing P0
+        assertThat(zombieContext.paused).containsExactly(P0);
+        zombie.put(records(P0, 20, 30));
+        owner.put(records(P0, 10, 22)); // used to fail: the zombie had moved the index first
+        assertArchived(P0, 22);
+    }
+
+    @Test
+    void aZombieCannotOverwriteASegmentTheOwnerWrote() {
+        MultiCloudSinkTask zombie = start(new RecordingContext(false), Map.of(), client());
+        zombie.open(List.of(P0));
+        zombie.put(records(P0, 0, 15)); // archives [0, 10), buffers 10..14
+
+        MultiCloudSinkTask owner = start(new RecordingContext(false), Map.of("flush.size", "4"), client());
         owner.open(List.of(P0));
         owner.put(records(P0, 10, 22)); // archives [10, 14), [14, 18), [18, 22)
 
-        assertThatThrownBy(() -> zombie.put(records(P0, 15, 20))).isInstanceOf(ConnectException.class)
-                .hasMessageContaining("another task is archiving " + P0);
+        zombie.put(records(P0, 15, 20)); // its segment 10 (10..19) would replace the owner's 10..13: fenced off
         assertArchived(P0, 22);
+        owner.put(records(P0, 22, 26));
+        assertArchived(P0, 26);
     }
 
     @Test
@@ -235,7 +283,7 @@ class MultiCloudSinkTaskTest {
             assertThat(context.rewinds).containsEntry(partition, partition.partition() < 10 ? 10L : 0L);
         }
         // One at a time, a thousand reads at cloud latency (100 ms) would exceed max.poll.interval.ms.
-        assertThat(slow.maxConcurrentGets()).isEqualTo(MultiCloudSinkTask.INDEX_READ_CONCURRENCY);
+        assertThat(slow.maxConcurrentReads()).isEqualTo(MultiCloudSinkTask.INDEX_READ_CONCURRENCY);
     }
 
     @Test

@@ -14,7 +14,7 @@ import io.mcst.connector.schema.SchemaReference;
 import io.mcst.connector.schema.SchemaRegistryClient;
 import io.mcst.connector.schema.SchemaRegistryTestServer;
 import io.mcst.connector.schema.SubjectVersion;
-import io.mcst.stores.memory.MemoryStore;
+import io.mcst.replication.ReplicatedStore;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,7 +46,7 @@ class SchemaArchivingTest {
     private static final ArchiveLayout LAYOUT = new ArchiveLayout(SinkConfig.DEFAULT_ARCHIVE_PREFIX);
 
     private final SchemaRegistryTestServer registry = new SchemaRegistryTestServer(1);
-    private final MemoryStore memory = new MemoryStore("memory");
+    private final ReplicatedStore memory = SwitchableStore.replicatedMemory();
     private final List<MultiCloudSinkTask> tasks = new ArrayList<>();
     private final int addressId = registry.register("io.example.Address", "AVRO", ADDRESS);
     private final int keyId = registry.register("customers-key", "AVRO", CUSTOMER_KEY);
@@ -56,6 +56,7 @@ class SchemaArchivingTest {
     @AfterEach
     void stop() {
         tasks.forEach(MultiCloudSinkTask::stop);
+        memory.close();
         registry.close();
     }
 

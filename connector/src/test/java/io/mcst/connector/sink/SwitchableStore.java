@@ -1,17 +1,28 @@
 package io.mcst.connector.sink;
 
+import io.mcst.replication.Fence;
+import io.mcst.replication.FencedStore;
+import io.mcst.replication.ReplicatedStore;
+import io.mcst.replication.ReplicationOptions;
 import io.mcst.stores.ForwardingKeyValueStore;
-import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreUnavailableException;
+import io.mcst.stores.memory.MemoryStore;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 
-/** Fails puts of the keys a test chooses, as a stack does when fewer than n - t stores answer. */
-final class SwitchableStore extends ForwardingKeyValueStore {
+/** Fails puts of the keys a test chooses, or every read, as a stack does when fewer than n - t stores answer. */
+final class SwitchableStore extends ForwardingKeyValueStore implements FencedStore {
     private volatile Predicate<String> failingPuts = key -> false;
     private volatile boolean failGets;
 
-    SwitchableStore(KeyValueStore delegate) {
+    SwitchableStore(FencedStore delegate) {
         super(delegate);
+    }
+
+    /** A replicated store over one memory store: what the sink writes through, with the layout of a real stack. */
+    static ReplicatedStore replicatedMemory() {
+        return new ReplicatedStore(List.of(new MemoryStore("memory")), ReplicationOptions.defaults());
     }
 
     void failPuts(Predicate<String> keys) {
@@ -29,18 +40,43 @@ final class SwitchableStore extends ForwardingKeyValueStore {
 
     @Override
     public void put(String key, byte[] value) {
-        if (failingPuts.test(key)) {
-            throw new StoreUnavailableException("test: no quorum for put " + key);
-        }
+        checkPut(key);
         super.put(key, value);
     }
 
     @Override
-    public java.util.Optional<byte[]> get(String key) {
+    public void putFenced(String key, byte[] value, Fence fence) {
+        checkPut(key);
+        FencedStore.of(delegate()).putFenced(key, value, fence);
+    }
+
+    @Override
+    public void removeFenced(String key, Fence fence) {
+        FencedStore.of(delegate()).removeFenced(key, fence);
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+        checkGet(key);
+        return super.get(key);
+    }
+
+    @Override
+    public Fence takeover(String key) {
+        checkGet(key);
+        return FencedStore.of(delegate()).takeover(key);
+    }
+
+    private void checkPut(String key) {
+        if (failingPuts.test(key)) {
+            throw new StoreUnavailableException("test: no quorum for put " + key);
+        }
+    }
+
+    private void checkGet(String key) {
         if (failGets) {
             throw new StoreUnavailableException("test: no quorum for get " + key);
         }
-        return super.get(key);
     }
 
     @Override

@@ -26,8 +26,9 @@ import java.util.stream.Stream;
 
 /**
  * Azurite's blob service ({@value #VERSION}, from npm) as a child process on a free port of 127.0.0.1, with
- * its data in a temporary directory. Installs Azurite into {@code <repo>/.cache/azurite} on first use, so a
- * fresh checkout needs only Node.js and npm. {@link #stop()} and {@link #start()} keep the port and the data.
+ * its data in a temporary directory or one the caller names. Installs Azurite into
+ * {@code <repo>/.cache/azurite} on first use, so a fresh checkout needs only Node.js and npm. {@link #stop()}
+ * and {@link #start()} keep the port and the data.
  */
 public final class AzuriteServer implements AutoCloseable {
     public static final String VERSION = "3.37.0";
@@ -39,17 +40,29 @@ public final class AzuriteServer implements AutoCloseable {
 
     private final Path executable;
     private final Path location;
+    /** True for a temporary location, which {@link #close()} deletes; a caller's location stays. */
+    private final boolean temporary;
     private int port;
     private Process process;
 
-    private AzuriteServer(Path executable, Path location) {
+    private AzuriteServer(Path executable, Path location, boolean temporary) {
         this.executable = executable;
         this.location = location;
+        this.temporary = temporary;
     }
 
-    /** Installs Azurite if needed and starts it on a free port. */
+    /** Installs Azurite if needed and starts it on a free port, its data in a temporary directory. */
     public static AzuriteServer started() throws IOException, InterruptedException {
-        AzuriteServer server = new AzuriteServer(installed(), Files.createTempDirectory("azurite-"));
+        return started(Files.createTempDirectory("azurite-"), true);
+    }
+
+    /** Installs Azurite if needed and starts it on a free port, its data (and its log) kept in {@code location}. */
+    public static AzuriteServer startedIn(Path location) throws IOException, InterruptedException {
+        return started(Files.createDirectories(location).toAbsolutePath(), false);
+    }
+
+    private static AzuriteServer started(Path location, boolean temporary) throws IOException, InterruptedException {
+        AzuriteServer server = new AzuriteServer(installed(), location, temporary);
         long begin = System.nanoTime();
         server.start();
         // Reported in the test output: how long each kind of test server takes to come up on this machine.
@@ -141,9 +154,17 @@ public final class AzuriteServer implements AutoCloseable {
         return new AzureBlobStoreConfig(storeName, container, new ConnectionString(connectionString()), Optional.empty());
     }
 
+    /** Where the data and the log are. */
+    public Path location() {
+        return location;
+    }
+
     @Override
     public void close() throws IOException {
         stop();
+        if (!temporary) {
+            return;
+        }
         try (Stream<Path> files = Files.walk(location)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }

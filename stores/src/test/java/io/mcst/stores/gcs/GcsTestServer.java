@@ -39,7 +39,8 @@ import java.util.zip.GZIPInputStream;
  * get), objects (simple, multipart and resumable uploads, gzip bodies; metadata and media downloads;
  * delete; listing with prefix, {@code maxResults} and page tokens), {@code ifGenerationMatch} preconditions
  * and CRC32C checks of uploads. {@link #failNext} makes it answer errors, for throttling tests. No emulator
- * can be installed here (see TEST-STACK.md), hence this one.
+ * can be installed where the tests run (no Docker; Google publishes no emulator for the JSON API as a Maven
+ * or npm package), hence this one.
  */
 public final class GcsTestServer implements AutoCloseable {
     private static final Gson GSON = new Gson();

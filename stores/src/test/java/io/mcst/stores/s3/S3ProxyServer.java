@@ -2,30 +2,46 @@ package io.mcst.stores.s3;
 
 import io.mcst.stores.s3.S3StoreConfig.Credentials;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 
 /**
- * A real S3 HTTP server in this JVM (S3Proxy over an in-memory blob store, see {@link FlatNamesBlobStore})
- * on a free port of 127.0.0.1,
- * checking AWS V2 or V4 signatures. {@link #stop()} and {@link #start()} keep the port and the data, so a
- * test can take "the cloud" down and bring it back.
+ * A real S3 HTTP server in this JVM (S3Proxy over an in-memory blob store, or one on disk for the demo; see
+ * {@link FlatNamesBlobStore}) on a free port of 127.0.0.1, checking AWS V2 or V4 signatures. {@link #stop()}
+ * and {@link #start()} keep the port and the data, so a test can take "the cloud" down and bring it back.
  */
 public final class S3ProxyServer implements AutoCloseable {
     public static final Credentials CREDENTIALS = new Credentials("test-access-key", "test-secret-key");
 
-    private final BlobStore blobs = new FlatNamesBlobStore(new TransientNio2BlobStore());
+    private final BlobStore blobs;
     private int port;
     private S3Proxy proxy;
 
-    /** Starts a server on a free port. */
+    private S3ProxyServer(BlobStore backend) {
+        this.blobs = new FlatNamesBlobStore(backend);
+    }
+
+    /** Starts a server on a free port, its data in memory. */
     public static S3ProxyServer started() throws Exception {
-        S3ProxyServer server = new S3ProxyServer();
+        return started(new TransientNio2BlobStore());
+    }
+
+    /** Starts a server on a free port, its data on disk: each bucket a directory of {@code directory}. */
+    public static S3ProxyServer startedIn(Path directory) throws Exception {
+        Files.createDirectories(directory);
+        return started(new FilesystemNio2BlobStore(directory.toAbsolutePath().toString()));
+    }
+
+    private static S3ProxyServer started(BlobStore backend) throws Exception {
+        S3ProxyServer server = new S3ProxyServer(backend);
         long begin = System.nanoTime();
         server.start();
         // Reported in the test output: how long each kind of test server takes to come up on this machine.

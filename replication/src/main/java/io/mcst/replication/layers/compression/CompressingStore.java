@@ -2,6 +2,8 @@ package io.mcst.replication.layers.compression;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mcst.replication.Fence;
+import io.mcst.replication.FencedStore;
 import io.mcst.stores.ForwardingKeyValueStore;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreCorruptionException;
@@ -24,7 +26,7 @@ import java.util.Optional;
  * A value the codec does not shrink (already compressed or encrypted data) is stored with codec none, so
  * reading it costs a copy rather than a decompression.
  */
-public final class CompressingStore extends ForwardingKeyValueStore {
+public final class CompressingStore extends ForwardingKeyValueStore implements FencedStore {
     private static final byte[] MAGIC = {'m', 'c', 'z', 0x01};
     static final int HEADER_BYTES = MAGIC.length + 1 + Integer.BYTES;
 
@@ -51,6 +53,31 @@ public final class CompressingStore extends ForwardingKeyValueStore {
 
     @Override
     public void put(String key, byte[] value) {
+        super.put(key, encode(value));
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+        return super.get(key).map(blob -> decode(key, blob));
+    }
+
+    @Override
+    public Fence takeover(String key) {
+        Fence fence = FencedStore.of(delegate()).takeover(key);
+        return fence.withValue(fence.value().map(blob -> decode(key, blob)));
+    }
+
+    @Override
+    public void putFenced(String key, byte[] value, Fence fence) {
+        FencedStore.of(delegate()).putFenced(key, encode(value), fence);
+    }
+
+    @Override
+    public void removeFenced(String key, Fence fence) {
+        FencedStore.of(delegate()).removeFenced(key, fence);
+    }
+
+    private byte[] encode(byte[] value) {
         requireNonNull(value, "value");
         CompressionCodec used = codec;
         byte[] body = codec.compress(value, level);
@@ -58,17 +85,12 @@ public final class CompressingStore extends ForwardingKeyValueStore {
             used = CompressionCodec.NONE;
             body = value;
         }
-        super.put(key, ByteBuffer.allocate(HEADER_BYTES + body.length)
+        return ByteBuffer.allocate(HEADER_BYTES + body.length)
                 .put(MAGIC)
                 .put((byte) used.id())
                 .putInt(value.length)
                 .put(body)
-                .array());
-    }
-
-    @Override
-    public Optional<byte[]> get(String key) {
-        return super.get(key).map(blob -> decode(key, blob));
+                .array();
     }
 
     private byte[] decode(String key, byte[] blob) {

@@ -2,6 +2,8 @@ package io.mcst.replication.layers.encryption;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mcst.replication.Fence;
+import io.mcst.replication.FencedStore;
 import io.mcst.stores.ForwardingKeyValueStore;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreCorruptionException;
@@ -19,7 +21,7 @@ import java.util.Optional;
  * <p>Blobs are Tink ciphertexts: with the usual TINK-prefixed keys, 5 bytes of key id, then the nonce (12
  * bytes for AES-GCM, 24 for XChaCha20), the encrypted value and a 16-byte tag.
  */
-public final class EncryptingStore extends ForwardingKeyValueStore {
+public final class EncryptingStore extends ForwardingKeyValueStore implements FencedStore {
     private final EncryptionKeyset keyset;
 
     public EncryptingStore(KeyValueStore delegate, EncryptionKeyset keyset) {
@@ -29,19 +31,37 @@ public final class EncryptingStore extends ForwardingKeyValueStore {
 
     @Override
     public void put(String key, byte[] value) {
-        requireNonNull(value, "value");
-        byte[] ciphertext;
-        try {
-            ciphertext = keyset.aead().encrypt(value, associatedData(key));
-        } catch (GeneralSecurityException e) {
-            throw new StoreException("store '%s': could not encrypt blob '%s'".formatted(name(), key), e);
-        }
-        super.put(key, ciphertext);
+        super.put(key, encrypt(key, value));
     }
 
     @Override
     public Optional<byte[]> get(String key) {
         return super.get(key).map(ciphertext -> decrypt(key, ciphertext));
+    }
+
+    @Override
+    public Fence takeover(String key) {
+        Fence fence = FencedStore.of(delegate()).takeover(key);
+        return fence.withValue(fence.value().map(ciphertext -> decrypt(key, ciphertext)));
+    }
+
+    @Override
+    public void putFenced(String key, byte[] value, Fence fence) {
+        FencedStore.of(delegate()).putFenced(key, encrypt(key, value), fence);
+    }
+
+    @Override
+    public void removeFenced(String key, Fence fence) {
+        FencedStore.of(delegate()).removeFenced(key, fence);
+    }
+
+    private byte[] encrypt(String key, byte[] value) {
+        requireNonNull(value, "value");
+        try {
+            return keyset.aead().encrypt(value, associatedData(key));
+        } catch (GeneralSecurityException e) {
+            throw new StoreException("store '%s': could not encrypt blob '%s'".formatted(name(), key), e);
+        }
     }
 
     private byte[] decrypt(String key, byte[] ciphertext) {

@@ -3,14 +3,13 @@ package io.mcst.replication.layers.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mcst.replication.layers.faults.FaultInjectingStore;
 import io.mcst.replication.layers.metrics.StoreMetrics.Op;
 import io.mcst.stores.AbstractKeyValueStoreTest;
-import io.mcst.stores.ForwardingKeyValueStore;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreUnavailableException;
 import io.mcst.stores.memory.MemoryStore;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The metrics layer over memory passes the store contract, and records what happened at its store. */
@@ -23,13 +22,16 @@ class MeteredStoreTest extends AbstractKeyValueStoreTest {
     @Test
     void recordsCallsFailuresAndValueBytesPerOperation() {
         CountingStoreMetrics metrics = new CountingStoreMetrics();
-        try (KeyValueStore metered = new MeteredStore(new FailingGets(new MemoryStore("metered")), metrics)) {
+        FaultInjectingStore faulty = new FaultInjectingStore(new MemoryStore("metered"));
+        try (KeyValueStore metered = new MeteredStore(faulty, metrics)) {
             metered.put("a", new byte[100]);
             metered.put("b", new byte[250]);
             metered.put("a", new byte[1_000]);
             assertThat(metered.get("a")).isPresent();
             assertThat(metered.get("missing")).isEmpty();
-            assertThatThrownBy(() -> metered.get("fail")).isInstanceOf(StoreUnavailableException.class);
+            faulty.crash();
+            assertThatThrownBy(() -> metered.get("a")).isInstanceOf(StoreUnavailableException.class);
+            faulty.heal();
             assertThatThrownBy(() -> metered.put("", new byte[1])).isInstanceOf(IllegalArgumentException.class);
             metered.remove("b");
             assertThat(metered.list("")).containsExactly("a");
@@ -48,20 +50,5 @@ class MeteredStoreTest extends AbstractKeyValueStoreTest {
         metered.close();
         metered.close();
         assertThat(metrics.closes).isEqualTo(1);
-    }
-
-    /** A store whose key "fail" is always unavailable. */
-    private static final class FailingGets extends ForwardingKeyValueStore {
-        FailingGets(KeyValueStore delegate) {
-            super(delegate);
-        }
-
-        @Override
-        public Optional<byte[]> get(String key) {
-            if (key.equals("fail")) {
-                throw new StoreUnavailableException("store '" + name() + "' is down for this test");
-            }
-            return super.get(key);
-        }
     }
 }
