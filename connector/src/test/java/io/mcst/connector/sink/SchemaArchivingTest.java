@@ -8,26 +8,18 @@ import io.mcst.connector.archive.SegmentKey;
 import io.mcst.connector.format.ArchivedRecord;
 import io.mcst.connector.format.RecordFormats;
 import io.mcst.connector.schema.ArchivedSchema;
-import io.mcst.connector.schema.AvroWire;
-import io.mcst.connector.schema.RegistrySchema;
+import io.mcst.connector.schema.CustomerRecords;
 import io.mcst.connector.schema.SchemaReference;
-import io.mcst.connector.schema.SchemaRegistryClient;
 import io.mcst.connector.schema.SchemaRegistryTestServer;
 import io.mcst.connector.schema.SubjectVersion;
 import io.mcst.replication.ReplicatedStore;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.LongStream;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -35,23 +27,16 @@ import org.junit.jupiter.api.Test;
 
 /** The sink with schema.registry.url: every schema id of the records archived once, the records byte-exact. */
 class SchemaArchivingTest {
-    static final String ADDRESS = """
-            {"type":"record","name":"Address","namespace":"io.example","fields":[{"name":"city","type":"string"}]}""";
-    static final String CUSTOMER = """
-            {"type":"record","name":"Customer","namespace":"io.example","fields":[{"name":"name","type":"string"},\
-            {"name":"address","type":"io.example.Address"}]}""";
-    static final String CUSTOMER_KEY = """
-            {"type":"record","name":"CustomerKey","namespace":"io.example","fields":[{"name":"id","type":"long"}]}""";
     private static final TopicPartition P0 = new TopicPartition("customers", 0);
     private static final ArchiveLayout LAYOUT = new ArchiveLayout(SinkConfig.DEFAULT_ARCHIVE_PREFIX);
 
     private final SchemaRegistryTestServer registry = new SchemaRegistryTestServer(1);
     private final ReplicatedStore memory = SwitchableStore.replicatedMemory();
     private final List<MultiCloudSinkTask> tasks = new ArrayList<>();
-    private final int addressId = registry.register("io.example.Address", "AVRO", ADDRESS);
-    private final int keyId = registry.register("customers-key", "AVRO", CUSTOMER_KEY);
-    private final int customerId = new SchemaRegistryClient(registry.url(), Optional.empty()).register("customers-value",
-            new RegistrySchema("AVRO", CUSTOMER, List.of(new SchemaReference("io.example.Address", "io.example.Address", 1))));
+    private final CustomerRecords customers = new CustomerRecords(registry);
+    private final int addressId = customers.addressId;
+    private final int keyId = customers.keyId;
+    private final int customerId = customers.customerId;
 
     @AfterEach
     void stop() {
@@ -70,28 +55,8 @@ class SchemaArchivingTest {
         return task;
     }
 
-    /** A customer's record as a registry serializer writes it; every fifth value is not in the wire format. */
-    static SinkRecord record(TopicPartition partition, long offset, int keyId, int valueId) {
-        Schema keySchema = new Schema.Parser().parse(CUSTOMER_KEY);
-        Schema.Parser parser = new Schema.Parser();
-        Schema address = parser.parse(ADDRESS);
-        Schema customer = parser.parse(CUSTOMER);
-        GenericRecord key = new GenericData.Record(keySchema);
-        key.put("id", offset);
-        GenericRecord where = new GenericData.Record(address);
-        where.put("city", "city-" + offset % 3);
-        GenericRecord value = new GenericData.Record(customer);
-        value.put("name", "customer-" + offset);
-        value.put("address", where);
-        byte[] valueBytes = offset % 5 == 4 ? ("plain-" + offset).getBytes(StandardCharsets.UTF_8)
-                : AvroWire.encode(valueId, value);
-        return new SinkRecord(partition.topic(), partition.partition(), org.apache.kafka.connect.data.Schema.BYTES_SCHEMA,
-                AvroWire.encode(keyId, key), org.apache.kafka.connect.data.Schema.BYTES_SCHEMA, valueBytes, offset,
-                1_000L * offset, TimestampType.CREATE_TIME);
-    }
-
     private List<SinkRecord> records(long from, long to) {
-        return LongStream.range(from, to).mapToObj(offset -> record(P0, offset, keyId, customerId)).toList();
+        return LongStream.range(from, to).mapToObj(offset -> customers.record(P0, offset)).toList();
     }
 
     private ArchivedSchema archivedSchema(int id) {
@@ -113,11 +78,11 @@ class SchemaArchivingTest {
                 LAYOUT.schemaKey(addressId), LAYOUT.schemaKey(keyId), LAYOUT.schemaKey(customerId));
         ArchivedSchema customer = archivedSchema(customerId);
         assertThat(customer.subjects()).containsExactly(new SubjectVersion("customers-value", 1));
-        assertThat(customer.schema().schema()).isEqualTo(CUSTOMER);
+        assertThat(customer.schema().schema()).isEqualTo(CustomerRecords.CUSTOMER);
         assertThat(customer.schema().references())
                 .containsExactly(new SchemaReference("io.example.Address", "io.example.Address", 1));
         assertThat(customer.referenceIds()).containsExactly(addressId);
-        assertThat(archivedSchema(addressId).schema().schema()).isEqualTo(ADDRESS);
+        assertThat(archivedSchema(addressId).schema().schema()).isEqualTo(CustomerRecords.ADDRESS);
         assertThat(archivedSchema(keyId).subjects()).containsExactly(new SubjectVersion("customers-key", 1));
 
         assertThat(task.preCommit(Map.of(P0, new OffsetAndMetadata(25)))).isEqualTo(Map.of(P0, new OffsetAndMetadata(20)));
@@ -148,7 +113,7 @@ class SchemaArchivingTest {
         MultiCloudSinkTask task = start(new RecordingContext(false));
         task.open(List.of(P0));
 
-        task.put(LongStream.range(0, 10).mapToObj(offset -> record(P0, offset, keyId, 999)).toList());
+        task.put(LongStream.range(0, 10).mapToObj(offset -> customers.record(P0, offset, 999)).toList());
 
         assertThat(LAYOUT.segments(memory, P0)).hasSize(1);
         assertThat(memory.get(LAYOUT.schemaKey(999))).isEmpty();
@@ -164,7 +129,7 @@ class SchemaArchivingTest {
         assertThat(archived).extracting(ArchivedRecord::offset)
                 .containsExactlyElementsOf(LongStream.range(0, count).boxed().toList());
         for (ArchivedRecord read : archived) {
-            SinkRecord expected = record(P0, read.offset(), keyId, customerId);
+            SinkRecord expected = customers.record(P0, read.offset());
             assertThat((byte[]) read.key().value()).isEqualTo((byte[]) expected.key());
             assertThat((byte[]) read.value().value()).isEqualTo((byte[]) expected.value());
         }
