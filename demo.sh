@@ -25,7 +25,7 @@ if (( ${#archives[@]} != 1 || ${#demo_jars[@]} != 1 )); then
 fi
 
 mkdir -p .demo
-java -Xmx512m -cp "${demo_jars[0]}:$(cat demo/target/demo.classpath)" \
+java -Xmx512m -cp "${demo_jars[0]}:$(cat demo/target/demo.classpath):$(cat demo/target/clouds.classpath)" \
   -Dmcst.demo.dir=.demo \
   -Dmcst.plugin.archive="${archives[0]}" \
   -Dmcst.worker.classpath=demo/target/worker.classpath \

@@ -139,7 +139,7 @@ final class CoreBenchmarks {
                     "<= 1.10x", p99Ratio <= 1.10);
             replicated.noteErrors(table, section + ", " + label);
         }
-        if (size.callers() > ReplicationOptions.DEFAULT_THREADS_PER_STORE) {
+        if (size.callers() > ReplicationOptions.DEFAULT_MAX_CONCURRENCY) {
             // more callers than threads per store: what the default pool size costs
             int threads = 4 * size.callers();
             ReplicationOptions wider = ReplicationOptions.defaults()
@@ -147,7 +147,7 @@ final class CoreBenchmarks {
             PutGet replicated = PutGet.measure(() -> Stacks.replicatedStore("wide", wider, 1, 1, 1), size,
                     settings.measurement());
             String label = "n=3 atomic, " + threads + " threads/store (default "
-                    + ReplicationOptions.DEFAULT_THREADS_PER_STORE + ")";
+                    + ReplicationOptions.DEFAULT_MAX_CONCURRENCY + ")";
             table.add(section, "put throughput, " + label, replicated.put().opsPerSecond(), "ops/s",
                     "one store", single.put().opsPerSecond());
             table.add(section, "put p99, " + label, replicated.put().latency().p99Millis(), "ms",

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mcst.connector.sink.MultiCloudSinkConnector;
 import io.mcst.connector.source.MultiCloudSourceConnector;
 import io.mcst.replication.layers.encryption.EncryptionKeyset;
+import io.mcst.stack.StackConfig;
 import io.mcst.stack.StoreType;
 import java.io.IOException;
 import java.io.Reader;
@@ -173,7 +174,7 @@ class ConfigExamplesTest {
             keys.add(prefix + "type");
             StoreType type = types.get(config.getOrDefault(prefix + "type", "").strip());
             if (type != null) {
-                type.configDef().names().forEach(key -> keys.add(prefix + key));
+                StackConfig.storeKeys(type).names().forEach(key -> keys.add(prefix + key));
             }
         }
         return keys;

@@ -49,7 +49,7 @@ final class ConfigReference {
                 StackConfig.CONFIG_DEF, Set.of(), "");
         types.forEach((name, type) -> section(md, "Store type `" + name + "`",
                 "Selected by `store.<name>.type=" + name + "`; its keys go below `store.<name>.`.",
-                type.configDef(), Set.of(), "store.<name>."));
+                StackConfig.storeKeys(type), Set.of(), "store.<name>."));
         return md.toString();
     }
 

@@ -127,7 +127,8 @@ public final class Demo {
         return result.identical();
     }
 
-    private static Map<String, String> storage(S3ProxyServer s3, AzuriteServer azure, Path local) {
+    /** The three local clouds as stores s3, azure and local, atomic: the demo's and the chaos test's. */
+    static Map<String, String> storage(S3ProxyServer s3, AzuriteServer azure, Path local) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("stores", "s3,azure,local");
         config.put("store.s3.type", "s3");
@@ -206,7 +207,7 @@ public final class Demo {
         say("  bytes per cloud   s3 " + sizeOf(s3Data) + ", azure " + sizeOf(azure.location())
                 + " (down since mid-stream), local " + sizeOf(local));
         BlobCensus census = BlobCensus.of(local);
-        say("  archive keys      " + census.keys() + " (segments and index registers), " + census.blobs()
+        say("  archive keys      " + census.keys() + " (segments, their time index entries and index registers), " + census.blobs()
                 + " blobs in 'local': " + census.versionsPerKey() + " versions per key");
         say("  time              " + Duration.between(started, Instant.now()).toSeconds() + " s");
         say("  the data          s3: " + s3Data.resolve(BUCKET));

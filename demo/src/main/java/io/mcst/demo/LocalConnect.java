@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * A real distributed Connect worker ({@code ConnectDistributed}) in its own JVM, on the worker's classpath only:
@@ -31,7 +33,18 @@ final class LocalConnect implements AutoCloseable {
      */
     static LocalConnect start(Path dir, String classpath, String bootstrapServers, String groupId, Path pluginPath,
             String discovery) throws InterruptedException {
+        return start(dir, classpath, bootstrapServers, groupId, pluginPath, discovery, Map.of());
+    }
+
+    /**
+     * Starts a worker as above with more worker properties ({@code extra}, e.g. exactly-once source support),
+     * appended after the defaults. A worker started again in the same {@code dir} and group takes over the
+     * connectors of one that was killed; its log goes on in the same file.
+     */
+    static LocalConnect start(Path dir, String classpath, String bootstrapServers, String groupId, Path pluginPath,
+            String discovery, Map<String, String> extra) throws InterruptedException {
         requireNonNull(classpath, "classpath");
+        requireNonNull(extra, "extra");
         int restPort = Net.freePort();
         Path properties = dir.resolve("worker.properties").toAbsolutePath();
         String config = String.join("\n",
@@ -53,10 +66,10 @@ final class LocalConnect implements AutoCloseable {
                 "rest.advertised.port=" + restPort,
                 "plugin.path=" + pluginPath.toAbsolutePath(),
                 "plugin.discovery=" + discovery,
-                "");
+                "") + extra.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() + "\n").collect(Collectors.joining());
         LocalProcess.writeConfig(properties, config);
         LocalProcess process = LocalProcess.start("connect worker",
-                LocalProcess.java("768m", classpath, List.of(Logging.jvmOption(dir, "connect", "INFO")),
+                LocalProcess.java("768m", classpath, Logging.jvmOptions(dir, "connect", "INFO"),
                         "org.apache.kafka.connect.cli.ConnectDistributed", List.of(properties.toString())),
                 dir, dir.resolve("connect.log"));
         LocalConnect connect = new LocalConnect(process, new ConnectRest(URI.create("http://" + Net.HOST + ":" + restPort)));
@@ -82,6 +95,11 @@ final class LocalConnect implements AutoCloseable {
 
     Path log() {
         return process.log();
+    }
+
+    /** Kills the worker with SIGKILL: its tasks stop mid-write, nothing is flushed or committed on the way out. */
+    void kill() throws InterruptedException {
+        process.kill();
     }
 
     @Override

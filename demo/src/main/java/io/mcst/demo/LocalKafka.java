@@ -54,11 +54,11 @@ final class LocalKafka implements AutoCloseable {
                 "group.initial.rebalance.delay.ms=0",
                 "");
         LocalProcess.writeConfig(properties, config);
-        String logging = Logging.jvmOption(dir, "kafka", "WARN");
+        List<String> logging = Logging.jvmOptions(dir, "kafka", "WARN");
         Path log = dir.resolve("kafka.log");
 
         LocalProcess format = LocalProcess.start("kafka storage format",
-                LocalProcess.java("256m", classpath, List.of(logging), "kafka.tools.StorageTool",
+                LocalProcess.java("256m", classpath, logging, "kafka.tools.StorageTool",
                         List.of("format", "--ignore-formatted", "-t", Uuid.randomUuid().toString(), "-c", properties.toString())),
                 dir, log);
         int exit = format.waitFor(START_TIMEOUT);
@@ -67,7 +67,7 @@ final class LocalKafka implements AutoCloseable {
         }
 
         LocalProcess broker = LocalProcess.start("kafka",
-                LocalProcess.java("768m", classpath, List.of(logging), "kafka.Kafka", List.of(properties.toString())),
+                LocalProcess.java("768m", classpath, logging, "kafka.Kafka", List.of(properties.toString())),
                 dir, log);
         LocalKafka kafka = new LocalKafka(broker, bootstrap);
         broker.awaitReady(kafka::awaitReady);

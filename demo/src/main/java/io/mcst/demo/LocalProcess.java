@@ -97,6 +97,17 @@ final class LocalProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * Kills the process at once with SIGKILL, as a crash or the OOM killer would: no shutdown hook, no clean
+     * close of its clients. Returns once it has exited.
+     */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException(name + " (pid " + process.pid() + ") survived SIGKILL for " + GRACE);
+        }
+    }
+
     /** Asks the process (and its children, e.g. node's) to stop, then kills what is left after a grace period. */
     @Override
     public void close() {

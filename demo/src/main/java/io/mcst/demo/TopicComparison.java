@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -22,7 +23,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class TopicComparison {
     private static final Duration READ_TIMEOUT = Duration.ofMinutes(2);
 
-    /** One record as the comparison sees it. */
+    /** One record as the comparison sees it; equal to another record with the same bytes, timestamp and headers. */
     record Entry(byte[] key, byte[] value, List<Map.Entry<String, byte[]>> headers, long timestamp) {
         boolean sameAs(Entry other) {
             if (!Arrays.equals(key, other.key) || !Arrays.equals(value, other.value) || timestamp != other.timestamp
@@ -36,6 +37,20 @@ final class TopicComparison {
                 }
             }
             return true;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Entry entry && sameAs(entry);
+        }
+
+        @Override
+        public int hashCode() {
+            int hash = Objects.hash(Arrays.hashCode(key), Arrays.hashCode(value), timestamp);
+            for (Map.Entry<String, byte[]> header : headers) {
+                hash = 31 * hash + header.getKey().hashCode() * 17 + Arrays.hashCode(header.getValue());
+            }
+            return hash;
         }
 
         long bytes() {
@@ -57,8 +72,13 @@ final class TopicComparison {
         }
     }
 
-    /** The outcome: records and bytes compared, and a description of each difference found (at most a few). */
-    record Result(long records, long bytes, List<String> differences) {
+    /**
+     * The outcome: records and bytes compared; records of the expected topic missing from the actual one
+     * ({@code lost}), extra copies of expected records ({@code duplicated}), actual records the expected topic
+     * does not hold at all ({@code unexpected}, e.g. a corrupted copy); and a description of each difference
+     * found (at most a few), which also catches a reordering.
+     */
+    record Result(long records, long bytes, long lost, long duplicated, long unexpected, List<String> differences) {
         boolean identical() {
             return differences.isEmpty();
         }
@@ -67,17 +87,41 @@ final class TopicComparison {
     private TopicComparison() {}
 
     static Result compare(String bootstrapServers, String expectedTopic, String actualTopic) {
-        Map<Integer, List<Entry>> expected = readAll(bootstrapServers, expectedTopic);
-        Map<Integer, List<Entry>> actual = readAll(bootstrapServers, actualTopic);
+        return compare(expectedTopic, readAll(bootstrapServers, expectedTopic), actualTopic, readAll(bootstrapServers, actualTopic));
+    }
+
+    /** Compares two topics already read, by partition; the names only label the differences. */
+    static Result compare(String expectedTopic, Map<Integer, List<Entry>> expected, String actualTopic,
+            Map<Integer, List<Entry>> actual) {
         List<String> differences = new ArrayList<>();
         long records = 0;
         long bytes = 0;
+        long lost = 0;
+        long duplicated = 0;
+        long unexpected = 0;
         for (int partition : expected.keySet()) {
             List<Entry> want = expected.get(partition);
             List<Entry> got = actual.getOrDefault(partition, List.of());
-            if (want.size() != got.size()) {
+            Map<Entry, Integer> wanted = counts(want);
+            Map<Entry, Integer> found = counts(got);
+            long partitionLost = 0;
+            long partitionDuplicated = 0;
+            long partitionUnexpected = 0;
+            for (Map.Entry<Entry, Integer> entry : wanted.entrySet()) {
+                partitionLost += Math.max(0, entry.getValue() - found.getOrDefault(entry.getKey(), 0));
+            }
+            for (Map.Entry<Entry, Integer> entry : found.entrySet()) {
+                int copies = wanted.getOrDefault(entry.getKey(), 0);
+                if (copies == 0) {
+                    partitionUnexpected += entry.getValue();
+                } else {
+                    partitionDuplicated += Math.max(0, entry.getValue() - copies);
+                }
+            }
+            if (want.size() != got.size() || partitionLost + partitionDuplicated + partitionUnexpected > 0) {
                 differences.add("partition " + partition + ": " + expectedTopic + " has " + want.size() + " records, "
-                        + actualTopic + " has " + got.size());
+                        + actualTopic + " has " + got.size() + " (" + partitionLost + " lost, " + partitionDuplicated
+                        + " duplicated, " + partitionUnexpected + " unexpected)");
             }
             for (int i = 0; i < Math.min(want.size(), got.size()); i++) {
                 if (!want.get(i).sameAs(got.get(i))) {
@@ -86,14 +130,24 @@ final class TopicComparison {
             }
             records += want.size();
             bytes += want.stream().mapToLong(Entry::bytes).sum();
+            lost += partitionLost;
+            duplicated += partitionDuplicated;
+            unexpected += partitionUnexpected;
         }
         for (int partition : actual.keySet()) {
             if (!expected.containsKey(partition) && !actual.get(partition).isEmpty()) {
                 differences.add("partition " + partition + " of " + actualTopic + " has " + actual.get(partition).size()
                         + " records; " + expectedTopic + " has no such partition");
+                unexpected += actual.get(partition).size();
             }
         }
-        return new Result(records, bytes, differences.stream().limit(10).toList());
+        return new Result(records, bytes, lost, duplicated, unexpected, differences.stream().limit(10).toList());
+    }
+
+    private static Map<Entry, Integer> counts(List<Entry> entries) {
+        Map<Entry, Integer> counts = new HashMap<>();
+        entries.forEach(entry -> counts.merge(entry, 1, Integer::sum));
+        return counts;
     }
 
     /** Every record of {@code topic} up to its current end, by partition. */

@@ -134,6 +134,17 @@ class PluginArchiveIT {
     }
 
     @Test
+    void theMcstToolShipsWithWhatItNeedsOutsideAWorker() {
+        assertThat(entries).contains(top + "bin/mcst", top + "lib/mcst-cli-" + version + ".jar");
+        assertThat(entries).anyMatch(name -> name.startsWith(top + "lib/picocli-"));
+        List<String> cliJars = entries.stream()
+                .filter(name -> name.startsWith(top + "cli/lib/") && name.endsWith(".jar"))
+                .map(name -> name.substring((top + "cli/lib/").length()))
+                .toList();
+        assertThat(cliJars).anyMatch(jar -> jar.startsWith("kafka-clients-")).anyMatch(jar -> jar.startsWith("connect-api-"));
+    }
+
+    @Test
     void configExamplesForDockerComposeStayOut() {
         assertThat(entries).noneMatch(name -> name.startsWith(top + "etc/compose-"));
     }

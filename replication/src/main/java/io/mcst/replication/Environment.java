@@ -17,7 +17,7 @@ interface Environment {
 
         @Override
         public ExecutorService laneExecutor(int index, KeyValueStore store, ReplicationOptions options) {
-            return StoreLane.pool(store, options.threadsPerStore(), options.queuedCallsPerStore());
+            return StoreLane.pool(store, options.maxConcurrencyOf(store.name()), options.queuedCallsPerStore());
         }
 
         @Override

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,7 +92,8 @@ public final class ReplicatedStore implements FencedStore {
                 : new ErasureCoding(k, stores.size(), quorum));
         List<StoreLane> lanes = new ArrayList<>();
         for (KeyValueStore store : stores) {
-            lanes.add(new StoreLane(lanes.size(), store, environment.laneExecutor(lanes.size(), store, options)));
+            lanes.add(new StoreLane(lanes.size(), store, environment.laneExecutor(lanes.size(), store, options),
+                    options.maxPendingBytesPerStore()));
         }
         this.lanes = List.copyOf(lanes);
         this.name = "replicated[" + stores.stream().map(KeyValueStore::name).collect(Collectors.joining(",")) + "]";
@@ -239,6 +241,11 @@ public final class ReplicatedStore implements FencedStore {
     /** Waits until every store call, GC and repair this instance started has finished; false on timeout. */
     boolean awaitBackgroundWork(Duration timeout) throws InterruptedException {
         return background.awaitDrained(timeout);
+    }
+
+    /** Put payload bytes store {@code store} holds for calls not yet finished; see {@link StoreLane}. */
+    long pendingBytes(int store) {
+        return lanes.get(store).pendingBytes();
     }
 
     /** Read rounds so far, across all reads: more rounds than reads means reads raced writes. */
@@ -426,7 +433,7 @@ public final class ReplicatedStore implements FencedStore {
                     }
                     LOG.info("{}: read-repair of {} at store '{}', which returned corrupt bytes", name, temporaryKey, lane.name());
                     byte[] encoded = encoding.temporaries(good)[lane.index()];
-                    return call(lane, store -> put(store, temporaryKey, encoded)).exceptionally(e -> {
+                    return call(lane, encoded.length, store -> put(store, temporaryKey, encoded)).exceptionally(e -> {
                         LOG.warn("{}: read-repair of {} at store '{}' failed: {}", name, temporaryKey, lane.name(), e.toString());
                         return null;
                     });
@@ -546,7 +553,10 @@ public final class ReplicatedStore implements FencedStore {
 
     /** Puts {@code perStore[i]} under {@code key} at each store i. */
     private Phase<Void> put(Object monitor, String key, byte[][] perStore) {
-        return new Phase<>(monitor, lanes, lane -> call(lane, store -> put(store, key, perStore[lane.index()])));
+        return new Phase<>(monitor, lanes, lane -> {
+            byte[] bytes = perStore[lane.index()];
+            return call(lane, bytes.length, store -> put(store, key, bytes));
+        });
     }
 
     private static Void put(KeyValueStore store, String key, byte[] bytes) {
@@ -554,8 +564,12 @@ public final class ReplicatedStore implements FencedStore {
         return null;
     }
 
-    private <T> CompletableFuture<T> call(StoreLane lane, java.util.function.Function<KeyValueStore, T> call) {
-        return background.track(lane.call(call));
+    private <T> CompletableFuture<T> call(StoreLane lane, Function<KeyValueStore, T> call) {
+        return call(lane, 0, call);
+    }
+
+    private <T> CompletableFuture<T> call(StoreLane lane, long payloadBytes, Function<KeyValueStore, T> call) {
+        return background.track(lane.call(payloadBytes, call));
     }
 
     private String escapedKey(String key) {

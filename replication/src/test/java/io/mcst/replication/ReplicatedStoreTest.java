@@ -11,8 +11,13 @@ import io.mcst.stores.memory.MemoryStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -71,6 +76,41 @@ class ReplicatedStoreTest {
         faulty.get(0).stall();
         faulty.get(4).stall();
         assertTimeoutPreemptively(GENEROUS, () -> roundTrips(60));
+    }
+
+    @Test
+    void aStalledStorePinsAtMostItsByteBoundWhileLargePutsCompleteAtTheQuorum() throws Exception {
+        long bound = 32L << 20;
+        open(3, ReplicationOptions.defaults().withMaxPendingBytesPerStore(bound));
+        faulty.get(2).stall();
+        int value = 4 << 20;
+        int puts = 48; // 192 MiB offered to the stalled store, six times its bound
+        ExecutorService callers = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < puts; i++) {
+                byte[] bytes = new byte[value];
+                Arrays.fill(bytes, (byte) i);
+                String key = "big-" + (i % 4);
+                done.add(callers.submit(() -> {
+                    store.put(key, bytes);
+                    assertThat(store.pendingBytes(2)).isLessThanOrEqualTo(bound);
+                    return null;
+                }));
+            }
+            for (Future<?> put : done) {
+                put.get(GENEROUS.toSeconds(), TimeUnit.SECONDS);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(store.pendingBytes(2)).as("the stalled store holds puts up to its bound, no more")
+                .isGreaterThan(bound - 2L * value).isLessThanOrEqualTo(bound);
+        for (int k = 0; k < 4; k++) {
+            byte[] read = store.get("big-" + k).orElseThrow();
+            assertThat(read).hasSize(value);
+            assertThat(read[0]).isEqualTo(read[value - 1]);
+        }
     }
 
     @Test

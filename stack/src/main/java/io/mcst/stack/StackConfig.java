@@ -3,6 +3,7 @@ package io.mcst.stack;
 import io.mcst.replication.layers.compression.CompressionCodec;
 import io.mcst.replication.layers.encryption.EncryptionKeyset;
 import io.mcst.replication.layers.encryption.KeysetTool;
+import io.mcst.replication.ReplicationOptions;
 import io.mcst.replication.layers.retry.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,13 +20,15 @@ import org.apache.kafka.common.config.ConfigValue;
 
 /**
  * The storage vocabulary shared by the connectors, the CLI and the demo: which stores, how they are
- * replicated, which layers sit on top. Per-store keys ({@code store.<name>.*}) depend on each store's type
- * and are defined by its {@link StoreType}; {@link #validate} checks them too.
+ * replicated, which layers sit on top. Per-store keys ({@code store.<name>.*}) are those every store takes
+ * ({@link #storeKeys}) and those of its {@link StoreType}; {@link #validate} checks them too.
  */
 public final class StackConfig extends AbstractConfig {
     public static final String STORES_CONFIG = "stores";
     public static final String STORE_PREFIX = "store.";
     public static final String STORE_TYPE_SUFFIX = "type";
+    public static final String STORE_MAX_CONCURRENCY_SUFFIX = "max.concurrency";
+    public static final int DEFAULT_STORE_MAX_CONCURRENCY = ReplicationOptions.DEFAULT_MAX_CONCURRENCY;
 
     public static final String REPLICATION_SEMANTICS_CONFIG = "replication.semantics";
     public static final String DEFAULT_REPLICATION_SEMANTICS = "atomic";
@@ -151,13 +154,25 @@ public final class StackConfig extends AbstractConfig {
         return getList(STORES_CONFIG);
     }
 
+    /**
+     * The keys of one store of {@code type}, relative to {@code store.<name>.} (besides {@code type}): those every
+     * store takes, defined here once, then the type's own.
+     */
+    public static ConfigDef storeKeys(StoreType type) {
+        return new ConfigDef(type.configDef())
+                .define(STORE_MAX_CONCURRENCY_SUFFIX, Type.INT, DEFAULT_STORE_MAX_CONCURRENCY, ConfigDef.Range.atLeast(1),
+                        Importance.MEDIUM, "Calls in flight at this store at once, and the size of its SDK's HTTP "
+                                + "connection pool. A call mostly waits for the network, so throughput to a cloud grows "
+                                + "with it; more callers than this queue. Lower it for a store that throttles.");
+    }
+
     /** The keys of store {@code name}, without their {@code store.<name>.} prefix. */
     public Map<String, Object> storeProperties(String name) {
         return originalsWithPrefix(STORE_PREFIX + name + ".");
     }
 
     /** k for erasure coding over {@code n} stores, 0 when replicating whole values; valid once validated. */
-    int dataFragments(int n) {
+    public int dataFragments(int n) {
         if (!getString(REPLICATION_CODING_CONFIG).equals("erasure")) {
             return 0;
         }
@@ -241,8 +256,8 @@ public final class StackConfig extends AbstractConfig {
             rst.append('\n').append(title).append('\n').append("^".repeat(title.length())).append("\n\n")
                     .append("Selected by ``store.<name>.type=").append(typeName).append("``.");
             ConfigDef prefixed = new ConfigDef();
-            prefixed.embed(STORE_PREFIX + "<name>.", "Store type " + typeName, 0, type.configDef());
-            rst.append(type.configDef().names().isEmpty() ? " It takes no other keys.\n" : "\n\n" + prefixed.toRst());
+            prefixed.embed(STORE_PREFIX + "<name>.", "Store type " + typeName, 0, storeKeys(type));
+            rst.append("\n\n").append(prefixed.toRst());
         });
         return rst.toString();
     }

@@ -57,11 +57,12 @@ final class StackValidation {
             type.addErrorMessage("unknown store type '" + typeName + "'; use one of " + StoreStack.TYPES.keySet());
             return;
         }
-        ConfigDef typeDef = storeType.configDef();
+        ConfigDef typeDef = StackConfig.storeKeys(storeType);
         @SuppressWarnings("unchecked")
         Map<String, String> typeProps = (Map<String, String>) (Map<String, ?>) storeProps;
         Map<String, ConfigValue> typeValues = typeDef.validateAll(typeProps);
         explainMissing(typeDef, typeValues, prefix);
+        storeType.validate(name, typeValues);
         typeValues.forEach((key, value) -> values.put(prefix + key, new ConfigValue(prefix + key, value.value(),
                 value.recommendedValues(), value.errorMessages().stream()
                         .map(message -> "store '" + name + "': " + message).collect(Collectors.toList()))));

@@ -57,10 +57,13 @@ public final class StoreStack {
         List<KeyValueStore> stores = new ArrayList<>();
         FencedStore replicated;
         try {
+            ReplicationOptions options = replicationOptions(config, config.storeNames().size());
             for (String name : config.storeNames()) {
-                stores.add(wrapPerStore(config, scope, openStore(config, name)));
+                AbstractConfig storeConfig = storeConfig(config, name);
+                options = options.withMaxConcurrency(name, storeConfig.getInt(StackConfig.STORE_MAX_CONCURRENCY_SUFFIX));
+                stores.add(wrapPerStore(config, scope, TYPES.get(storeType(config, name)).open(name, storeConfig)));
             }
-            replicated = replicate(config, stores);
+            replicated = new ReplicatedStore(stores, options);
         } catch (RuntimeException e) {
             stores.forEach(KeyValueStore::close);
             throw e;
@@ -74,17 +77,38 @@ public final class StoreStack {
     }
 
     /**
+     * The base stores alone, in order, each with its per-store layers (retry, integrity, metrics) but without
+     * replication or the layers above it: for tools that inspect each store's replicas. The caller closes them.
+     *
+     * @throws ConfigException naming every problem of {@code props} at once
+     */
+    public static List<KeyValueStore> openBaseStores(Map<?, ?> props, MetricsScope scope) {
+        requireNonNull(scope, "scope");
+        StackConfig config = StackConfig.parse(props);
+        List<KeyValueStore> stores = new ArrayList<>();
+        try {
+            for (String name : config.storeNames()) {
+                stores.add(wrapPerStore(config, scope, TYPES.get(storeType(config, name)).open(name, storeConfig(config, name))));
+            }
+        } catch (RuntimeException e) {
+            stores.forEach(KeyValueStore::close);
+            throw e;
+        }
+        return stores;
+    }
+
+    /**
      * One {@link ReplicatedStore} over the base stores, also for a single store, so the data layout stays
      * the same when stores are added. {@link StackValidation} already checked the fault tolerance against n.
      */
-    private static FencedStore replicate(StackConfig config, List<KeyValueStore> stores) {
+    private static ReplicationOptions replicationOptions(StackConfig config, int stores) {
         Semantics semantics = Semantics.valueOf(
                 config.getString(StackConfig.REPLICATION_SEMANTICS_CONFIG).toUpperCase(Locale.ROOT));
-        return new ReplicatedStore(stores, ReplicationOptions.defaults()
+        return ReplicationOptions.defaults()
                 .withSemantics(semantics)
                 .withFaultTolerance(config.getInt(StackConfig.REPLICATION_FAULT_TOLERANCE_CONFIG))
                 .withInlineMaxBytes(config.getInt(StackConfig.REPLICATION_INLINE_MAX_BYTES_CONFIG))
-                .withDataFragments(config.dataFragments(stores.size())));
+                .withDataFragments(config.dataFragments(stores));
     }
 
     private static KeyValueStore wrapPerStore(StackConfig config, MetricsScope scope, KeyValueStore store) {
@@ -109,9 +133,14 @@ public final class StoreStack {
         return stack;
     }
 
-    private static KeyValueStore openStore(StackConfig config, String name) {
+    private static String storeType(StackConfig config, String name) {
+        return config.storeProperties(name).get(StackConfig.STORE_TYPE_SUFFIX).toString().trim();
+    }
+
+    /** Store {@code name}'s keys, parsed with those every store takes and its type's. */
+    private static AbstractConfig storeConfig(StackConfig config, String name) {
         Map<String, Object> props = config.storeProperties(name);
-        StoreType type = TYPES.get(props.remove(StackConfig.STORE_TYPE_SUFFIX).toString().trim());
-        return type.open(name, new AbstractConfig(type.configDef(), props, false));
+        props.remove(StackConfig.STORE_TYPE_SUFFIX);
+        return new AbstractConfig(StackConfig.storeKeys(TYPES.get(storeType(config, name))), props, false);
     }
 }

@@ -92,6 +92,21 @@ class StackConfigTest {
     }
 
     @Test
+    void everyStoreTypeTakesMaxConcurrencyAPositiveCount() {
+        StoreStack.TYPES.values().forEach(type -> assertThat(StackConfig.storeKeys(type).configKeys())
+                .as(type.type()).hasEntrySatisfying("max.concurrency",
+                        key -> assertThat(key.defaultValue).isEqualTo(StackConfig.DEFAULT_STORE_MAX_CONCURRENCY)));
+        assertThat(errors(StackConfig.validate(Map.of("stores", "m", "store.m.type", "memory", "store.m.max.concurrency", "16"))))
+                .isEmpty();
+        assertThat(errors(StackConfig.validate(Map.of("stores", "m", "store.m.type", "memory", "store.m.max.concurrency", "0")))
+                .get("store.m.max.concurrency")).singleElement().asString().contains("store 'm'").contains("at least 1");
+        try (var stack = StoreStack.open(Map.of("stores", "m", "store.m.type", "memory", "store.m.max.concurrency", "2"), SCOPE)) {
+            stack.put("k", new byte[] {1});
+            assertThat(stack.get("k")).hasValueSatisfying(value -> assertThat(value).containsExactly(1));
+        }
+    }
+
+    @Test
     void missingStoresSaysWhatToSet() {
         assertThat(errors(StackConfig.validate(Map.of())).get("stores")).singleElement().asString()
                 .startsWith("missing; set stores: Names of the base stores");
@@ -135,7 +150,7 @@ class StackConfigTest {
     void theDocumentationCoversTopLevelKeysAndEachStoreType() {
         String rst = StackConfig.documentationRst();
         assertThat(rst).contains("``stores``", "``layers``", "``compression.codec``", "``encryption.keyset``",
-                "Store type ``filesystem``", "``store.<name>.path``", "Store type ``memory``", "It takes no other keys.",
+                "Store type ``filesystem``", "``store.<name>.path``", "Store type ``memory``", "``store.<name>.max.concurrency``",
                 "Valid Values: distinct names of letters, digits");
         assertThat(rst).doesNotContain("$$Lambda");
     }

@@ -31,6 +31,26 @@ class StoreStackTest {
     }
 
     @Test
+    void baseStoresOpenAloneInOrderAndHoldWhatTheReplicatedStackWrote() {
+        Map<String, String> props = Map.of("stores", "b-first,b-second", "store.b-first.type", "memory",
+                "store.b-second.type", "memory", "layers", "integrity");
+        try (KeyValueStore stack = StoreStack.open(props, SCOPE)) {
+            stack.put("k", new byte[] {1});
+        }
+        List<KeyValueStore> stores = StoreStack.openBaseStores(props, SCOPE);
+        try {
+            assertThat(stores).extracting(KeyValueStore::name).containsExactly("b-first", "b-second");
+            // Each holds its replica of "k" (a temporary and an eternal blob), read through its integrity layer.
+            for (KeyValueStore store : stores) {
+                assertThat(store.list("k/")).hasSize(2).allSatisfy(key -> assertThat(store.get(key)).isPresent());
+            }
+        } finally {
+            stores.forEach(KeyValueStore::close);
+        }
+        assertThatThrownBy(() -> StoreStack.openBaseStores(Map.of("stores", "x"), SCOPE)).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
     void memoryStoresOfOneNameShareDataAcrossStacks() {
         Map<String, String> props = Map.of("stores", "shared-mem-test", "store.shared-mem-test.type", "memory");
         KeyValueStore first = StoreStack.open(props, SCOPE);

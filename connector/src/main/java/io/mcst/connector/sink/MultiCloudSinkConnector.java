@@ -9,10 +9,12 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkConnector;
 
 /**
@@ -74,5 +76,20 @@ public final class MultiCloudSinkConnector extends SinkConnector {
             }
         }
         return new Config(values);
+    }
+
+    /**
+     * Refuses offset changes through Connect's REST API ({@code PATCH} or {@code DELETE
+     * /connectors/<name>/offsets}). The archive, not the consumer group, decides where the sink resumes: on
+     * {@code open()} each task rewinds to the offset after the partition's index register, so a changed
+     * consumer-group offset would be overwritten without a word. Refusing says so instead of pretending.
+     */
+    @Override
+    public boolean alterOffsets(Map<String, String> connectorConfig, Map<TopicPartition, Long> offsets) {
+        throw new ConnectException("the multi-cloud sink resumes each partition from its archive index, not from "
+                + "the consumer group, so altering or resetting its offsets (" + offsets.keySet() + ") would have no "
+                + "effect and is refused. To archive a partition again from an earlier offset, archive into a new "
+                + "'" + SinkConfig.ARCHIVE_PREFIX_CONFIG + "' (or remove the partition's archive); to skip records, "
+                + "use a new connector or a filter transform");
     }
 }

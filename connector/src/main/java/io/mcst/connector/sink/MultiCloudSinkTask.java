@@ -7,6 +7,7 @@ import io.mcst.connector.TaskIdentity;
 import io.mcst.connector.Version;
 import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.archive.PartitionIndex;
+import io.mcst.connector.archive.Retention;
 import io.mcst.connector.archive.SegmentKey;
 import io.mcst.connector.format.RecordFormat;
 import io.mcst.connector.schema.SchemaArchiver;
@@ -52,7 +53,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Archives the records of its partitions: each partition's records fill a segment, which is written as one
- * blob through the store stack when it rotates, followed by the partition's index register.
+ * blob through the store stack when it rotates, followed by its summary (the time index entry) and the
+ * partition's index register.
  *
  * <p>Exactly once, with the archive as the source of truth: {@link #open} takes each partition's index register
  * over and rewinds the consumer to the record after the last archived one; {@link #preCommit} hands Connect only
@@ -69,6 +71,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class MultiCloudSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(MultiCloudSinkTask.class);
+    /** Retention runs at most this often per partition, so it costs one listing per partition per period. */
+    static final long RETENTION_PERIOD_MS = 10 * 60 * 1000L;
+    /** How often open() tries to read an index register before failing the task. */
+    private static final int OPEN_ATTEMPTS = 4;
     /**
      * Index registers read at once when partitions are opened: a rebalance of a thousand partitions over stores
      * with 100 ms of latency then takes seconds, well within max.poll.interval.ms, not minutes.
@@ -86,6 +92,10 @@ public final class MultiCloudSinkTask extends SinkTask {
     /** Archives the records' Schema Registry schemas; empty unless schema.registry.url is set. */
     private Optional<SchemaArchiver> schemas = Optional.empty();
     private ErrantRecordReporter reporter;
+    /** Null when archive.retention.ms keeps everything. */
+    private Retention retention;
+    /** Per partition, the wall-clock time retention last ran. */
+    private final Map<TopicPartition, Long> lastRetention = new HashMap<>();
     private ExecutorService indexReaders;
     private final Map<TopicPartition, PartitionBuffer> buffers = new HashMap<>();
     /**
@@ -131,17 +141,31 @@ public final class MultiCloudSinkTask extends SinkTask {
         store = storeOpener.apply(props);
         schemas = config.schemaRegistry().map(registry -> new SchemaArchiver(store, layout, registry));
         reporter = context.errantRecordReporter(); // null unless a dead letter queue or error log is configured
+        retention = config.archiveRetentionMs() < 0 ? null : new Retention(store, layout);
         indexReaders = Executors.newFixedThreadPool(INDEX_READ_CONCURRENCY, runnable -> {
             Thread thread = new Thread(runnable, "mcst-sink-index-reader");
             thread.setDaemon(true);
             return thread;
         });
-        PluginMetrics metrics = context.pluginMetrics();
+        registerMetrics();
+        log.info("Archiving with format {} under '{}' into {}", format.name(), layout.prefix(), store.name());
+    }
+
+    /** Exposes the task's counters through Connect's plugin metrics, where the runtime offers them. */
+    private void registerMetrics() {
+        PluginMetrics metrics;
+        try {
+            metrics = context.pluginMetrics();
+        } catch (NoSuchMethodError e) {
+            // Workers before Kafka 4.1 (KIP-877) have no plugin metrics; the count is still logged.
+            log.info("this Connect runtime offers no plugin metrics (Kafka 4.1 and later do): {} is logged only",
+                    BEHIND_ARCHIVE_METRIC);
+            return;
+        }
         metrics.addMetric(metrics.metricName(BEHIND_ARCHIVE_METRIC, "Records skipped because their partition's "
                 + "archive already holds their offset (topic recreated, unclean leader election); see "
                 + SinkConfig.BEHIND_ARCHIVE_CONFIG, new LinkedHashMap<>()),
                 (Measurable) (metricConfig, now) -> recordsBehindArchive.get());
-        log.info("Archiving with format {} under '{}' into {}", format.name(), layout.prefix(), store.name());
     }
 
     /**
@@ -402,6 +426,8 @@ public final class MultiCloudSinkTask extends SinkTask {
                 removeOrphans(buffer, segment.key());
             }
             store.putFenced(segment.key(), segment.blob(), buffer.fence());
+            // Its time index entry, before the index register, so every segment the register covers has one.
+            store.putFenced(layout.summaryKey(segment.summary()), new byte[0], buffer.fence());
             store.putFenced(layout.indexKey(buffer.partition()), new PartitionIndex(segment.lastOffset(), segment.key())
                     .toBytes(), buffer.fence());
         } catch (FencedException e) {
@@ -412,6 +438,28 @@ public final class MultiCloudSinkTask extends SinkTask {
         buffer.archived();
         log.debug("Archived {} records of {} as {} ({} bytes)", segment.recordCount(), buffer.partition(),
                 segment.key(), segment.blob().length);
+        applyRetention(buffer.partition());
+    }
+
+    /**
+     * archive.retention.ms: now and then, after a segment, expires the partition's oldest segments. Best effort:
+     * a failure is logged and retried next period, never fails the task (the archive only keeps more).
+     */
+    private void applyRetention(TopicPartition partition) {
+        long now = wallClock.getAsLong();
+        if (retention == null || now - lastRetention.getOrDefault(partition, Long.MIN_VALUE / 2) < RETENTION_PERIOD_MS) {
+            return;
+        }
+        lastRetention.put(partition, now);
+        try {
+            List<Retention.Expired> expired = retention.expire(partition, now - config.archiveRetentionMs(), false);
+            if (!expired.isEmpty()) {
+                log.info("{}: expired {} segments older than {} ms, up to {}", partition, expired.size(),
+                        config.archiveRetentionMs(), expired.get(expired.size() - 1).segment().key());
+            }
+        } catch (StoreException | DataException e) {
+            log.warn("{}: retention could not run ({}); it retries in {} ms", partition, e.getMessage(), RETENTION_PERIOD_MS);
+        }
     }
 
     /**
@@ -444,12 +492,21 @@ public final class MultiCloudSinkTask extends SinkTask {
      * harmless: the replay hands over each archived offset once).
      */
     private void removeOrphans(PartitionBuffer buffer, String keep) {
-        for (SegmentKey orphan : layout.segments(store, buffer.partition())) {
+        ArchiveLayout.PartitionListing listing = layout.listPartition(store, buffer.partition());
+        for (SegmentKey orphan : listing.segments()) {
             if (orphan.firstOffset() > buffer.archivedOffset() && !orphan.key().equals(keep)) {
                 log.info("{}: removing segment '{}', written after the index (offset {}) by an owner that stopped "
                         + "before indexing it", buffer.partition(), orphan.key(), buffer.archivedOffset());
                 // Fenced: a zombie must not remove what the owner wrote (its epoch is the higher).
                 store.removeFenced(orphan.key(), buffer.fence());
+            }
+        }
+        // Their time index entries too, also the one of the segment about to be rewritten, which may differ.
+        for (long firstOffset : listing.summaries().keySet()) {
+            if (firstOffset > buffer.archivedOffset()) {
+                for (String entry : store.list(layout.summaryPrefix(buffer.partition(), firstOffset))) {
+                    store.remove(entry);
+                }
             }
         }
         buffer.orphansRemoved(true);

@@ -2,9 +2,11 @@ package io.mcst.connector.sink;
 
 import static java.util.Objects.requireNonNull;
 
+import io.mcst.connector.archive.SegmentSummary;
 import io.mcst.connector.format.RecordFormat;
 import io.mcst.connector.format.SegmentWriter;
 import io.mcst.replication.Fence;
+import java.util.OptionalLong;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
 
@@ -15,7 +17,7 @@ import org.apache.kafka.connect.sink.SinkRecord;
  */
 final class PartitionBuffer {
     /** A segment encoded and named, waiting for the stores to acknowledge it. */
-    record SealedSegment(String key, byte[] blob, long lastOffset, int recordCount) {}
+    record SealedSegment(String key, byte[] blob, long lastOffset, int recordCount, SegmentSummary summary) {}
 
     private final TopicPartition partition;
     private final RecordFormat format;
@@ -30,6 +32,10 @@ final class PartitionBuffer {
     private SegmentWriter writer;
     private long firstOffset;
     private Long firstTimestamp;
+    /** The open segment's smallest and largest record timestamps; timed is false once a record had none. */
+    private long minTimestamp;
+    private long maxTimestamp;
+    private boolean timed;
     private long openedAtMs;
     private SealedSegment sealed;
     /** Whether segments beyond the index were removed since this task took the partition over. */
@@ -145,6 +151,15 @@ final class PartitionBuffer {
             firstOffset = record.originalKafkaOffset();
             firstTimestamp = record.timestamp();
             openedAtMs = nowMs;
+            timed = true;
+            minTimestamp = Long.MAX_VALUE;
+            maxTimestamp = Long.MIN_VALUE;
+        }
+        if (record.timestamp() == null || record.timestamp() < 0) {
+            timed = false;
+        } else {
+            minTimestamp = Math.min(minTimestamp, record.timestamp());
+            maxTimestamp = Math.max(maxTimestamp, record.timestamp());
         }
         handledOffset = record.originalKafkaOffset();
     }
@@ -162,7 +177,11 @@ final class PartitionBuffer {
         if (sealed != null) {
             throw new IllegalStateException("segment " + sealed.key() + " of " + partition + " is still waiting for upload");
         }
-        sealed = new SealedSegment(key, writer.finish(), handledOffset, writer.recordCount());
+        byte[] blob = writer.finish();
+        SegmentSummary summary = new SegmentSummary(partition, firstOffset, handledOffset, writer.recordCount(), blob.length,
+                timed ? OptionalLong.of(minTimestamp) : OptionalLong.empty(),
+                timed ? OptionalLong.of(maxTimestamp) : OptionalLong.empty());
+        sealed = new SealedSegment(key, blob, handledOffset, writer.recordCount(), summary);
         writer = null;
         firstTimestamp = null;
         return sealed;

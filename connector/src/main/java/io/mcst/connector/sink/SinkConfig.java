@@ -39,6 +39,8 @@ public final class SinkConfig extends AbstractConfig {
 
     public static final String MAX_BUFFERED_BYTES_CONFIG = "max.buffered.bytes";
     public static final long DEFAULT_MAX_BUFFERED_BYTES = 64L << 20;
+    public static final String ARCHIVE_RETENTION_MS_CONFIG = "archive.retention.ms";
+    public static final long DEFAULT_ARCHIVE_RETENTION_MS = -1;
     public static final String RETRY_BACKOFF_MS_CONFIG = "retry.backoff.ms";
     public static final long DEFAULT_RETRY_BACKOFF_MS = Duration.ofSeconds(5).toMillis();
 
@@ -87,6 +89,13 @@ public final class SinkConfig extends AbstractConfig {
                         "How long Connect waits before redelivering records after the stores could not take a "
                                 + "segment (fewer than n - t answered).",
                         ARCHIVE_GROUP, ++order, Width.SHORT, "Retry backoff (ms)")
+                .define(ARCHIVE_RETENTION_MS_CONFIG, Type.LONG, DEFAULT_ARCHIVE_RETENTION_MS, ConfigDef.Range.atLeast(-1),
+                        Importance.MEDIUM,
+                        "How long the archive keeps records, by record time: after writing a segment, the task "
+                                + "deletes its partition's oldest segments whose every record is older than this "
+                                + "(at most every 10 minutes per partition), as 'mcst expire --keep' does. -1 keeps "
+                                + "everything.",
+                        ARCHIVE_GROUP, ++order, Width.SHORT, "Archive retention (ms)")
                 .define(BEHIND_ARCHIVE_CONFIG, Type.STRING, BEHIND_ARCHIVE_SKIP,
                         ConfigDef.ValidString.in(BEHIND_ARCHIVE_SKIP, BEHIND_ARCHIVE_FAIL), Importance.MEDIUM,
                         "What to do with a record at or below an offset the task already archived or buffered for "
@@ -166,6 +175,10 @@ public final class SinkConfig extends AbstractConfig {
 
     public long maxBufferedBytes() {
         return getLong(MAX_BUFFERED_BYTES_CONFIG);
+    }
+
+    public long archiveRetentionMs() {
+        return getLong(ARCHIVE_RETENTION_MS_CONFIG);
     }
 
     public long retryBackoffMs() {

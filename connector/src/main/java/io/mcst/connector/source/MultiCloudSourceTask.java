@@ -90,7 +90,8 @@ public final class MultiCloudSourceTask extends SourceTask {
                         partition, position.offsetKnown() ? position.offset() : "unknown", position.index(),
                         position.segment()));
                 built.add(new PartitionReplay(partition, config.targetTopic(partition.topic()), layout, store, reader,
-                        config.bounds(), config.keepOriginalTimestamps(), config.pollIntervalMs(), resume, schemas));
+                        config.bounds(), config.keepOriginalTimestamps(), config.originHeaders(), config.pollIntervalMs(),
+                        resume, schemas));
             }
             replays = List.copyOf(built);
             batchSize = config.batchSize();

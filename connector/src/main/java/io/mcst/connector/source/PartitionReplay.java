@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.archive.PartitionIndex;
 import io.mcst.connector.archive.SegmentKey;
+import io.mcst.connector.archive.SegmentSummary;
 import io.mcst.connector.format.ArchivedRecord;
 import io.mcst.connector.schema.SchemaRegistryUnavailableException;
 import io.mcst.connector.schema.SchemaReplicator;
@@ -65,11 +66,14 @@ final class PartitionReplay {
     private final SegmentReader reader;
     private final ReplayBounds bounds;
     private final boolean keepTimestamps;
+    private final Optional<OriginHeaders> origin;
     private final long pollIntervalMs;
     private final SchemaReplicator schemas;
 
     /** The segments the index register covered at the last listing, in offset order. */
     private List<SegmentKey> listing = List.of();
+    /** Their time index entries at that listing, by first offset (none for segments written before it existed). */
+    private Map<Long, SegmentSummary> summaries = Map.of();
     /** The index register as last read; null before the first listing or while the partition has none. */
     private PartitionIndex indexSeen;
 
@@ -101,8 +105,8 @@ final class PartitionReplay {
     private int failedAttempts;
 
     PartitionReplay(TopicPartition archived, String targetTopic, ArchiveLayout layout, KeyValueStore store,
-            SegmentReader reader, ReplayBounds bounds, boolean keepTimestamps, long pollIntervalMs,
-            Optional<ReplayPosition> resumeAfter, SchemaReplicator schemas) {
+            SegmentReader reader, ReplayBounds bounds, boolean keepTimestamps, Optional<OriginHeaders> origin,
+            long pollIntervalMs, Optional<ReplayPosition> resumeAfter, SchemaReplicator schemas) {
         this.archived = requireNonNull(archived, "archived");
         this.sourcePartition = ReplayPosition.sourcePartition(archived.topic(), archived.partition());
         this.targetTopic = requireNonNull(targetTopic, "targetTopic");
@@ -111,6 +115,7 @@ final class PartitionReplay {
         this.reader = requireNonNull(reader, "reader");
         this.bounds = requireNonNull(bounds, "bounds");
         this.keepTimestamps = keepTimestamps;
+        this.origin = requireNonNull(origin, "origin");
         this.pollIntervalMs = pollIntervalMs;
         this.schemas = requireNonNull(schemas, "schemas");
         resumeAfter.ifPresent(position -> {
@@ -191,6 +196,9 @@ final class PartitionReplay {
                     return;
                 }
             }
+            if (passUnread(segment)) {
+                continue;
+            }
             if (!load(segment, nowMs)) {
                 return;
             }
@@ -243,13 +251,16 @@ final class PartitionReplay {
         try {
             Optional<PartitionIndex> index = readIndex();
             List<SegmentKey> covered = List.of();
+            Map<Long, SegmentSummary> entries = Map.of();
             if (index.isPresent()) {
                 long indexedSegment = indexedSegment(index.get());
-                covered = layout.segments(store, archived).stream()
-                        .filter(segment -> segment.firstOffset() <= indexedSegment).toList();
+                ArchiveLayout.PartitionListing listed = layout.listPartition(store, archived);
+                covered = listed.segments().stream().filter(segment -> segment.firstOffset() <= indexedSegment).toList();
+                entries = listed.summaries();
             }
             indexSeen = index.orElse(null);
             listing = covered;
+            summaries = entries;
         } catch (StoreUnavailableException e) {
             retryLater(nowMs, "list the segments of " + archived, e);
             return false;
@@ -258,6 +269,31 @@ final class PartitionReplay {
                     + layout.partitionPrefix(archived) + "': " + e.getMessage(), e);
         }
         failedAttempts = 0;
+        return true;
+    }
+
+    /**
+     * Passes {@code segment} without reading it when its time index entry shows no record in the time window:
+     * all its records count as passed (before start.time), or the window is complete (all at or after end.time).
+     */
+    private boolean passUnread(SegmentKey segment) {
+        SegmentSummary summary = summaries.get(segment.firstOffset());
+        if (!bounds.timeBounded() || legacyResume != null || summary == null
+                || summary.mayHoldTimesIn(bounds.startTime(), bounds.endTime())) {
+            return false;
+        }
+        if (summary.minTime().getAsLong() >= bounds.endTime()) {
+            pastEnd = true;
+            log.info("{}: segment '{}' lies wholly at or after {}={} (time index); the replay window is complete for "
+                    + "this partition", archived, segment.key(), SourceConfig.END_TIME_CONFIG, bounds.endTime());
+            return true;
+        }
+        passedOffset = Math.max(passedOffset, summary.lastOffset());
+        passedSegment = segment.firstOffset();
+        passedSegmentKey = segment.key();
+        finished = segment;
+        finishedUnder = indexSeen;
+        finishedKeptOffsets = true;
         return true;
     }
 
@@ -297,7 +333,8 @@ final class PartitionReplay {
                 throw new ConnectException("segment '" + segment.key() + "' is listed in the archive but is gone; "
                         + "replaying past it would lose its records, so the task stops here");
             }
-            log.warn("{}: segment '{}' was removed after it was listed (a sink took the partition over); going on "
+            log.warn("{}: segment '{}' was removed after it was listed (a sink took the partition over, or retention "
+                    + "expired it); going on "
                     + "with the archive as it is now", archived, segment.key());
             return false;
         }
@@ -377,6 +414,7 @@ final class PartitionReplay {
         }
         ConnectHeaders headers = new ConnectHeaders();
         record.headers().forEach(headers::add);
+        origin.ifPresent(o -> o.addTo(headers, archived.topic(), archived.partition(), offset, current.key()));
         Long timestamp = keepTimestamps && record.timestamp() != null && record.timestamp() >= 0 ? record.timestamp() : null;
         out.add(new SourceRecord(sourcePartition, new ReplayPosition(current.firstOffset(), index, offset).toSourceOffset(),
                 targetTopic, archived.partition(),

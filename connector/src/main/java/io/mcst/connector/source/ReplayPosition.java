@@ -1,5 +1,7 @@
 package io.mcst.connector.source;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.connect.errors.ConnectException;
 
@@ -31,9 +33,17 @@ public record ReplayPosition(long segment, int index, long offset) {
         }
     }
 
-    /** The source partition of an archived partition, as Connect stores it. */
+    /**
+     * The source partition of an archived partition, as Connect stores it. Connect finds a stored offset by the
+     * partition's serialized bytes, so the key order must be the same in every JVM: {@code Map.of} iterates in
+     * an order that changes from one JVM to the next, and a restarted worker then found no offset and replayed
+     * the partition from its start (caught by ChaosIT).
+     */
     public static Map<String, Object> sourcePartition(String archivedTopic, int partition) {
-        return Map.of(TOPIC_KEY, archivedTopic, PARTITION_KEY, partition);
+        Map<String, Object> ordered = new LinkedHashMap<>();
+        ordered.put(TOPIC_KEY, archivedTopic);
+        ordered.put(PARTITION_KEY, partition);
+        return Collections.unmodifiableMap(ordered);
     }
 
     boolean offsetKnown() {

@@ -46,6 +46,9 @@ public final class SourceConfig extends AbstractConfig {
     public static final long DEFAULT_POLL_INTERVAL_MS = 10_000;
     public static final String BATCH_SIZE_CONFIG = "batch.size";
     public static final int DEFAULT_BATCH_SIZE = 2_000;
+    public static final String ORIGIN_HEADERS_CONFIG = "replay.origin.headers";
+    public static final String ORIGIN_HEADER_PREFIX_CONFIG = "replay.origin.header.prefix";
+    public static final String DEFAULT_ORIGIN_HEADER_PREFIX = "mcst.origin.";
 
     public static final String SCHEMA_ID_REWRITE_CONFIG = "schema.id.rewrite";
 
@@ -160,7 +163,18 @@ public final class SourceConfig extends AbstractConfig {
                         REPLAY_GROUP, ++order, Width.MEDIUM, "End time")
                 .define(BATCH_SIZE_CONFIG, Type.INT, DEFAULT_BATCH_SIZE, ConfigDef.Range.atLeast(1), Importance.LOW,
                         "Most records one poll hands to the worker.",
-                        REPLAY_GROUP, ++order, Width.SHORT, "Batch size");
+                        REPLAY_GROUP, ++order, Width.SHORT, "Batch size")
+                .define(ORIGIN_HEADERS_CONFIG, Type.BOOLEAN, false, Importance.LOW,
+                        "true: each replayed record also carries four headers naming where it comes from: its "
+                                + "archived topic, partition and offset, and the archive segment it was read from "
+                                + "(UTF-8 text as bytes values, after the archived headers), so consumers can "
+                                + "translate offsets and audit the replay. false (default) keeps replay byte-exact.",
+                        REPLAY_GROUP, ++order, Width.SHORT, "Origin headers")
+                .define(ORIGIN_HEADER_PREFIX_CONFIG, Type.STRING, DEFAULT_ORIGIN_HEADER_PREFIX,
+                        new ConfigDef.NonEmptyString(), Importance.LOW,
+                        "With " + ORIGIN_HEADERS_CONFIG + "=true, the origin headers are named this prefix "
+                                + "followed by topic, partition, offset and segment.",
+                        REPLAY_GROUP, ++order, Width.SHORT, "Origin header prefix");
         SchemaRegistryConfig.define(def, SCHEMAS_GROUP, "Schema Registry to replay into, e.g. "
                 + "http://schema-registry:8081. When set, before a record whose key or value carries a schema id "
                 + "(magic byte 0, 4-byte id) is replayed, the schema the sink archived for that id is registered "
@@ -173,6 +187,13 @@ public final class SourceConfig extends AbstractConfig {
                                 + SchemaRegistryConfig.URL_CONFIG + ".",
                         SCHEMAS_GROUP, 3, Width.SHORT, "Rewrite schema ids");
         return StackConfig.define(def);
+    }
+
+    /** The origin headers to add to each replayed record; empty keeps replay byte-exact. */
+    Optional<OriginHeaders> originHeaders() {
+        return getBoolean(ORIGIN_HEADERS_CONFIG)
+                ? Optional.of(new OriginHeaders(getString(ORIGIN_HEADER_PREFIX_CONFIG)))
+                : Optional.empty();
     }
 
     public TopicSelection topicSelection() {
@@ -234,7 +255,8 @@ public final class SourceConfig extends AbstractConfig {
         return parseInstant(getString(END_TIME_CONFIG));
     }
 
-    static Optional<Instant> parseInstant(String text) {
+    /** An ISO-8601 instant or epoch milliseconds, as start.time and end.time take them; empty for blank text. */
+    public static Optional<Instant> parseInstant(String text) {
         String trimmed = text == null ? "" : text.trim();
         if (trimmed.isEmpty()) {
             return Optional.empty();

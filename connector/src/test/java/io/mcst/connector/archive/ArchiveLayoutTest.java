@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mcst.stores.memory.MemoryStore;
 import java.util.List;
+import java.util.OptionalLong;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
@@ -78,5 +79,34 @@ class ArchiveLayoutTest {
                 .hasMessageContaining("the/key");
         assertThatThrownBy(() -> PartitionIndex.parse("the/key", "1\nfive\nx\n".getBytes()))
                 .hasMessageContaining("the/key");
+    }
+
+    @Test
+    void summaryKeysParseBackAndAreNeverSegmentsAndDuplicatesMergeToTheirUnion() {
+        TopicPartition partition = new TopicPartition("orders", 3);
+        SegmentSummary timed = new SegmentSummary(partition, 42, 99, 58, 4096, OptionalLong.of(-5), OptionalLong.of(1_700_000_000_000L));
+        SegmentSummary untimed = new SegmentSummary(partition, 100, 100, 1, 10, OptionalLong.empty(), OptionalLong.empty());
+        String key = layout.summaryKey(timed);
+        assertThat(key).isEqualTo("team/archive/orders/3/summary/00000000000000000042_00000000000000000099_58_4096_-5_1700000000000");
+        assertThat(layout.parseSummaryKey(partition, key)).contains(timed);
+        assertThat(layout.parseSummaryKey(partition, layout.summaryKey(untimed))).contains(untimed);
+        assertThat(layout.parseSegmentKey(key)).isEmpty();
+        assertThat(layout.parseSummaryKey(new TopicPartition("orders", 4), key)).isEmpty();
+        assertThat(key).startsWith(layout.summaryPrefix(partition, 42));
+
+        MemoryStore store = new MemoryStore("m");
+        store.put(layout.segmentKey(partition, 42, "bin"), new byte[1]);
+        store.put(key, new byte[0]);
+        // The same segment rewritten after a crash with fewer records and a later record: the union stands.
+        store.put(layout.summaryKey(new SegmentSummary(partition, 42, 60, 19, 100, OptionalLong.of(0), OptionalLong.of(1_800_000_000_000L))),
+                new byte[0]);
+        ArchiveLayout.PartitionListing listing = layout.listPartition(store, partition);
+        assertThat(listing.segments()).extracting(SegmentKey::firstOffset).containsExactly(42L);
+        assertThat(listing.summary(listing.segments().get(0))).contains(new SegmentSummary(partition, 42, 99, 58, 4096,
+                OptionalLong.of(-5), OptionalLong.of(1_800_000_000_000L)));
+        assertThat(timed.mayHoldTimesIn(1_700_000_000_000L, Long.MAX_VALUE)).isTrue();
+        assertThat(timed.mayHoldTimesIn(1_700_000_000_001L, Long.MAX_VALUE)).isFalse();
+        assertThat(timed.mayHoldTimesIn(Long.MIN_VALUE, -5)).isFalse();
+        assertThat(untimed.mayHoldTimesIn(0, 1)).isTrue();
     }
 }

@@ -1,6 +1,7 @@
 package io.mcst.connector.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.format.ArchivedRecord;
@@ -26,6 +27,8 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfo;
 import org.apache.kafka.connect.runtime.rest.entities.ConfigInfos;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
+import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffsets;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -197,6 +200,39 @@ class MultiCloudSinkIntegrationTest {
             data.assertArchiveHoldsExactly(archive, layout, total);
         } finally {
             FaultyMemoryStoreType.faults("mid-c").heal();
+        }
+    }
+
+    /**
+     * The archive index, not the consumer group, decides where the sink resumes, so an offset change through
+     * the REST API would be silently overwritten on the next open(): it is refused with that reason, and the
+     * archive still resumes from its index afterwards.
+     */
+    @Test
+    void offsetChangesThroughRestAreRefusedWithTheReason() throws Exception {
+        String topic = "offsets-refused";
+        Map<String, String> storage = memoryStores("refused-a");
+        int total = 2_000;
+        TopicData data = new TopicData(topic, PARTITIONS);
+        ArchiveLayout layout = new ArchiveLayout("it/" + topic);
+        createTopic(topic);
+        try (KeyValueStore archive = StoreStack.open(storage, SCOPE)) {
+            data.produce(connect.kafka(), 0, total / 2);
+            connect.configureConnector(topic, sinkConfig(topic, storage));
+            await("a first part archived", () -> data.archivedThrough(archive, layout, total / 2));
+            connect.stopConnector(topic);
+            connect.assertions().assertConnectorIsStopped(topic, "the sink did not stop");
+            ConnectorOffsets rewind = new ConnectorOffsets(List.of(new ConnectorOffset(
+                    Map.of("kafka_topic", topic, "kafka_partition", 0), Map.of("kafka_offset", 0L))));
+            assertThatThrownBy(() -> connect.alterConnectorOffsets(topic, rewind))
+                    .hasMessageContaining("resumes each partition from its archive index");
+            assertThatThrownBy(() -> connect.resetConnectorOffsets(topic))
+                    .hasMessageContaining("resumes each partition from its archive index");
+            connect.resumeConnector(topic);
+            data.produce(connect.kafka(), total / 2, total);
+            await("the whole archive", () -> data.archivedThrough(archive, layout, total));
+            connect.deleteConnector(topic);
+            data.assertArchiveHoldsExactly(archive, layout, total);
         }
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.archive.PartitionIndex;
 import io.mcst.connector.archive.SegmentKey;
+import io.mcst.connector.archive.SegmentSummary;
 import io.mcst.connector.format.ArchivedRecord;
 import io.mcst.connector.format.RecordFormats;
 import io.mcst.replication.FencedStore;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -141,6 +143,35 @@ class MultiCloudSinkTaskTest {
         assertThat(committed).isEqualTo(Map.of(P0, new OffsetAndMetadata(20)));
         assertThat(PartitionIndex.parse("i", memory.get(LAYOUT.indexKey(P0)).orElseThrow()))
                 .isEqualTo(new PartitionIndex(19, LAYOUT.segmentKey(P0, 10, "envelope.avro")));
+        // Each segment's time index entry: offsets, count, size and record time range (1000 * offset).
+        ArchiveLayout.PartitionListing listing = LAYOUT.listPartition(memory, P0);
+        assertThat(listing.summaries().values()).containsExactlyInAnyOrder(
+                new SegmentSummary(P0, 0, 9, 10, memory.get(LAYOUT.segmentKey(P0, 0, "envelope.avro")).orElseThrow().length,
+                        OptionalLong.of(0), OptionalLong.of(9_000)),
+                new SegmentSummary(P0, 10, 19, 10, memory.get(LAYOUT.segmentKey(P0, 10, "envelope.avro")).orElseThrow().length,
+                        OptionalLong.of(10_000), OptionalLong.of(19_000)));
+    }
+
+    @Test
+    void archiveRetentionExpiresTheOldestSegmentsAtMostOncePerPeriod() {
+        // Record time is 1000 * offset; the clock starts at 1,000,000. After one period, the bound is 25,000.
+        long retention = 1_000_000 + MultiCloudSinkTask.RETENTION_PERIOD_MS - 25_000;
+        MultiCloudSinkTask task = start(new RecordingContext(false), Map.of("archive.retention.ms", Long.toString(retention)));
+        task.open(List.of(P0));
+        task.put(records(P0, 0, 50));
+        assertThat(LAYOUT.segments(memory, P0)).extracting(SegmentKey::firstOffset).containsExactly(0L, 10L, 20L, 30L, 40L);
+
+        clock.addAndGet(MultiCloudSinkTask.RETENTION_PERIOD_MS - 1);
+        task.put(records(P0, 50, 60));
+        assertThat(LAYOUT.segments(memory, P0)).as("not yet a period since the last run").hasSize(6);
+        clock.addAndGet(1);
+        task.put(records(P0, 60, 70));
+
+        // Segments 0 and 10 hold only records before 25,000; segment 20 holds 20,000..29,000 and stays.
+        ArchiveLayout.PartitionListing listing = LAYOUT.listPartition(memory, P0);
+        assertThat(listing.segments()).extracting(SegmentKey::firstOffset).containsExactly(20L, 30L, 40L, 50L, 60L);
+        assertThat(listing.summaries().keySet()).containsExactlyInAnyOrder(20L, 30L, 40L, 50L, 60L);
+        assertThat(PartitionIndex.parse("i", memory.get(LAYOUT.indexKey(P0)).orElseThrow()).lastOffset()).isEqualTo(69);
     }
 
     @Test

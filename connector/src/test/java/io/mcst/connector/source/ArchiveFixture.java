@@ -3,6 +3,7 @@ package io.mcst.connector.source;
 import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.archive.PartitionIndex;
 import io.mcst.connector.archive.SegmentKey;
+import io.mcst.connector.archive.SegmentSummary;
 import io.mcst.connector.format.AvroCodecs;
 import io.mcst.connector.format.RecordFormat;
 import io.mcst.connector.format.RecordFormats;
@@ -10,6 +11,8 @@ import io.mcst.connector.format.SegmentWriter;
 import io.mcst.stores.KeyValueStore;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.LongSummaryStatistics;
+import java.util.OptionalLong;
 import java.util.stream.LongStream;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
@@ -27,10 +30,28 @@ final class ArchiveFixture {
         this.store = store;
     }
 
-    /** Writes {@code records} (of one partition, ascending offsets) as one segment and indexes it. */
+    /** Writes {@code records} (of one partition, ascending offsets) as one segment, its summary, and indexes it. */
     SegmentKey append(String format, List<SinkRecord> records) {
+        return append(format, records, true);
+    }
+
+    /** Writes and indexes a segment without its summary, as sinks before the time index did. */
+    SegmentKey appendWithoutSummary(String format, List<SinkRecord> records) {
+        return append(format, records, false);
+    }
+
+    private SegmentKey append(String format, List<SinkRecord> records, boolean summary) {
         SegmentKey segment = writeUnindexed(format, records);
         SinkRecord last = records.get(records.size() - 1);
+        if (summary) {
+            // As the sink does: a time range only when every record has a timestamp.
+            boolean timed = records.stream().allMatch(r -> r.timestamp() != null && r.timestamp() >= 0);
+            LongSummaryStatistics times = timed ? records.stream().mapToLong(SinkRecord::timestamp).summaryStatistics() : null;
+            store.put(layout.summaryKey(new SegmentSummary(segment.partition(), segment.firstOffset(), last.kafkaOffset(),
+                    records.size(), store.get(segment.key()).orElseThrow().length,
+                    timed ? OptionalLong.of(times.getMin()) : OptionalLong.empty(),
+                    timed ? OptionalLong.of(times.getMax()) : OptionalLong.empty())), new byte[0]);
+        }
         store.put(layout.indexKey(segment.partition()), new PartitionIndex(last.kafkaOffset(), segment.key()).toBytes());
         return segment;
     }

@@ -66,6 +66,31 @@ class PartitionReplayTest {
     }
 
     @Test
+    void originHeadersFollowTheArchivedHeadersOnlyWhenAskedFor() {
+        SegmentKey first = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
+        SegmentKey second = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 2));
+
+        List<SourceRecord> plain = drain(replay(ReplayBounds.ALL, Optional.empty()), 0);
+        List<SourceRecord> marked = drain(replay(ReplayBounds.ALL, Optional.empty(),
+                Optional.of(new OriginHeaders("origin."))), 0);
+
+        assertThat(plain).hasSize(5).allSatisfy(replayed -> assertThat(replayed.headers()).hasSize(1));
+        assertThat(marked).hasSize(5);
+        for (int i = 0; i < marked.size(); i++) {
+            List<String> names = new ArrayList<>();
+            List<String> values = new ArrayList<>();
+            marked.get(i).headers().forEach(header -> {
+                names.add(header.key());
+                values.add(new String((byte[]) header.value(), java.nio.charset.StandardCharsets.UTF_8));
+            });
+            String segment = (i < 3 ? first : second).key();
+            assertThat(names).containsExactly("h", "origin.topic", "origin.partition", "origin.offset", "origin.segment");
+            assertThat(values).containsExactly("h" + i, "orders.v1", "2", Integer.toString(i), segment);
+            assertThat((byte[]) marked.get(i).value()).isEqualTo((byte[]) plain.get(i).value());
+        }
+    }
+
+    @Test
     void keepsNullsTombstonesAndDuplicateHeaders() {
         ConnectHeaders headers = new ConnectHeaders();
         headers.addBytes("dup", bytes("a")).addBytes("dup", bytes("b")).addBytes("nul", null);
@@ -231,6 +256,22 @@ class PartitionReplayTest {
     }
 
     @Test
+    void theTimeIndexCompletesTheWindowWithoutReadingTheSegmentPastTheEnd() {
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 10)); // timestamps 1000..1009
+        SegmentKey pastEnd = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 10, 10));
+        store.failGets(pastEnd.key(), Integer.MAX_VALUE); // reading it would show as a failed get
+        PartitionReplay replay = replay(new ReplayBounds(0, Long.MIN_VALUE, 1010), Optional.empty());
+
+        List<SourceRecord> out = new ArrayList<>();
+        for (int i = 0; i < 10 && !replay.pastEnd(); i++) {
+            replay.poll(out, 100, 0);
+        }
+        assertThat(offsets(out)).containsExactlyElementsOf(range(0, 10));
+        assertThat(replay.pastEnd()).isTrue();
+        assertThat(store.failedGets.get()).as("segment 10 was never read").isZero();
+    }
+
+    @Test
     void aWholeSegmentPastTheEndCompletesTheWindow() {
         archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 10)); // timestamps 1000..1009
         archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 10, 10));
@@ -284,8 +325,9 @@ class PartitionReplayTest {
 
     @Test
     void aSegmentOutsideTheWindowEndsThePollEmptyAndTheNextPollGoesOn() {
-        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
-        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 3));
+        // Without summaries (an archive from before the time index) each segment is read to find its times.
+        archive.appendWithoutSummary(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 3));
+        archive.appendWithoutSummary(RecordFormats.ENVELOPE, records("orders.v1", 2, 3, 3));
         PartitionReplay replay = replay(new ReplayBounds(0, 1004, Long.MAX_VALUE), Optional.empty());
 
         assertThat(pollOnce(replay, 100, 0)).as("segment 0 is all before the window").isEmpty();
@@ -294,10 +336,42 @@ class PartitionReplayTest {
     }
 
     @Test
+    void thePointInTimeReplayOfTheLastPercentOfAThousandSegmentsReadsOnlyTheSegmentsInTheWindow() {
+        for (int segment = 0; segment < 1_000; segment++) {
+            archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, segment * 10L, 10));
+        }
+        Set<String> read = ConcurrentHashMap.newKeySet();
+        AtomicInteger segmentGets = new AtomicInteger();
+        KeyValueStore counting = new ForwardingKeyValueStore(store) {
+            @Override
+            public Optional<byte[]> get(String key) {
+                if (archive.layout.parseSegmentKey(key).isPresent()) {
+                    segmentGets.incrementAndGet();
+                    read.add(key);
+                }
+                return super.get(key);
+            }
+        };
+        // Record times are 1000 + offset: the last 1% is offsets 9900..9999, segments 990..999.
+        PartitionReplay replay = new PartitionReplay(ORDERS_2, "t", archive.layout, counting,
+                SegmentReader.forFormat(SourceConfig.FORMAT_AUTO), new ReplayBounds(0, 1000 + 9_900, Long.MAX_VALUE),
+                true, Optional.empty(), POLL_INTERVAL_MS, Optional.empty(), SchemaReplicator.off());
+
+        List<SourceRecord> out = drain(replay, 0);
+
+        assertThat(out).hasSize(100);
+        assertThat(out.get(0).timestamp()).isEqualTo(1000 + 9_900L);
+        assertThat(segmentGets.get()).as("segments downloaded").isEqualTo(10);
+        assertThat(read).allSatisfy(key -> assertThat(archive.layout.parseSegmentKey(key).orElseThrow().firstOffset())
+                .isGreaterThanOrEqualTo(9_900));
+    }
+
+    @Test
     void timeWindowOnAFormatWithoutTimestampsFailsNamingTheBlob() {
         SegmentKey segment = archive.append(RecordFormats.BYTES, records("orders.v1", 2, 0, 3));
 
-        assertThatThrownBy(() -> pollOnce(replay(new ReplayBounds(0, 0, 1), Optional.empty()), 100, 0))
+        // The window holds some of its records (times 1000..1002), so the segment must be read.
+        assertThatThrownBy(() -> pollOnce(replay(new ReplayBounds(0, 1001, 2000), Optional.empty()), 100, 0))
                 .isInstanceOf(ConnectException.class).hasMessageContaining(segment.key());
     }
 
@@ -334,8 +408,8 @@ class PartitionReplayTest {
     void replayTimeStampsLeaveTheTimestampToTheProducer() {
         archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 2));
         PartitionReplay replay = new PartitionReplay(ORDERS_2, "t", archive.layout, store,
-                SegmentReader.forFormat(SourceConfig.FORMAT_AUTO), ReplayBounds.ALL, false, POLL_INTERVAL_MS, Optional.empty(),
-                SchemaReplicator.off());
+                SegmentReader.forFormat(SourceConfig.FORMAT_AUTO), ReplayBounds.ALL, false, Optional.empty(), POLL_INTERVAL_MS,
+                Optional.empty(), SchemaReplicator.off());
 
         assertThat(pollOnce(replay, 10, 0)).extracting(SourceRecord::timestamp).containsExactly(null, null);
     }
@@ -379,6 +453,20 @@ class PartitionReplayTest {
     }
 
     @Test
+    void aSegmentExpiredAfterItWasListedIsPassed() {
+        SegmentKey first = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 2));
+        SegmentKey second = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 2, 2));
+        archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 4, 2));
+        PartitionReplay replay = replay(ReplayBounds.ALL, Optional.empty());
+        assertThat(pollOnce(replay, 100, 0)).hasSize(2); // lists all three, replays the first
+
+        store.remove(first.key()); // retention removes the two oldest meanwhile
+        store.remove(second.key());
+
+        assertThat(drain(replay, 0)).extracting(r -> new String((byte[]) r.value())).containsExactly("v4", "v5");
+    }
+
+    @Test
     void aListedSegmentThatIsGoneFailsRatherThanBeingSkipped() {
         SegmentKey segment = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 2));
         store.hide(segment.key());
@@ -391,16 +479,21 @@ class PartitionReplayTest {
     void aSegmentOfAnotherFormatThanConfiguredFails() {
         SegmentKey segment = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 2));
         PartitionReplay replay = new PartitionReplay(ORDERS_2, "t", archive.layout, store,
-                SegmentReader.forFormat(RecordFormats.BYTES), ReplayBounds.ALL, true, POLL_INTERVAL_MS, Optional.empty(),
-                SchemaReplicator.off());
+                SegmentReader.forFormat(RecordFormats.BYTES), ReplayBounds.ALL, true, Optional.empty(), POLL_INTERVAL_MS,
+                Optional.empty(), SchemaReplicator.off());
 
         assertThatThrownBy(() -> pollOnce(replay, 100, 0))
                 .isInstanceOf(ConnectException.class).hasMessageContaining(segment.key()).hasMessageContaining("format=auto");
     }
 
     private PartitionReplay replay(ReplayBounds bounds, Optional<ReplayPosition> resume) {
+        return replay(bounds, resume, Optional.empty());
+    }
+
+    private PartitionReplay replay(ReplayBounds bounds, Optional<ReplayPosition> resume, Optional<OriginHeaders> origin) {
         return new PartitionReplay(ORDERS_2, "orders.v1-restored", archive.layout, store,
-                SegmentReader.forFormat(SourceConfig.FORMAT_AUTO), bounds, true, POLL_INTERVAL_MS, resume, SchemaReplicator.off());
+                SegmentReader.forFormat(SourceConfig.FORMAT_AUTO), bounds, true, origin, POLL_INTERVAL_MS, resume,
+                SchemaReplicator.off());
     }
 
     private static List<SourceRecord> pollOnce(PartitionReplay replay, int max, long now) {

@@ -14,6 +14,7 @@ import io.mcst.connector.schema.SchemaRegistryTestServer;
 import io.mcst.connector.schema.SchemaReplicator;
 import io.mcst.connector.schema.WireFormat;
 import io.mcst.stores.memory.MemoryStore;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -45,6 +46,7 @@ class SchemaReplayTest {
     private final List<SinkRecord> produced = LongStream.range(0, RECORDS).mapToObj(o -> customers.record(P0, o)).toList();
 
     SchemaReplayTest() {
+        produced.forEach(record -> record.headers().addBytes("trace", utf8("trace-" + record.kafkaOffset())));
         // The target already holds another schema, so ids differ even in order.
         target.register("unrelated-value", "AVRO", "\"string\"");
         new SchemaArchiver(store, archive.layout, new SchemaRegistryClient(source.url(), Optional.empty()))
@@ -60,9 +62,13 @@ class SchemaReplayTest {
     }
 
     private PartitionReplay replay(boolean rewrite) {
+        return replay(rewrite, Optional.empty());
+    }
+
+    private PartitionReplay replay(boolean rewrite, Optional<OriginHeaders> origin) {
         return new PartitionReplay(P0, "customers-restored", archive.layout, store,
-                SegmentReader.forFormat(SourceConfig.FORMAT_AUTO), ReplayBounds.ALL, true, 10_000, Optional.empty(),
-                new SchemaReplicator(store, archive.layout, targetClient, rewrite));
+                SegmentReader.forFormat(SourceConfig.FORMAT_AUTO), ReplayBounds.ALL, true, origin, 10_000,
+                Optional.empty(), new SchemaReplicator(store, archive.layout, targetClient, rewrite));
     }
 
     private static List<SourceRecord> drain(PartitionReplay replay, long now) {
@@ -105,6 +111,8 @@ class SchemaReplayTest {
         for (int i = 0; i < RECORDS; i++) {
             assertThat((byte[]) replayed.get(i).key()).isEqualTo((byte[]) produced.get(i).key());
             assertThat((byte[]) replayed.get(i).value()).isEqualTo((byte[]) produced.get(i).value());
+            assertThat(replayed.get(i).headers()).hasSize(1);
+            assertThat((byte[]) replayed.get(i).headers().lastWithName("trace").value()).isEqualTo(utf8("trace-" + i));
         }
         assertThat(targetClient.versionsOf(targetClient.idOf("customers-value", 1))).hasSize(1);
         assertThat(targetClient.idOf("io.example.Address", 1)).isNotEqualTo(customers.addressId);
@@ -129,12 +137,43 @@ class SchemaReplayTest {
     }
 
     @Test
+    void originHeadersAndRewrittenIdsCompose() {
+        PartitionReplay replay = replay(true, Optional.of(new OriginHeaders("origin.")));
+        // An outage first: the record whose schema could not be registered is passed again, and gets its headers
+        // only then, once.
+        target.down(true);
+        List<SourceRecord> replayed = new ArrayList<>(drain(replay, 0));
+        target.down(false);
+        replayed.addAll(drain(replay, replay.notBeforeMs()));
+
+        assertThat(replayed).hasSize(RECORDS);
+        for (int i = 0; i < RECORDS; i++) {
+            SourceRecord record = replayed.get(i);
+            byte[] key = (byte[]) record.key();
+            assertThat(WireFormat.schemaId(key)).hasValue(targetClient.idOf("customers-key", 1));
+            assertThat(AvroWire.decode(key, targetSchema(WireFormat.schemaId(key).getAsInt())))
+                    .isEqualTo(CustomerRecords.key(i));
+            List<String> names = new ArrayList<>();
+            record.headers().forEach(header -> names.add(header.key()));
+            assertThat(names).containsExactly("trace", "origin.topic", "origin.partition", "origin.offset",
+                    "origin.segment");
+            assertThat((byte[]) record.headers().lastWithName("trace").value()).isEqualTo(utf8("trace-" + i));
+            assertThat((byte[]) record.headers().lastWithName("origin.topic").value()).isEqualTo(utf8("customers"));
+            assertThat((byte[]) record.headers().lastWithName("origin.offset").value()).isEqualTo(utf8(Integer.toString(i)));
+        }
+    }
+
+    @Test
     void anIncompatibleTargetSubjectFailsClearly() {
         target.register("customers-key", "AVRO", """
                 {"type":"record","name":"CustomerKey","namespace":"io.example","fields":[{"name":"id","type":"string"}]}""");
 
         assertThatThrownBy(() -> drain(replay(false), 0)).isInstanceOf(ConnectException.class)
                 .hasMessageContaining("customers-key").hasMessageContaining("incompatible");
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     /** The schema the target registry returns for {@code id}, its references parsed first, as a deserializer does. */

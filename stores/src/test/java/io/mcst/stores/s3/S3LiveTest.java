@@ -20,6 +20,6 @@ class S3LiveTest extends AbstractKeyValueStoreTest {
     protected KeyValueStore createStore() {
         Optional<URI> endpoint = Optional.ofNullable(System.getenv("MCST_LIVE_S3_ENDPOINT")).map(URI::create);
         return new S3Store(new S3StoreConfig("aws-live", bucket, Optional.ofNullable(System.getenv("MCST_LIVE_S3_REGION")),
-                endpoint, endpoint.isPresent(), Optional.empty()));
+                endpoint, endpoint.isPresent(), Optional.empty(), 8));
     }
 }

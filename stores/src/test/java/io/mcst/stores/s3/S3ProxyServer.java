@@ -92,7 +92,7 @@ public final class S3ProxyServer implements AutoCloseable {
     /** The config of a store in {@code bucket} on this server. */
     public S3StoreConfig config(String storeName, String bucket) {
         return new S3StoreConfig(storeName, bucket, Optional.of("us-east-1"), Optional.of(endpoint()), true,
-                Optional.of(CREDENTIALS));
+                Optional.of(CREDENTIALS), 8);
     }
 
     @Override

@@ -72,7 +72,7 @@ class S3StoreTest extends AbstractCloudStoreTest {
     protected KeyValueStore storeWithRefusedCredentials(int calls) {
         S3StoreConfig good = server.config("aws", BUCKET);
         return new S3Store(new S3StoreConfig("aws", BUCKET, good.region(), good.endpoint(), true,
-                Optional.of(new S3StoreConfig.Credentials(S3ProxyServer.CREDENTIALS.accessKeyId(), "not-the-secret"))));
+                Optional.of(new S3StoreConfig.Credentials(S3ProxyServer.CREDENTIALS.accessKeyId(), "not-the-secret")), 8));
     }
 
     @Override
@@ -103,7 +103,7 @@ class S3StoreTest extends AbstractCloudStoreTest {
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
                         + "<Message>Please reduce your request rate.</Message><RequestId>t</RequestId></Error>"));
         return closingAlso(new S3Store(new S3StoreConfig("aws", BUCKET, direct.region(),
-                Optional.of(URI.create("http://127.0.0.1:" + proxy.port())), true, direct.credentials())), proxy);
+                Optional.of(URI.create("http://127.0.0.1:" + proxy.port())), true, direct.credentials(), 8)), proxy);
     }
 
     @Override

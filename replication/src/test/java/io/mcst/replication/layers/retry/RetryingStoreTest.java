@@ -96,7 +96,7 @@ class RetryingStoreTest extends AbstractKeyValueStoreTest {
             server.createBucket("throttled");
             S3StoreConfig direct = server.config("aws", "throttled");
             S3StoreConfig viaProxy = new S3StoreConfig("aws", "throttled", direct.region(),
-                    Optional.of(URI.create("http://127.0.0.1:" + proxy.port())), true, direct.credentials());
+                    Optional.of(URI.create("http://127.0.0.1:" + proxy.port())), true, direct.credentials(), 8);
             // Two of our attempts fail (each after the SDK's own retry), the third gets through.
             proxy.failNext(2 * S3Store.SDK_ATTEMPTS, new Failure(503, "Slow Down", List.of("Content-Type: application/xml"),
                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>"
