@@ -9,12 +9,21 @@ import io.mcst.stores.StoreUnavailableException;
 import io.mcst.stores.memory.MemoryStore;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Predicate;
 
-/** Fails puts of the keys a test chooses, or every read, as a stack does when fewer than n - t stores answer. */
+/**
+ * Fails puts of the keys a test chooses, or every read, as a stack does when fewer than n - t stores answer; holds
+ * puts of chosen keys until released, as a slow upload does; records the keys put.
+ */
 final class SwitchableStore extends ForwardingKeyValueStore implements FencedStore {
     private volatile Predicate<String> failingPuts = key -> false;
     private volatile boolean failGets;
+    private volatile Predicate<String> heldPuts = key -> false;
+    private volatile CountDownLatch release = new CountDownLatch(0);
+    private final Queue<String> putKeys = new ConcurrentLinkedQueue<>();
 
     SwitchableStore(FencedStore delegate) {
         super(delegate);
@@ -31,6 +40,22 @@ final class SwitchableStore extends ForwardingKeyValueStore implements FencedSto
 
     void failGets(boolean fail) {
         failGets = fail;
+    }
+
+    /** Puts of {@code keys} wait (before reaching the store) until {@link #release}. */
+    void hold(Predicate<String> keys) {
+        release = new CountDownLatch(1);
+        heldPuts = keys;
+    }
+
+    void release() {
+        heldPuts = key -> false;
+        release.countDown();
+    }
+
+    /** How many puts of {@code keys} reached the store. */
+    long puts(Predicate<String> keys) {
+        return putKeys.stream().filter(keys).count();
     }
 
     void heal() {
@@ -68,9 +93,18 @@ final class SwitchableStore extends ForwardingKeyValueStore implements FencedSto
     }
 
     private void checkPut(String key) {
+        if (heldPuts.test(key)) {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreUnavailableException("test: held put of " + key + " interrupted");
+            }
+        }
         if (failingPuts.test(key)) {
             throw new StoreUnavailableException("test: no quorum for put " + key);
         }
+        putKeys.add(key);
     }
 
     private void checkGet(String key) {
