@@ -102,8 +102,9 @@ public final class SinkConfig extends AbstractConfig {
                         ARCHIVE_GROUP, ++order, Width.MEDIUM, "Archive prefix")
                 .define(MAX_BUFFERED_BYTES_CONFIG, Type.LONG, DEFAULT_MAX_BUFFERED_BYTES, ConfigDef.Range.atLeast(1 << 16),
                         Importance.MEDIUM,
-                        "Bound on the record bytes one task buffers across all its partitions; when reached, the "
-                                + "largest segments are written early.",
+                        "Bound on the record bytes one task holds across all its partitions: open segments and "
+                                + "segments still uploading. When reached, the largest open segment is written early "
+                                + "or put() waits for uploads to finish.",
                         ARCHIVE_GROUP, ++order, Width.SHORT, "Max buffered bytes")
                 .define(RETRY_BACKOFF_MS_CONFIG, Type.LONG, DEFAULT_RETRY_BACKOFF_MS, ConfigDef.Range.atLeast(0),
                         Importance.LOW,
