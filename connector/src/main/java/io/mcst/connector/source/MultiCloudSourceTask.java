@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Replays the archived partitions the connector assigned to it, round-robin a segment at a time, up to
- * {@code batch.size} records a poll. Each record keeps its archived partition; the task checks at start that every target topic has it.
+ * {@code batch.size} records a poll, while the next segments are fetched and decoded ahead ({@link ReadAhead}). Each record keeps its archived partition; the task checks at start that every target topic has it.
  * Where each acknowledged record landed goes into the archive as the partition's offset map ({@link OffsetMapRecorder}).
  */
 public final class MultiCloudSourceTask extends SourceTask {
@@ -44,6 +44,8 @@ public final class MultiCloudSourceTask extends SourceTask {
     private final CountDownLatch stopping = new CountDownLatch(1);
     private KeyValueStore store;
     private List<PartitionReplay> replays = List.of();
+    /** Fetches segments ahead for every replay of this task, within read.ahead.bytes. */
+    private Optional<ReadAhead> readAhead = Optional.empty();
     /** Read by the producer's callbacks ({@link #commitRecord}), which must not wait for the lock. */
     private volatile OffsetMapRecorder offsetMaps;
     private int batchSize;
@@ -87,6 +89,8 @@ public final class MultiCloudSourceTask extends SourceTask {
             SchemaReplicator schemas = config.schemaRegistry()
                     .map(registry -> new SchemaReplicator(store, layout, registry, config.rewritesSchemaIds()))
                     .orElse(SchemaReplicator.off());
+            readAhead = config.readAheadBytes() > 0
+                    ? Optional.of(new ReadAhead(store, reader, config.readAheadBytes())) : Optional.empty();
             List<PartitionReplay> built = new ArrayList<>();
             for (TopicPartition partition : partitions) {
                 Map<String, Object> sourcePartition = ReplayPosition.sourcePartition(partition.topic(), partition.partition());
@@ -97,7 +101,7 @@ public final class MultiCloudSourceTask extends SourceTask {
                         position.segment()));
                 built.add(new PartitionReplay(partition, config.targetTopic(partition.topic()), layout, store, reader,
                         config.bounds(), config.keepOriginalTimestamps(), config.originHeaders(), config.pollIntervalMs(),
-                        resume, schemas));
+                        resume, schemas, readAhead));
                 maps.register(partition, new TopicPartition(config.targetTopic(partition.topic()), partition.partition()),
                         resume.filter(ReplayPosition::offsetKnown).map(p -> OptionalLong.of(p.offset())).orElse(OptionalLong.empty()));
             }
@@ -202,6 +206,8 @@ public final class MultiCloudSourceTask extends SourceTask {
     public void stop() {
         stopping.countDown();
         synchronized (lock) {
+            readAhead.ifPresent(ReadAhead::close);
+            readAhead = Optional.empty();
             if (store != null) {
                 offsetMaps.flush();
                 store.close();

@@ -12,10 +12,13 @@ import io.mcst.connector.schema.SchemaReplicator;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreException;
 import io.mcst.stores.StoreUnavailableException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
@@ -57,6 +60,11 @@ final class PartitionReplay {
     private static final Logger log = LoggerFactory.getLogger(PartitionReplay.class);
     static final long INITIAL_BACKOFF_MS = 500;
     static final long MAX_BACKOFF_MS = 60_000;
+    /** Segments of one partition fetched ahead at most, within the task's read.ahead.bytes. */
+    static final int SEGMENTS_AHEAD = 4;
+
+    /** A segment being fetched ahead, under the index register seen when it was started. */
+    private record Ahead(SegmentKey segment, PartitionIndex under, ReadAhead.Fetch fetch) {}
 
     private final TopicPartition archived;
     private final Map<String, Object> sourcePartition;
@@ -103,10 +111,23 @@ final class PartitionReplay {
     /** No store call before this time: the next listing of a caught-up partition, or a retry's backoff. */
     private long notBeforeMs;
     private int failedAttempts;
+    private final Optional<ReadAhead> readAhead;
+    /** Fetches ahead by segment key, in offset order. */
+    private final Map<String, Ahead> ahead = new LinkedHashMap<>();
 
     PartitionReplay(TopicPartition archived, String targetTopic, ArchiveLayout layout, KeyValueStore store,
             SegmentReader reader, ReplayBounds bounds, boolean keepTimestamps, Optional<OriginHeaders> origin,
             long pollIntervalMs, Optional<ReplayPosition> resumeAfter, SchemaReplicator schemas) {
+        this(archived, targetTopic, layout, store, reader, bounds, keepTimestamps, origin, pollIntervalMs, resumeAfter,
+                schemas, Optional.empty());
+    }
+
+    /** @param readAhead the task's fetches ahead, or empty to read each segment when it is reached */
+    PartitionReplay(TopicPartition archived, String targetTopic, ArchiveLayout layout, KeyValueStore store,
+            SegmentReader reader, ReplayBounds bounds, boolean keepTimestamps, Optional<OriginHeaders> origin,
+            long pollIntervalMs, Optional<ReplayPosition> resumeAfter, SchemaReplicator schemas,
+            Optional<ReadAhead> readAhead) {
+        this.readAhead = requireNonNull(readAhead, "readAhead");
         this.archived = requireNonNull(archived, "archived");
         this.sourcePartition = ReplayPosition.sourcePartition(archived.topic(), archived.partition());
         this.targetTopic = requireNonNull(targetTopic, "targetTopic");
@@ -202,6 +223,7 @@ final class PartitionReplay {
             if (!load(segment, nowMs)) {
                 return;
             }
+            fetchAhead();
             loaded = true;
         }
     }
@@ -257,6 +279,9 @@ final class PartitionReplay {
                 ArchiveLayout.PartitionListing listed = layout.listPartition(store, archived);
                 covered = listed.segments().stream().filter(segment -> segment.firstOffset() <= indexedSegment).toList();
                 entries = listed.summaries();
+            }
+            if (!Objects.equals(indexSeen, index.orElse(null))) {
+                dropFetchedAhead(); // fetched under the register before: not what reading now would give
             }
             indexSeen = index.orElse(null);
             listing = covered;
@@ -315,36 +340,12 @@ final class PartitionReplay {
     }
 
     private boolean load(SegmentKey segment, long nowMs) {
-        Optional<byte[]> blob;
-        try {
-            blob = store.get(segment.key());
-        } catch (StoreUnavailableException e) {
-            retryLater(nowMs, "read segment '" + segment.key() + "'", e);
-            return false;
-        } catch (StoreException e) {
-            throw new ConnectException("cannot read segment '" + segment.key() + "': " + e.getMessage(), e);
-        }
-        if (blob.isEmpty()) {
-            // A sink taking the partition over removes segments beyond the index it read; list again to see.
-            if (!list(nowMs)) {
-                return false;
-            }
-            if (listing.stream().anyMatch(listed -> listed.key().equals(segment.key()))) {
-                throw new ConnectException("segment '" + segment.key() + "' is listed in the archive but is gone; "
-                        + "replaying past it would lose its records, so the task stops here");
-            }
-            log.warn("{}: segment '{}' was removed after it was listed (a sink took the partition over, or retention "
-                    + "expired it); going on "
-                    + "with the archive as it is now", archived, segment.key());
+        Optional<List<ArchivedRecord>> early = takeFetchedAhead(segment);
+        List<ArchivedRecord> read = early.isPresent() ? early.get() : readNow(segment, nowMs);
+        if (read == null) {
             return false;
         }
         failedAttempts = 0;
-        List<ArchivedRecord> read;
-        try {
-            read = reader.read(segment, blob.get());
-        } catch (DataException e) {
-            throw new ConnectException(e.getMessage(), e);
-        }
         if (legacyResume != null && segment.firstOffset() == legacyResume.segment()) {
             int index = Math.min(legacyResume.index(), read.size() - 1);
             passedOffset = index < 0 ? segment.firstOffset() + legacyResume.index() : offsetOf(segment, read, index);
@@ -368,6 +369,91 @@ final class PartitionReplay {
         currentPastEnd = true;
         currentPassed = 0;
         return true;
+    }
+
+    /** Reads and decodes {@code segment}; null if the stores failed (retried later) or it is gone (listed again). */
+    private List<ArchivedRecord> readNow(SegmentKey segment, long nowMs) {
+        Optional<byte[]> blob;
+        try {
+            blob = store.get(segment.key());
+        } catch (StoreUnavailableException e) {
+            retryLater(nowMs, "read segment '" + segment.key() + "'", e);
+            return null;
+        } catch (StoreException e) {
+            throw new ConnectException("cannot read segment '" + segment.key() + "': " + e.getMessage(), e);
+        }
+        if (blob.isEmpty()) {
+            // A sink taking the partition over removes segments beyond the index it read; list again to see.
+            if (!list(nowMs)) {
+                return null;
+            }
+            if (listing.stream().anyMatch(listed -> listed.key().equals(segment.key()))) {
+                throw new ConnectException("segment '" + segment.key() + "' is listed in the archive but is gone; "
+                        + "replaying past it would lose its records, so the task stops here");
+            }
+            log.warn("{}: segment '{}' was removed after it was listed (a sink took the partition over, or retention "
+                    + "expired it); going on "
+                    + "with the archive as it is now", archived, segment.key());
+            return null;
+        }
+        try {
+            return reader.read(segment, blob.get());
+        } catch (DataException e) {
+            throw new ConnectException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The records of {@code segment} if they were fetched ahead under the index register this replay reads by
+     * (then they are what reading it now would give under that register); empty otherwise, or if the fetch failed
+     * (reading it now retries or reports the failure as usual). Drops the fetches of segments up to it.
+     */
+    private Optional<List<ArchivedRecord>> takeFetchedAhead(SegmentKey segment) {
+        Ahead taken = ahead.remove(segment.key());
+        ahead.values().removeIf(other -> {
+            boolean passed = other.segment().firstOffset() <= segment.firstOffset();
+            if (passed) {
+                other.fetch().release();
+            }
+            return passed;
+        });
+        if (taken == null) {
+            return Optional.empty();
+        }
+        try {
+            if (Objects.equals(taken.under(), indexSeen)) {
+                return taken.fetch().result.join().records();
+            }
+            return Optional.empty();
+        } catch (CompletionException | CancellationException e) {
+            return Optional.empty();
+        } finally {
+            taken.fetch().release();
+        }
+    }
+
+    /** Starts fetching the segments after the one just read, up to {@link #SEGMENTS_AHEAD} and the task's budget. */
+    private void fetchAhead() {
+        if (readAhead.isEmpty()) {
+            return;
+        }
+        for (SegmentKey segment : listing) {
+            if (ahead.size() >= SEGMENTS_AHEAD) {
+                return;
+            }
+            if (segment.firstOffset() > current.firstOffset() && !ahead.containsKey(segment.key())) {
+                Optional<ReadAhead.Fetch> fetch = readAhead.get().fetch(segment);
+                if (fetch.isEmpty()) {
+                    return;
+                }
+                ahead.put(segment.key(), new Ahead(segment, indexSeen, fetch.get()));
+            }
+        }
+    }
+
+    private void dropFetchedAhead() {
+        ahead.values().forEach(other -> other.fetch().release());
+        ahead.clear();
     }
 
     private void finishSegment() {

@@ -46,6 +46,8 @@ public final class SourceConfig extends AbstractConfig {
     public static final long DEFAULT_POLL_INTERVAL_MS = 10_000;
     public static final String BATCH_SIZE_CONFIG = "batch.size";
     public static final int DEFAULT_BATCH_SIZE = 2_000;
+    public static final String READ_AHEAD_BYTES_CONFIG = "read.ahead.bytes";
+    public static final long DEFAULT_READ_AHEAD_BYTES = 64L << 20;
     public static final String ORIGIN_HEADERS_CONFIG = "replay.origin.headers";
     public static final String ORIGIN_HEADER_PREFIX_CONFIG = "replay.origin.header.prefix";
     public static final String DEFAULT_ORIGIN_HEADER_PREFIX = "mcst.origin.";
@@ -164,6 +166,14 @@ public final class SourceConfig extends AbstractConfig {
                 .define(BATCH_SIZE_CONFIG, Type.INT, DEFAULT_BATCH_SIZE, ConfigDef.Range.atLeast(1), Importance.LOW,
                         "Most records one poll hands to the worker.",
                         REPLAY_GROUP, ++order, Width.SHORT, "Batch size")
+                .define(READ_AHEAD_BYTES_CONFIG, Type.LONG, DEFAULT_READ_AHEAD_BYTES, ConfigDef.Range.atLeast(0),
+                        Importance.LOW,
+                        "Bound on the segment bytes one task fetches and decodes ahead of the records it hands "
+                                + "over (up to " + PartitionReplay.SEGMENTS_AHEAD + " segments per partition, "
+                                + ReadAhead.FETCH_CONCURRENCY + " fetches at once), counted by their stored size; "
+                                + "records still reach the worker in archived order per partition. 0 reads each "
+                                + "segment only when the replay reaches it.",
+                        REPLAY_GROUP, ++order, Width.SHORT, "Read-ahead bytes")
                 .define(ORIGIN_HEADERS_CONFIG, Type.BOOLEAN, false, Importance.LOW,
                         "true: each replayed record also carries four headers naming where it comes from: its "
                                 + "archived topic, partition and offset, and the archive segment it was read from "
@@ -236,6 +246,10 @@ public final class SourceConfig extends AbstractConfig {
 
     public boolean rewritesSchemaIds() {
         return getBoolean(SCHEMA_ID_REWRITE_CONFIG);
+    }
+
+    public long readAheadBytes() {
+        return getLong(READ_AHEAD_BYTES_CONFIG);
     }
 
     public int batchSize() {

@@ -23,6 +23,10 @@ import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -316,6 +320,55 @@ class MultiCloudSourceTaskTest {
         replayAndAcknowledge(4, 0);
         task.commit();
         assertThat(storedMap().entries()).containsExactly(new Run(0, 0, 4));
+    }
+
+    @Test
+    void segmentsFetchedAheadOutOfOrderStillReachTheWorkerInArchivedOrder() throws InterruptedException {
+        archive.append(RecordFormats.ENVELOPE, records("orders", 0, 0, 5));
+        archive.append(RecordFormats.ENVELOPE, records("orders", 0, 5, 5));
+        archive.append(RecordFormats.ENVELOPE, records("orders", 0, 10, 5));
+        archive.append(RecordFormats.ENVELOPE, records("orders", 1, 0, 5));
+        targetPartitions.put("orders-restored", 2);
+        props.put("batch.size", "3");
+        String slow = archive.layout.segmentKey(new TopicPartition("orders", 0), 5, "envelope.avro");
+        String fast = archive.layout.segmentKey(new TopicPartition("orders", 0), 10, "envelope.avro");
+        CountDownLatch fastRead = new CountDownLatch(1);
+        AtomicBoolean overtaken = new AtomicBoolean();
+        Map<String, AtomicInteger> gets = new ConcurrentHashMap<>();
+        start("orders:0,orders:1", props -> new ForwardingKeyValueStore(StoreStack.open(props, SCOPE)) {
+            @Override
+            public Optional<byte[]> get(String key) {
+                gets.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+                if (key.equals(slow)) {
+                    try { // answers only after the later segment did: needs both fetched at once, ahead of the replay
+                        overtaken.set(fastRead.await(10, TimeUnit.SECONDS));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                Optional<byte[]> value = super.get(key);
+                if (key.equals(fast)) {
+                    fastRead.countDown();
+                }
+                return value;
+            }
+        });
+
+        List<SourceRecord> replayed = new ArrayList<>();
+        while (replayed.size() < 20) {
+            List<SourceRecord> batch = task.poll();
+            if (batch != null) {
+                replayed.addAll(batch);
+            }
+        }
+
+        assertThat(overtaken).as("segment 10 was read before segment 5 answered").isTrue();
+        assertThat(replayed.stream().filter(r -> r.kafkaPartition() == 0).map(r -> new String((byte[]) r.value())))
+                .containsExactlyElementsOf(IntStream.range(0, 15).mapToObj(o -> "v" + o).toList());
+        assertThat(replayed.stream().filter(r -> r.kafkaPartition() == 1).map(r -> new String((byte[]) r.value())))
+                .containsExactly("v0", "v1", "v2", "v3", "v4");
+        assertThat(gets.get(slow)).as("a segment fetched ahead is not read again").hasValue(1);
+        assertThat(gets.get(fast)).hasValue(1);
     }
 
     private void start(String partitions) {
