@@ -97,6 +97,10 @@ final class LocalConnect implements AutoCloseable {
         return process.log();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     /** Kills the worker with SIGKILL: its tasks stop mid-write, nothing is flushed or committed on the way out. */
     void kill() throws InterruptedException {
         process.kill();
