@@ -132,8 +132,7 @@ public final class EndToEndBenchmark {
                 + connect.rest().base() + " (plugin archive on plugin.path), clouds: S3Proxy, Azurite, " + local);
 
         try (Admin admin = kafka.admin();
-                WorkerProfile profile = WorkerProfile.attach(connect.pid(), Map.of("Connect worker", connect.pid(),
-                        "Kafka broker", kafka.pid()))) {
+                WorkerProfile profile = WorkerProfile.attach(connect.pid(), processes(connect, kafka))) {
             admin.createTopics(List.of(SampleRecords.topic(TOPIC, PARTITIONS), SampleRecords.topic(RESTORED, PARTITIONS)))
                     .all().get();
 
@@ -167,6 +166,13 @@ public final class EndToEndBenchmark {
             report(start, loadBefore, produced, consumed, archived, replayed, comparison, sinkProfile, sourceProfile);
             return comparison.identical() && comparison.records() == records;
         }
+    }
+
+    private static Map<String, Long> processes(LocalConnect connect, LocalKafka kafka) {
+        Map<String, Long> processes = new LinkedHashMap<>();
+        processes.put("Connect worker", connect.pid());
+        processes.put("Kafka broker", kafka.pid());
+        return processes;
     }
 
     /** Writes the records: key, 1 KiB of random bytes stamped with the record's number, one header. */

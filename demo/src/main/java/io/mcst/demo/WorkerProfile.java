@@ -33,7 +33,7 @@ import javax.management.remote.JMXServiceURL;
  *
  * <p>Sampling, not instrumenting: the worker runs the plugin archive unchanged. It attaches through the JDK's
  * attach API (the worker opens no JMX port) and asks only for the threads it counts: task threads with their
- * whole stack, pool threads six frames deep (enough to tell an idle pool thread from a busy one). A sample is
+ * whole stack, pool threads twelve frames deep (enough to tell an idle pool thread from a busy one). A sample is
  * a thread-info call in the worker, a few milliseconds of its CPU; a separate JVM per sample ({@code jcmd}) would
  * cost a core-second each on this machine.
  */
@@ -44,8 +44,8 @@ final class WorkerProfile implements AutoCloseable {
     private static final String OUR_PACKAGE = "io.mcst.";
     private static final String OUR_CONNECTOR = "io.mcst.connector.";
     private static final int TOP_ACTIVITIES = 10;
-    /** Deep enough to see ThreadPoolExecutor.getTask under the queue's park: an idle pool thread. */
-    private static final int POOL_DEPTH = 6;
+    /** Deep enough to see ThreadPoolExecutor.getTask under the queue's park (7 frames below it for take()). */
+    private static final int POOL_DEPTH = 12;
 
     private final JMXConnector jmx;
     private final MBeanServerConnection server;
@@ -76,7 +76,7 @@ final class WorkerProfile implements AutoCloseable {
         } finally {
             vm.detach();
         }
-        return new WorkerProfile(JMXConnectorFactory.connect(new JMXServiceURL(address)), Map.copyOf(processes));
+        return new WorkerProfile(JMXConnectorFactory.connect(new JMXServiceURL(address)), new LinkedHashMap<>(processes));
     }
 
     /** Starts sampling while {@code connector} runs; {@link Sampling#stop()} ends it and returns the report. */
@@ -241,7 +241,7 @@ final class WorkerProfile implements AutoCloseable {
         int outer = -1;
         for (int i = 0; i < stack.length; i++) {
             String type = stack[i].getClassName();
-            if (type.startsWith(OUR_PACKAGE)) {
+            if (type.startsWith(OUR_PACKAGE) && !type.contains("$$Lambda")) { // a lambda's proxy is plumbing, its body counts
                 if (inner < 0 && !type.matches(".*\\$\\d+$")) { // past anonymous plumbing (a clock's await)
                     inner = i;
                 }
@@ -287,7 +287,7 @@ final class WorkerProfile implements AutoCloseable {
     /** {@code SimpleClass.method}, lambdas named after the method that holds them. */
     private static String frame(StackTraceElement frame) {
         String type = frame.getClassName();
-        String simple = type.substring(type.lastIndexOf('.') + 1).replaceFirst("\\$\\$Lambda.*", "");
+        String simple = type.substring(type.lastIndexOf('.') + 1);
         String method = frame.getMethodName().replaceFirst("^lambda\\$(.*)\\$\\d+$", "$1");
         return simple + "." + method;
     }
