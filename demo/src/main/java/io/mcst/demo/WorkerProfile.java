@@ -43,6 +43,7 @@ final class WorkerProfile implements AutoCloseable {
     private static final String OUR_THREADS = "mcst-";
     private static final String OUR_PACKAGE = "io.mcst.";
     private static final String OUR_CONNECTOR = "io.mcst.connector.";
+    private static final String KAFKA_PACKAGE = "org.apache.kafka.";
     private static final int TOP_ACTIVITIES = 10;
     /** Deep enough to see ThreadPoolExecutor.getTask under the queue's park (7 frames below it for take()). */
     private static final int POOL_DEPTH = 12;
@@ -229,8 +230,8 @@ final class WorkerProfile implements AutoCloseable {
     }
 
     /**
-     * What a task thread is doing: "none of ours" when no frame is ours (Connect polling Kafka, committing
-     * offsets, converting records), otherwise the outermost of our frames (what Connect called), the innermost
+     * What a task thread is doing: "none of ours" and the innermost of Kafka's frames when no frame is ours
+     * (Connect polling Kafka, committing offsets, sending records), otherwise the outermost of our frames (what Connect called), the innermost
      * in the connector and the innermost of all (where in our code the thread is), and whether it runs, waits on
      * the network, or is parked/blocked.
      */
@@ -253,7 +254,8 @@ final class WorkerProfile implements AutoCloseable {
         }
         String state = state(info);
         if (outer < 0) {
-            return "Connect and Kafka clients, none of ours (" + state + ")";
+            return "none of ours: " + Arrays.stream(stack).filter(f -> f.getClassName().startsWith(KAFKA_PACKAGE))
+                    .findFirst().map(WorkerProfile::frame).orElse("no Kafka frame either") + " (" + state + ")";
         }
         StringBuilder path = new StringBuilder(frame(stack[outer]));
         for (int level : new int[] {connector, inner}) {

@@ -32,7 +32,7 @@ class WorkerProfileTest {
         thread.setDaemon(true);
         thread.start();
         try {
-            assertEquals("Connect and Kafka clients, none of ours (waiting)", WorkerProfile.activity(parkedInfo(thread)));
+            assertEquals("none of ours: no Kafka frame either (waiting)", WorkerProfile.activity(parkedInfo(thread)));
         } finally {
             LockSupport.unpark(thread);
             thread.join();
