@@ -110,13 +110,6 @@ final class CoreBenchmarks {
             table.add(section, "get p99, " + label, replicated.get().latency().p99Millis(), "ms",
                     "one store", single.get().latency().p99Millis(), "<= 1.10x",
                     replicated.get().latency().p99Millis() / single.get().latency().p99Millis() <= 1.10);
-            // What a read can cost at best: one round, done when the fastest quorum (2 of 3) has answered a list.
-            LatencySummary round = LatencyModel.cloudRegion().quorumRound(LatencyModel.Op.LIST, 0, 3, 2, 100_000, 15);
-            String baseline = "one round to the fastest quorum (model: 2nd fastest of 3 lists)";
-            table.add(section, "get p50, " + label, replicated.get().latency().p50Millis(), "ms", baseline,
-                    round.p50Millis(), "<= 1.15x", replicated.get().latency().p50Millis() / round.p50Millis() <= 1.15);
-            table.add(section, "get p99, " + label, replicated.get().latency().p99Millis(), "ms", baseline,
-                    round.p99Millis(), "<= 1.15x", replicated.get().latency().p99Millis() / round.p99Millis() <= 1.15);
             replicated.noteErrors(table, section + ", " + label);
         }
     }

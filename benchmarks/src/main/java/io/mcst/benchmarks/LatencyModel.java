@@ -1,6 +1,5 @@
 package io.mcst.benchmarks;
 
-import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -56,28 +55,6 @@ public record LatencyModel(
         }
         return new LatencyModel(putMedianMillis * factor, getMedianMillis * factor, listMedianMillis * factor,
                 removeMedianMillis * factor, tailSigma, bytesPerSecond / factor);
-    }
-
-    /**
-     * The latency of one round to the fastest quorum: {@code n} concurrent calls of {@code op}, done when the
-     * {@code quorum}-th fastest answers; percentiles over {@code draws} rounds drawn with {@code seed}. A read
-     * that costs one round at best costs this.
-     */
-    public LatencySummary quorumRound(Op op, int valueBytes, int n, int quorum, int draws, long seed) {
-        if (quorum < 1 || quorum > n) {
-            throw new IllegalArgumentException("quorum must be within 1.." + n + ", got " + quorum);
-        }
-        Random random = new Random(seed);
-        long[] rounds = new long[draws];
-        long[] calls = new long[n];
-        for (int i = 0; i < draws; i++) {
-            for (int j = 0; j < n; j++) {
-                calls[j] = sampleNanos(op, valueBytes, random);
-            }
-            Arrays.sort(calls);
-            rounds[i] = calls[quorum - 1];
-        }
-        return LatencySummary.of(rounds);
     }
 
     /** A latency in nanoseconds for one call of {@code op} that moves {@code valueBytes} value bytes. */

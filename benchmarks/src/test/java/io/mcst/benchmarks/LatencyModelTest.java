@@ -36,19 +36,6 @@ class LatencyModelTest {
     }
 
     @Test
-    void aQuorumRoundWaitsForTheQthFastestCall() {
-        LatencyModel model = LatencyModel.cloudRegion();
-        // the 2nd fastest of 3 draws has the population's median as its median; the fastest is faster
-        assertThat(model.quorumRound(Op.LIST, 0, 3, 2, SAMPLES, 3).p50Millis()).isCloseTo(60, within(3.0));
-        assertThat(model.quorumRound(Op.LIST, 0, 3, 1, SAMPLES, 3).p50Millis()).isLessThan(50);
-        assertThat(model.quorumRound(Op.LIST, 0, 3, 3, SAMPLES, 3).p50Millis()).isGreaterThan(70);
-        // without a tail every call takes the median
-        assertThat(new LatencyModel(40, 25, 60, 30, 0, 1e12).quorumRound(Op.LIST, 0, 5, 3, 11, 1).p99Millis())
-                .isCloseTo(60, within(0.01));
-        assertThatThrownBy(() -> model.quorumRound(Op.LIST, 0, 3, 4, 10, 1)).isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
     void noneAddsNothing() {
         assertThat(LatencyModel.none().sampleNanos(Op.PUT, 16 << 20, new Random(1))).isZero();
     }

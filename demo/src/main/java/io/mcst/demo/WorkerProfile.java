@@ -116,7 +116,7 @@ final class WorkerProfile implements AutoCloseable {
             Map<Long, String> names = new HashMap<>();
             try {
                 for (int round = 0; !stopped; round++) {
-                    if (round % 8 == 0) { // threads come and go (task start, pools growing): list them every 2 s
+                    if (round % 8 == 0) { // threads come and go (task start, pools growing): list them every 8 samples
                         names.clear();
                         for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds(), 0)) {
                             if (info != null) {
@@ -161,8 +161,7 @@ final class WorkerProfile implements AutoCloseable {
 
         /** Stops sampling and describes the phase: lines of text, each a figure. */
         List<String> stop() throws InterruptedException {
-            stopped = true;
-            sampler.interrupt();
+            stopped = true; // not an interrupt: one that lands inside a JMX call would fail that sample as an error
             sampler.join();
             double wallSeconds = (System.nanoTime() - startNanos) / 1e9;
             Map<String, Long> cpuAfter = cpu();
