@@ -7,6 +7,7 @@ import com.azure.core.http.HttpClient;
 import com.azure.core.http.ProxyOptions;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.util.BinaryData;
+import com.azure.core.util.ConfigurationBuilder;
 import com.azure.core.util.Context;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.blob.BlobContainerClient;
@@ -21,6 +22,7 @@ import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import io.mcst.stores.CloseGuard;
+import io.mcst.stores.HttpProxy;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.ObjectNames;
 import io.mcst.stores.StoreException;
@@ -36,9 +38,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A store in one Azure Blob Storage container (block blobs), over the JDK's HTTP client rather than the
@@ -59,6 +64,9 @@ public final class AzureBlobStore implements KeyValueStore {
      * azure-core-http-jdk-httpclient 1.1.6), so retries are left to the retry layer.
      */
     static final int SDK_ATTEMPTS = 1;
+    private static final String ALLOW_RESTRICTED_HEADERS = "jdk.httpclient.allowRestrictedHeaders";
+    private static final Logger LOG = LoggerFactory.getLogger(AzureBlobStore.class);
+    private static final boolean JDK_ACCEPTS_CONTENT_LENGTH = allowContentLengthHeader();
     /** Below Azure's 5,000 so that a modest listing already crosses pages. */
     static final int LIST_PAGE_SIZE = 1_000;
     private static final Set<String> CREDENTIAL_CODES = codes(
@@ -86,14 +94,7 @@ public final class AzureBlobStore implements KeyValueStore {
                         : "fix store.%s.connection.string, or store.%s.account.name and store.%s.account.key";
         this.failures = new StoreFailures(config.name(), "Azure", "container", config.container(), CREDENTIAL_CODES,
                 TRANSIENT_CODES, credentialFix.formatted(config.name(), config.name(), config.name()));
-        JdkHttpClientBuilder http = new JdkHttpClientBuilder();
-        config.proxy().ifPresent(proxy -> {
-            ProxyOptions options = new ProxyOptions(ProxyOptions.Type.HTTP,
-                    new InetSocketAddress(proxy.url().getHost(), proxy.url().getPort()));
-            proxy.username().ifPresent(user -> options.setCredentials(user, proxy.password().orElseThrow()));
-            http.proxy(options);
-        });
-        HttpClient httpClient = http.build();
+        HttpClient httpClient = httpClient(config.proxy());
         BlobServiceClientBuilder builder = new BlobServiceClientBuilder()
                 .httpClient(httpClient)
                 .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, SDK_ATTEMPTS,
@@ -116,6 +117,45 @@ public final class AzureBlobStore implements KeyValueStore {
         config.encryptionScope().ifPresent(builder::encryptionScope);
         this.container = builder.buildClient().getBlobContainerClient(config.container());
         this.accessTier = config.accessTier().map(AccessTier::fromString).orElse(null);
+    }
+
+    /**
+     * Azure's HTTP client over the JDK's, as every Azure client of this project builds it.
+     *
+     * <p>That adapter takes a body's length from the SDK's Content-Length header and also copies the header into
+     * the request, where the JDK, for which Content-Length is restricted, drops it: one WARN per upload ("The
+     * header is restricted by 'java.net.http.HttpClient' and will be ignored"), harmless since the JDK sends the
+     * same length itself. The cause goes away when the JDK allows the header (system property
+     * {@value #ALLOW_RESTRICTED_HEADERS}=content-length): it then sends the SDK's value, which is the body's
+     * length, as the one Content-Length. The JDK reads that property once, when its HTTP client first loads, so
+     * it is set here if nobody set it; and the adapter is told to pass the header only if the JDK really
+     * accepts it, since a header the JDK refuses would fail every upload.
+     */
+    static HttpClient httpClient(Optional<HttpProxy> proxy) {
+        JdkHttpClientBuilder http = new JdkHttpClientBuilder().configuration(new ConfigurationBuilder(
+                path -> Map.of(), path -> Map.of(ALLOW_RESTRICTED_HEADERS, JDK_ACCEPTS_CONTENT_LENGTH ? "content-length" : ""),
+                path -> Map.of()).build());
+        proxy.ifPresent(p -> {
+            ProxyOptions options = new ProxyOptions(ProxyOptions.Type.HTTP, new InetSocketAddress(p.url().getHost(), p.url().getPort()));
+            p.username().ifPresent(user -> options.setCredentials(user, p.password().orElseThrow()));
+            http.proxy(options);
+        });
+        return http.build();
+    }
+
+    private static boolean allowContentLengthHeader() {
+        if (System.getProperty(ALLOW_RESTRICTED_HEADERS) == null) {
+            System.setProperty(ALLOW_RESTRICTED_HEADERS, "content-length");
+        }
+        try {
+            java.net.http.HttpRequest.newBuilder().header("Content-Length", "0");
+            return true;
+        } catch (IllegalArgumentException restricted) {
+            // The JDK's client loaded before this class (or the property names other headers): the WARN stays.
+            LOG.info("Azure uploads will log a WARN each about the restricted Content-Length header; start the JVM "
+                    + "with -D{}=content-length (e.g. in KAFKA_OPTS) to remove its cause", ALLOW_RESTRICTED_HEADERS);
+            return false;
+        }
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.mcst.stores.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.common.sas.AccountSasPermission;
 import com.azure.storage.common.sas.AccountSasResourceType;
@@ -11,6 +10,7 @@ import com.azure.storage.common.sas.AccountSasSignatureValues;
 import io.mcst.stores.FaultyHttpProxy;
 import io.mcst.stores.HttpProxy;
 import io.mcst.stores.KeyValueStore;
+import io.mcst.stores.LogCapture;
 import io.mcst.stores.azure.AzureBlobStoreConfig.AccountKey;
 import io.mcst.stores.azure.AzureBlobStoreConfig.ConnectionString;
 import io.mcst.stores.azure.AzureBlobStoreConfig.SasToken;
@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Each Azure setting reaches the wire, seen by a {@link FaultyHttpProxy} on the way to Azurite (which does not
- * report tiers and refuses unknown encryption scopes, so the headers are asserted).
+ * report tiers and refuses unknown encryption scopes, so the headers are asserted); and an upload logs no
+ * warning.
  */
 class AzureSettingsTest {
     private static final String CONTAINER = "settings";
@@ -75,7 +76,7 @@ class AzureSettingsTest {
     @Test
     void aSasTokenAuthenticatesEveryRequestInItsQuery() throws Exception {
         String sas = new BlobServiceClientBuilder().connectionString(server.connectionString())
-                .httpClient(new JdkHttpClientBuilder().build()).buildClient()
+                .httpClient(AzureBlobStore.httpClient(Optional.empty())).buildClient()
                 .generateAccountSas(new AccountSasSignatureValues(OffsetDateTime.now().plusHours(1),
                         AccountSasPermission.parse("rwdlc"), new AccountSasService().setBlobAccess(true),
                         AccountSasResourceType.parse("sco")));
@@ -98,6 +99,30 @@ class AzureSettingsTest {
             roundTrip(store, "proxied");
             // A forward proxy sees the absolute URL of the endpoint, not a path.
             assertThat(putRequest(proxy)).startsWith("PUT " + server.blobEndpoint() + "/" + CONTAINER + "/");
+        }
+    }
+
+    /** Also asserts the cause is gone: the SDK's Content-Length goes out once, as the body's length. */
+    @Test
+    void anUploadLogsNoWarning() {
+        try (AzureBlobStore store = new AzureBlobStore(server.config("azure", CONTAINER))) {
+            String log = LogCapture.stderrOf(() -> {
+                roundTrip(store, "quiet");
+                store.put("quiet-large", new byte[300_000]);
+                store.remove("quiet-large");
+            });
+            assertThat(log).doesNotContain("WARN").doesNotContain("restricted");
+        }
+    }
+
+    @Test
+    void anUploadSendsOneContentLengthTheBodys() throws Exception {
+        try (FaultyHttpProxy recorder = new FaultyHttpProxy(server.blobEndpoint());
+                AzureBlobStore store = new AzureBlobStore(new AzureBlobStoreConfig("azure", CONTAINER,
+                        new AccountKey(AzuriteServer.ACCOUNT, AzuriteServer.ACCOUNT_KEY), Optional.of(through(recorder))))) {
+            roundTrip(store, "length");
+            assertThat(putRequest(recorder).toLowerCase().lines().filter(line -> line.startsWith("content-length:")))
+                    .containsExactly("content-length: 3");
         }
     }
 }
