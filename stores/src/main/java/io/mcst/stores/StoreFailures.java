@@ -78,7 +78,26 @@ public final class StoreFailures {
 
     /** The cloud did not answer in time, or at all. */
     public StoreUnavailableException noAnswer(String operation, String key, Throwable cause) {
-        return new StoreUnavailableException("%s: %s did not answer (%s)".formatted(call(operation, key), cloud, cause.getMessage()), cause);
+        return new StoreUnavailableException("%s: %s did not answer (%s)".formatted(call(operation, key), cloud, why(cause)), cause);
+    }
+
+    /**
+     * The first message in {@code e}'s cause chain that says more than the name of the exception it wraps
+     * (Azure's refused connection is a {@code ConnectException} without a message, wrapped twice); else the
+     * name of the outermost exception that has no message.
+     */
+    static String why(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && !(t.getCause() != null && message.equals(t.getCause().toString()))) {
+                return message;
+            }
+        }
+        Throwable unnamed = e;
+        while (unnamed.getMessage() != null && unnamed.getCause() != null) {
+            unnamed = unnamed.getCause();
+        }
+        return unnamed.getClass().getSimpleName();
     }
 
     /**

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
@@ -50,5 +52,16 @@ class StoreFailuresTest {
         assertThat(failures.unanswered("get", "k", new RuntimeException(new InterruptedException())))
                 .isInstanceOf(StoreUnavailableException.class).hasMessageEndingWith(": interrupted");
         assertThat(Thread.interrupted()).as("the interrupt is set again for the caller").isTrue();
+    }
+
+    @Test
+    void noAnswerSaysWhyInTheFirstMessageThatIsMoreThanAWrappedName() {
+        assertThat(failures.unanswered("get", "k", new UncheckedIOException(new IOException("connection reset"))))
+                .hasMessage("store 'aws': get 'k' in bucket 'archive': S3 did not answer (connection reset)");
+        // Azure's refused connection: a wrapper naming a ConnectException that has no message, nor has its cause.
+        ConnectException refused = new ConnectException();
+        refused.initCause(new ClosedChannelException());
+        assertThat(failures.unanswered("get", "k", new RuntimeException(refused)))
+                .hasMessage("store 'aws': get 'k' in bucket 'archive': S3 did not answer (ConnectException)");
     }
 }

@@ -8,9 +8,8 @@ import com.azure.core.http.ProxyOptions;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.ConfigurationBuilder;
-import com.azure.core.util.Context;
 import com.azure.identity.DefaultAzureCredentialBuilder;
-import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobContainerAsyncClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.AccessTier;
 import com.azure.storage.blob.models.BlobErrorCode;
@@ -77,7 +76,14 @@ public final class AzureBlobStore implements KeyValueStore {
             BlobErrorCode.SERVER_BUSY, BlobErrorCode.OPERATION_TIMED_OUT, BlobErrorCode.INTERNAL_ERROR);
 
     private final AzureBlobStoreConfig config;
-    private final BlobContainerClient container;
+    /**
+     * The container, through the SDK's async client, each call blocking for its answer. Its sync client logs an
+     * I/O failure of a delete or a listing at ERROR in three SDK classes before it throws it (bare
+     * "java.net.ConnectException" lines naming no store, three per call during an outage); the async one
+     * only signals it, and this store reports it naming itself. Uploads and downloads take the async path in
+     * the sync client too.
+     */
+    private final BlobContainerAsyncClient container;
     private final CloseGuard guard;
     private final StoreFailures failures;
     /** The tier each blob is written in; null leaves it to the account. */
@@ -115,7 +121,7 @@ public final class AzureBlobStore implements KeyValueStore {
                             .orElseGet(() -> accountEndpoint(chain.accountName().orElseThrow())));
         }
         config.encryptionScope().ifPresent(builder::encryptionScope);
-        this.container = builder.buildClient().getBlobContainerClient(config.container());
+        this.container = builder.buildAsyncClient().getBlobContainerAsyncClient(config.container());
         this.accessTier = config.accessTier().map(AccessTier::fromString).orElse(null);
     }
 
@@ -171,8 +177,9 @@ public final class AzureBlobStore implements KeyValueStore {
         try {
             // The upload reads the bytes while this call runs; without request conditions it replaces any
             // existing blob.
-            container.getBlobClient(ObjectNames.encode(key)).uploadWithResponse(
-                    new BlobParallelUploadOptions(BinaryData.fromBytes(value)).setTier(accessTier), null, Context.NONE);
+            container.getBlobAsyncClient(ObjectNames.encode(key))
+                    .uploadWithResponse(new BlobParallelUploadOptions(BinaryData.fromBytes(value)).setTier(accessTier))
+                    .block();
         } catch (RuntimeException e) {
             throw failure("put", key, e);
         }
@@ -183,7 +190,7 @@ public final class AzureBlobStore implements KeyValueStore {
         StoreKeys.check(key);
         guard.ensureOpen();
         try {
-            return Optional.of(container.getBlobClient(ObjectNames.encode(key)).downloadContent().toBytes());
+            return Optional.of(container.getBlobAsyncClient(ObjectNames.encode(key)).downloadContent().block().toBytes());
         } catch (BlobStorageException e) {
             if (BlobErrorCode.BLOB_NOT_FOUND.equals(e.getErrorCode())) {
                 return Optional.empty();
@@ -199,7 +206,7 @@ public final class AzureBlobStore implements KeyValueStore {
         StoreKeys.check(key);
         guard.ensureOpen();
         try {
-            container.getBlobClient(ObjectNames.encode(key)).deleteWithResponse(null, null, null, Context.NONE);
+            container.getBlobAsyncClient(ObjectNames.encode(key)).deleteWithResponse(null, null).block();
         } catch (BlobStorageException e) {
             // deleteIfExists() would also swallow a missing container; only a missing blob is a no-op.
             if (!BlobErrorCode.BLOB_NOT_FOUND.equals(e.getErrorCode())) {
@@ -222,7 +229,7 @@ public final class AzureBlobStore implements KeyValueStore {
                     options.setPrefix(blobPrefix);
                 }
                 // The iterable fetches page after page, following the continuation marker.
-                for (BlobItem blob : container.listBlobs(options, null)) {
+                for (BlobItem blob : container.listBlobs(options).toIterable()) {
                     ObjectNames.decode(blob.getName()).ifPresent(keys::add);
                 }
             }

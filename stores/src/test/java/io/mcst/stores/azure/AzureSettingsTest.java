@@ -1,6 +1,7 @@
 package io.mcst.stores.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.common.sas.AccountSasPermission;
@@ -11,12 +12,17 @@ import io.mcst.stores.FaultyHttpProxy;
 import io.mcst.stores.HttpProxy;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.LogCapture;
+import io.mcst.stores.StoreUnavailableException;
 import io.mcst.stores.azure.AzureBlobStoreConfig.AccountKey;
 import io.mcst.stores.azure.AzureBlobStoreConfig.ConnectionString;
 import io.mcst.stores.azure.AzureBlobStoreConfig.SasToken;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -123,6 +129,26 @@ class AzureSettingsTest {
             roundTrip(store, "length");
             assertThat(putRequest(recorder).toLowerCase().lines().filter(line -> line.startsWith("content-length:")))
                     .containsExactly("content-length: 3");
+        }
+    }
+
+    /** The store reports an outage, naming itself; the SDK prints nothing of its own (it used to print ERRORs). */
+    @Test
+    void anUnreachableServerFailsEachCallNamingTheStoreAndTheSdkLogsNothing() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        URI nowhere = URI.create("http://127.0.0.1:" + closedPort + "/" + AzuriteServer.ACCOUNT);
+        try (AzureBlobStore store = new AzureBlobStore(new AzureBlobStoreConfig("azure", CONTAINER,
+                new AccountKey(AzuriteServer.ACCOUNT, AzuriteServer.ACCOUNT_KEY), Optional.of(nowhere)))) {
+            List<ThrowingCallable> calls = List.of(() -> store.put("k", new byte[] {1}), () -> store.get("k"),
+                    () -> store.remove("k"), () -> store.list(""));
+            String log = LogCapture.stderrOf(() -> calls.forEach(call -> assertThatThrownBy(call)
+                    .isInstanceOf(StoreUnavailableException.class)
+                    .hasMessageStartingWith("store 'azure': ")
+                    .hasMessageContaining("Azure did not answer")));
+            assertThat(log).isEmpty();
         }
     }
 }
