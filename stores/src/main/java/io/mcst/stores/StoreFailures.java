@@ -59,11 +59,12 @@ public final class StoreFailures {
      * a transient failure, or another error, in that order.
      */
     public StoreException answered(String operation, String key, int status, String code, Throwable cause) {
-        if (status == 401 || status == 403 || credentialCodes.contains(code)) {
+        // Set.of's contains refuses null: an answer without an error code (a proxy's, a load balancer's) has none.
+        if (status == 401 || status == 403 || code != null && credentialCodes.contains(code)) {
             return new StoreException("%s: %s refused the credentials (%d %s); %s"
                     .formatted(call(operation, key), cloud, status, code, credentialFix), cause);
         }
-        if (status >= 500 || status == 429 || status == 408 || transientCodes.contains(code)) {
+        if (status >= 500 || status == 429 || status == 408 || code != null && transientCodes.contains(code)) {
             return new StoreUnavailableException("%s: %s answered %d %s".formatted(call(operation, key), cloud, status, code), cause);
         }
         return new StoreException("%s: %s answered %d %s: %s"

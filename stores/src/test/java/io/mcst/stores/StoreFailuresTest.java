@@ -34,6 +34,14 @@ class StoreFailuresTest {
     }
 
     @Test
+    void answersWithoutAnErrorCodeAreSortedByStatus() {
+        assertThat(failures.answered("put", "k", 502, null, new RuntimeException()))
+                .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("S3 answered 502 null");
+        assertThat(failures.answered("put", "k", 407, null, new RuntimeException("Proxy Authentication Required")))
+                .isExactlyInstanceOf(StoreException.class).hasMessageEndingWith("S3 answered 407 null: Proxy Authentication Required");
+    }
+
+    @Test
     void aMissingContainerSaysWhichKeyToFix() {
         assertThat(failures.missingContainer(" in region 'eu-west-1'", null))
                 .isExactlyInstanceOf(StoreException.class)

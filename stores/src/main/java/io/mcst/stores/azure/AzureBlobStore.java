@@ -4,10 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.http.HttpClient;
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.HttpRequest;
+import com.azure.core.http.HttpResponse;
 import com.azure.core.http.ProxyOptions;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.ConfigurationBuilder;
+import com.azure.core.util.Context;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.blob.BlobContainerAsyncClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
@@ -43,6 +47,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 
 /**
  * A store in one Azure Blob Storage container (block blobs), over the JDK's HTTP client rather than the
@@ -136,17 +141,39 @@ public final class AzureBlobStore implements KeyValueStore {
      * length, as the one Content-Length. The JDK reads that property once, when its HTTP client first loads, so
      * it is set here if nobody set it; and the adapter is told to pass the header only if the JDK really
      * accepts it, since a header the JDK refuses would fail every upload.
+     *
+     * <p>Proxy credentials go as a {@code Proxy-Authorization} header on every request, not through the
+     * adapter's proxy credentials: those become a JDK {@code Authenticator}, and a JDK client with one drops
+     * every {@code Authorization} header the SDK sets, so each request would go out unsigned.
      */
     static HttpClient httpClient(Optional<HttpProxy> proxy) {
         JdkHttpClientBuilder http = new JdkHttpClientBuilder().configuration(new ConfigurationBuilder(
                 path -> Map.of(), path -> Map.of(ALLOW_RESTRICTED_HEADERS, JDK_ACCEPTS_CONTENT_LENGTH ? "content-length" : ""),
                 path -> Map.of()).build());
-        proxy.ifPresent(p -> {
-            ProxyOptions options = new ProxyOptions(ProxyOptions.Type.HTTP, new InetSocketAddress(p.url().getHost(), p.url().getPort()));
-            p.username().ifPresent(user -> options.setCredentials(user, p.password().orElseThrow()));
-            http.proxy(options);
-        });
-        return http.build();
+        proxy.ifPresent(p -> http.proxy(new ProxyOptions(ProxyOptions.Type.HTTP,
+                new InetSocketAddress(p.url().getHost(), p.url().getPort()))));
+        HttpClient client = http.build();
+        return proxy.flatMap(HttpProxy::basicAuthorization)
+                .<HttpClient>map(authorization -> new ProxyAuthorizingClient(client, authorization))
+                .orElse(client);
+    }
+
+    /** Sends {@code authorization} as the Proxy-Authorization of every request (see {@link #httpClient}). */
+    private record ProxyAuthorizingClient(HttpClient delegate, String authorization) implements HttpClient {
+        @Override
+        public Mono<HttpResponse> send(HttpRequest request) {
+            return send(request, Context.NONE);
+        }
+
+        @Override
+        public Mono<HttpResponse> send(HttpRequest request, Context context) {
+            return delegate.send(request.setHeader(HttpHeaderName.PROXY_AUTHORIZATION, authorization), context);
+        }
+
+        @Override
+        public HttpResponse sendSync(HttpRequest request, Context context) {
+            return delegate.sendSync(request.setHeader(HttpHeaderName.PROXY_AUTHORIZATION, authorization), context);
+        }
     }
 
     private static boolean allowContentLengthHeader() {

@@ -108,6 +108,21 @@ class AzureSettingsTest {
         }
     }
 
+    @Test
+    void theProxyCredentialsGoWithEveryRequestWhichStaysSigned() throws Exception {
+        try (FaultyHttpProxy proxy = new FaultyHttpProxy(server.blobEndpoint());
+                AzureBlobStore store = new AzureBlobStore(new AzureBlobStoreConfig("azure", CONTAINER,
+                        new ConnectionString(server.connectionString()), Optional.empty(), Optional.empty(),
+                        Optional.empty(), Optional.of(new HttpProxy(URI.create("http://127.0.0.1:" + proxy.port()),
+                                Optional.of("archiver"), Optional.of("proxy-secret")))))) {
+            roundTrip(store, "authenticated");
+            // Sent with every request, unasked; and the requests stay signed, which a JDK Authenticator would prevent.
+            assertThat(proxy.requests()).hasSizeGreaterThanOrEqualTo(3).allSatisfy(request -> assertThat(request)
+                    .contains(FaultyHttpProxy.proxyAuthorization("archiver", "proxy-secret"))
+                    .contains("Authorization: SharedKey " + AzuriteServer.ACCOUNT + ":"));
+        }
+    }
+
     /** Also asserts the cause is gone: the SDK's Content-Length goes out once, as the body's length. */
     @Test
     void anUploadLogsNoWarning() {
