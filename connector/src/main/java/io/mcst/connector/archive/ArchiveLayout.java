@@ -24,17 +24,23 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>index register: {@code <prefix>/<topic>/<partition>/index} (see {@link PartitionIndex}).
  *   <li>segment summary: {@code <prefix>/<topic>/<partition>/summary/<first offset, 20 digits>_...}, an empty
  *       blob whose name is the time index entry of one segment (see {@link SegmentSummary}).
- *   <li>schema: {@code <prefix>/_schemas/<schema id>.json}, one per Schema Registry id the sink saw. No
- *       segment key has this shape (a partition is a directory of digits), even of a topic named
- *       {@code _schemas}.
+ *   <li>schema: {@code <prefix>/@schemas/<schema id>.json}, one per Schema Registry id the sink saw (see
+ *       {@link io.mcst.connector.schema.ArchivedSchema}). Archives written before this directory was reserved
+ *       keep them at {@code <prefix>/_schemas/<schema id>.json}, which a replay still reads.
  * </ul>
  *
  * Kafka topic names use only {@code [a-zA-Z0-9._-]}, never {@code /}, so keys parse back unambiguously;
- * 20 zero-padded digits hold any non-negative long and sort lexically in offset order.
+ * 20 zero-padded digits hold any non-negative long and sort lexically in offset order. The directories that are
+ * not topics start with {@code @}, which no topic name has, so a topic may have any name (even {@code _schemas},
+ * Schema Registry's own storage topic) and its directory never holds anything but its partitions.
  */
 public final class ArchiveLayout {
     public static final String INDEX_NAME = "index";
     private static final String SUMMARY_DIRECTORY = "summary/";
+    /** The directory of archived schemas, under the prefix: not a topic name ({@code @}). */
+    public static final String SCHEMAS_DIRECTORY = "@schemas";
+    /** A schema's name in its directory: the id and .json; a topic's partition directories have no dot. */
+    private static final Pattern SCHEMA_NAME = Pattern.compile("(-?\\d{1,10})\\.json");
 
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final Pattern SEGMENT_TAIL = Pattern.compile("([a-zA-Z0-9._-]+)/(\\d{1,10})/(\\d{20})\\.([a-z0-9.]+)");
@@ -75,7 +81,33 @@ public final class ArchiveLayout {
 
     /** The key of the archived schema with Schema Registry id {@code id}. */
     public String schemaKey(int id) {
+        return prefix + "/" + SCHEMAS_DIRECTORY + "/" + id + ".json";
+    }
+
+    /**
+     * Where archives written before {@value #SCHEMAS_DIRECTORY} was reserved keep the schema with id {@code id}:
+     * read when {@link #schemaKey} holds none, never written. No segment key has this shape, even of a topic
+     * named {@code _schemas} (its partitions are directories of digits).
+     */
+    public String legacySchemaKey(int id) {
         return prefix + "/_schemas/" + id + ".json";
+    }
+
+    /**
+     * The key of each schema archived in {@code store}, by schema id: under {@value #SCHEMAS_DIRECTORY}, or, for an
+     * id only an earlier build archived, under {@code _schemas}. Lists both directories.
+     */
+    public Map<Integer, String> schemaKeys(KeyValueStore store) {
+        Map<Integer, String> keys = new HashMap<>();
+        for (String directory : List.of(prefix + "/_schemas/", prefix + "/" + SCHEMAS_DIRECTORY + "/")) {
+            for (String key : store.list(directory)) {
+                Matcher m = SCHEMA_NAME.matcher(key.substring(directory.length()));
+                if (m.matches() && Long.parseLong(m.group(1)) == (int) Long.parseLong(m.group(1))) {
+                    keys.put(Integer.parseInt(m.group(1)), key); // the reserved directory's, listed last, wins
+                }
+            }
+        }
+        return keys;
     }
 
     /** The list prefix of every blob of {@code partition}, ending in {@code /}. */

@@ -74,7 +74,7 @@ class SchemaArchivingTest {
         task.put(records(12, 25));
 
         assertThat(registry.requests()).as("each id is looked up once per task").isEqualTo(requestsAfterFirstBatch);
-        assertThat(memory.list(SinkConfig.DEFAULT_ARCHIVE_PREFIX + "/_schemas/")).containsExactlyInAnyOrder(
+        assertThat(memory.list(SinkConfig.DEFAULT_ARCHIVE_PREFIX + "/" + ArchiveLayout.SCHEMAS_DIRECTORY + "/")).containsExactlyInAnyOrder(
                 LAYOUT.schemaKey(addressId), LAYOUT.schemaKey(keyId), LAYOUT.schemaKey(customerId));
         ArchivedSchema customer = archivedSchema(customerId);
         assertThat(customer.subjects()).containsExactly(new SubjectVersion("customers-value", 1));
@@ -105,7 +105,7 @@ class SchemaArchivingTest {
         task.put(records(10, 20));
 
         assertArchivedByteExact(20);
-        assertThat(memory.list(SinkConfig.DEFAULT_ARCHIVE_PREFIX + "/_schemas/")).hasSize(3);
+        assertThat(memory.list(SinkConfig.DEFAULT_ARCHIVE_PREFIX + "/" + ArchiveLayout.SCHEMAS_DIRECTORY + "/")).hasSize(3);
     }
 
     @Test
