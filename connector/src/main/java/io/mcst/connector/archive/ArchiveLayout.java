@@ -27,6 +27,8 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>schema: {@code <prefix>/@schemas/<schema id>.json}, one per Schema Registry id the sink saw (see
  *       {@link io.mcst.connector.schema.ArchivedSchema}). Archives written before this directory was reserved
  *       keep them at {@code <prefix>/_schemas/<schema id>.json}, which a replay still reads.
+ *   <li>unknown schema id: {@code <prefix>/@schemas/<id>.unknown}, an empty blob: records seemed to carry this id
+ *       but the sink's registry did not know it, so their bytes merely start like the registry's wire format.
  * </ul>
  *
  * Kafka topic names use only {@code [a-zA-Z0-9._-]}, never {@code /}, so keys parse back unambiguously;
@@ -82,6 +84,11 @@ public final class ArchiveLayout {
     /** The key of the archived schema with Schema Registry id {@code id}. */
     public String schemaKey(int id) {
         return prefix + "/" + SCHEMAS_DIRECTORY + "/" + id + ".json";
+    }
+
+    /** The key that says the sink's registry did not know schema id {@code id} (see the class comment). */
+    public String unknownSchemaKey(int id) {
+        return prefix + "/" + SCHEMAS_DIRECTORY + "/" + id + ".unknown";
     }
 
     /**

@@ -71,10 +71,12 @@ public final class SchemaArchiver {
                 if (e.status() != 404) {
                     throw e;
                 }
-                // Bytes that merely start like the wire format, or a schema deleted since: the record is archived
-                // all the same, byte-exact.
+                // Bytes that merely start like the wire format (a long key's leading zero byte, say), or a schema
+                // deleted since: the record is archived all the same, byte-exact, and a replay that rewrites ids
+                // learns from the marker to leave these bytes alone.
                 log.warn("Schema id {} of a record is not in the registry ({}); archiving its records without it",
                         id, e.getMessage());
+                store.put(layout.unknownSchemaKey(id), new byte[0]);
                 handled.add(id);
                 return;
             }

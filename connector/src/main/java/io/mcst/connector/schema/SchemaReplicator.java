@@ -69,7 +69,7 @@ public final class SchemaReplicator {
      * @throws SchemaRegistryUnavailableException the target registry did not answer (retriable)
      * @throws io.mcst.stores.StoreUnavailableException the stores could not serve the archived schema (retriable)
      * @throws ConnectException the target refused the schema (incompatible, invalid), or rewriting an id the
-     *     archive holds no schema of
+     *     archive holds no schema of and does not mark as unknown to the sink's registry
      */
     public Object replay(Object keyOrValue) {
         if (target == null || !(keyOrValue instanceof byte[] bytes)) {
@@ -93,9 +93,15 @@ public final class SchemaReplicator {
         }
         String key = layout.schemaKey(archivedId);
         Optional<ArchivedSchema> archived = read(key).or(() -> read(layout.legacySchemaKey(archivedId)));
+        if (archived.isEmpty() && store.get(layout.unknownSchemaKey(archivedId)).isPresent()) {
+            log.info("Schema id {}: the sink's registry did not know it, so the records that seem to carry it are not "
+                    + "in the registry's wire format; replaying them as archived", archivedId);
+            targetIds.put(archivedId, OptionalInt.empty());
+            return OptionalInt.empty();
+        }
         if (archived.isEmpty()) {
             String problem = "the archive holds no schema for id " + archivedId + " ('" + key + "'): the sink archived "
-                    + "its records without " + SchemaRegistryConfig.URL_CONFIG + ", or the registry did not know it";
+                    + "its records without " + SchemaRegistryConfig.URL_CONFIG;
             if (rewrite) {
                 throw new ConnectException(problem + "; cannot rewrite the id of its records");
             }

@@ -117,6 +117,7 @@ class SchemaArchivingTest {
 
         assertThat(LAYOUT.segments(memory, P0)).hasSize(1);
         assertThat(memory.get(LAYOUT.schemaKey(999))).isEmpty();
+        assertThat(memory.get(LAYOUT.unknownSchemaKey(999))).as("marked for a replay that rewrites ids").isPresent();
         assertThat(memory.get(LAYOUT.schemaKey(keyId))).isPresent();
     }
 

@@ -16,6 +16,7 @@ import io.mcst.connector.schema.SchemaReplicator;
 import io.mcst.connector.schema.SubjectVersion;
 import io.mcst.connector.schema.WireFormat;
 import io.mcst.stores.memory.MemoryStore;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -157,10 +158,7 @@ class SchemaReplayTest {
         new SchemaArchiver(store, archive.layout, new SchemaRegistryClient(source.url(), Optional.empty())).archive(produced);
         archive.append(RecordFormats.ENVELOPE, produced);
 
-        PartitionReplay replay = new PartitionReplay(events, "events", archive.layout, store,
-                SegmentReader.forFormat(SourceConfig.FORMAT_AUTO), ReplayBounds.ALL, true, Optional.empty(), 10_000,
-                Optional.empty(), new SchemaReplicator(store, archive.layout, targetClient, true));
-        List<SourceRecord> replayed = drain(replay, 0);
+        List<SourceRecord> replayed = drain(replayOf(events, true), 0);
 
         int targetId = targetClient.idOf("io.example.Event", 1);
         assertThat(targetId).isNotEqualTo(eventId);
@@ -199,10 +197,7 @@ class SchemaReplayTest {
         new SchemaArchiver(store, archive.layout, new SchemaRegistryClient(source.url(), Optional.empty())).archive(produced);
         archive.append(RecordFormats.ENVELOPE, produced);
 
-        PartitionReplay replay = new PartitionReplay(payments, "payments", archive.layout, store,
-                SegmentReader.forFormat(SourceConfig.FORMAT_AUTO), ReplayBounds.ALL, true, Optional.empty(), 10_000,
-                Optional.empty(), new SchemaReplicator(store, archive.layout, targetClient, true));
-        List<SourceRecord> replayed = drain(replay, 0);
+        List<SourceRecord> replayed = drain(replayOf(payments, true), 0);
 
         assertThat(targetClient.schemaById(targetClient.idOf("payments-value", 1)).schema()).isEqualTo(v1);
         assertThat(targetClient.schemaById(targetClient.idOf("payments-value", 2)).schema()).isEqualTo(v2);
@@ -211,6 +206,46 @@ class SchemaReplayTest {
                 .isEqualTo(second);
         assertThat(AvroWire.decode((byte[]) replayed.get(1).value(), targetSchema(targetClient.idOf("payments-value", 1))))
                 .isEqualTo(first);
+    }
+
+    @Test
+    void longKeysThatMerelyLookLikeTheWireFormatReplayAsArchivedWhileValueIdsAreRewritten() {
+        // A long serializer's key below 2^56 starts with a zero byte: to the wire format, schema id 0 and more.
+        TopicPartition accounts = new TopicPartition("accounts", 0);
+        List<SinkRecord> produced = LongStream.range(0, 5).mapToObj(offset -> new SinkRecord("accounts", 0,
+                org.apache.kafka.connect.data.Schema.BYTES_SCHEMA, ByteBuffer.allocate(8).putLong(offset).array(),
+                org.apache.kafka.connect.data.Schema.BYTES_SCHEMA,
+                AvroWire.encode(customers.customerId, CustomerRecords.value(offset)), offset)).toList();
+        new SchemaArchiver(store, archive.layout, new SchemaRegistryClient(source.url(), Optional.empty())).archive(produced);
+        archive.append(RecordFormats.ENVELOPE, produced);
+
+        List<SourceRecord> replayed = drain(replayOf(accounts, true), 0);
+
+        assertThat(replayed).hasSize(5);
+        int targetCustomerId = targetClient.idOf("customers-value", 1);
+        for (int i = 0; i < 5; i++) {
+            assertThat((byte[]) replayed.get(i).key()).isEqualTo((byte[]) produced.get(i).key());
+            assertThat(AvroWire.decode((byte[]) replayed.get(i).value(), targetSchema(targetCustomerId)))
+                    .isEqualTo(CustomerRecords.value(i));
+        }
+    }
+
+    @Test
+    void rewritingAnIdTheSinkNeverLookedUpFailsNamingIt() {
+        // Archived by a sink without schema.registry.url: the archive cannot tell what id 4242 was.
+        TopicPartition other = new TopicPartition("other", 0);
+        archive.append(RecordFormats.ENVELOPE, List.of(new SinkRecord("other", 0, null, null,
+                org.apache.kafka.connect.data.Schema.BYTES_SCHEMA, AvroWire.encode(4242, CustomerRecords.value(0)), 0)));
+
+        assertThatThrownBy(() -> drain(replayOf(other, true), 0)).isInstanceOf(ConnectException.class)
+                .hasMessageContaining("id 4242").hasMessageContaining("schema.registry.url");
+        assertThat(drain(replayOf(other, false), 0)).as("without rewriting: as archived").hasSize(1);
+    }
+
+    private PartitionReplay replayOf(TopicPartition partition, boolean rewrite) {
+        return new PartitionReplay(partition, partition.topic(), archive.layout, store,
+                SegmentReader.forFormat(SourceConfig.FORMAT_AUTO), ReplayBounds.ALL, true, Optional.empty(), 10_000,
+                Optional.empty(), new SchemaReplicator(store, archive.layout, targetClient, rewrite));
     }
 
     @Test
