@@ -8,8 +8,10 @@ import io.mcst.connector.archive.SegmentKey;
 import io.mcst.connector.format.ArchivedRecord;
 import io.mcst.connector.format.RecordFormats;
 import io.mcst.connector.schema.ArchivedSchema;
+import io.mcst.connector.schema.AvroWire;
 import io.mcst.connector.schema.CustomerRecords;
 import io.mcst.connector.schema.SchemaReference;
+import io.mcst.connector.schema.SchemaRegistryConfig;
 import io.mcst.connector.schema.SchemaRegistryTestServer;
 import io.mcst.connector.schema.SubjectVersion;
 import io.mcst.replication.ReplicatedStore;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -46,8 +49,13 @@ class SchemaArchivingTest {
     }
 
     private MultiCloudSinkTask start(RecordingContext context) {
+        return start(context, registry.url(), Map.of());
+    }
+
+    private MultiCloudSinkTask start(RecordingContext context, String url, Map<String, String> more) {
         Map<String, String> props = new HashMap<>(Map.of("stores", "unused-by-the-injected-opener", "flush.size", "10",
-                "rotate.schedule.interval.ms", "-1", "schema.registry.url", registry.url()));
+                "rotate.schedule.interval.ms", "-1", "schema.registry.url", url));
+        props.putAll(more);
         MultiCloudSinkTask task = new MultiCloudSinkTask(ignored -> memory, System::currentTimeMillis);
         task.initialize(context);
         task.start(props);
@@ -119,6 +127,24 @@ class SchemaArchivingTest {
         assertThat(memory.get(LAYOUT.schemaKey(999))).isEmpty();
         assertThat(memory.get(LAYOUT.unknownSchemaKey(999))).as("marked for a replay that rewrites ids").isPresent();
         assertThat(memory.get(LAYOUT.schemaKey(keyId))).isPresent();
+    }
+
+    @Test
+    void refusedCredentialsFailTheTaskWithoutShowingThemAndArchiveNothing() {
+        try (SchemaRegistryTestServer guarded = new SchemaRegistryTestServer(1, "archiver:right-secret")) {
+            int keyIdThere = guarded.register("customers-key", "AVRO", CustomerRecords.CUSTOMER_KEY);
+            SinkRecord record = new SinkRecord(P0.topic(), P0.partition(), null,
+                    AvroWire.encode(keyIdThere, CustomerRecords.key(0)), null, null, 0);
+            MultiCloudSinkTask task = start(new RecordingContext(false), guarded.url(),
+                    Map.of(SchemaRegistryConfig.USER_INFO_CONFIG, "archiver:wrong-secret"));
+            task.open(List.of(P0));
+
+            assertThatThrownBy(() -> task.put(List.of(record)))
+                    .isInstanceOf(ConnectException.class).isNotInstanceOf(RetriableException.class)
+                    .hasMessageContaining("401").hasMessageContaining(guarded.url())
+                    .message().doesNotContain("wrong-secret").doesNotContain("right-secret");
+            assertThat(LAYOUT.segments(memory, P0)).isEmpty();
+        }
     }
 
     private void assertArchivedByteExact(long count) {
