@@ -86,7 +86,7 @@ public final class SchemaArchiver {
                 archive(referenceId);
                 referenceIds.add(referenceId);
             }
-            ArchivedSchema archived = new ArchivedSchema(id, registry.versionsOf(id), schema, referenceIds);
+            ArchivedSchema archived = new ArchivedSchema(id, registry.versionsOf(id, true), schema, referenceIds);
             store.put(key, archived.toBytes());
             log.info("Archived schema id {} ({}, subjects {}) as '{}'", id, schema.schemaType(), archived.subjects(), key);
         }

@@ -191,7 +191,7 @@ public final class SchemaReplicator {
 
     /** The version of {@code subject} that target id {@code id} is, for a reference to it. */
     private int targetVersion(int id, String subject) {
-        return target.versionsOf(id).stream().filter(version -> version.subject().equals(subject))
+        return target.versionsOf(id, false).stream().filter(version -> version.subject().equals(subject))
                 .mapToInt(SubjectVersion::version).findFirst()
                 .orElseThrow(() -> new ConnectException("target registry " + target + " does not list id " + id
                         + " under subject '" + subject + "' right after registering it there"));

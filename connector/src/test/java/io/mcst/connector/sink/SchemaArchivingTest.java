@@ -130,6 +130,22 @@ class SchemaArchivingTest {
     }
 
     @Test
+    void softDeletedVersionsAreArchivedWithTheirSubjects() {
+        // Records written before the deletion still carry the ids; the registry still resolves them by id.
+        registry.softDelete("customers-key", 1);
+        registry.softDelete("io.example.Address", 1);
+        MultiCloudSinkTask task = start(new RecordingContext(false));
+        task.open(List.of(P0));
+
+        task.put(records(0, 10));
+
+        assertThat(archivedSchema(keyId).subjects()).containsExactly(new SubjectVersion("customers-key", 1));
+        assertThat(archivedSchema(customerId).referenceIds()).containsExactly(addressId);
+        assertThat(archivedSchema(addressId).subjects()).containsExactly(new SubjectVersion("io.example.Address", 1));
+        assertArchivedByteExact(10);
+    }
+
+    @Test
     void refusedCredentialsFailTheTaskWithoutShowingThemAndArchiveNothing() {
         try (SchemaRegistryTestServer guarded = new SchemaRegistryTestServer(1, "archiver:right-secret")) {
             int keyIdThere = guarded.register("customers-key", "AVRO", CustomerRecords.CUSTOMER_KEY);

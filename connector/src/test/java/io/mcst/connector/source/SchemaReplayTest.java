@@ -119,7 +119,7 @@ class SchemaReplayTest {
             assertThat(replayed.get(i).headers()).hasSize(1);
             assertThat((byte[]) replayed.get(i).headers().lastWithName("trace").value()).isEqualTo(utf8("trace-" + i));
         }
-        assertThat(targetClient.versionsOf(targetClient.idOf("customers-value", 1))).hasSize(1);
+        assertThat(targetClient.versionsOf(targetClient.idOf("customers-value", 1), false)).hasSize(1);
         assertThat(targetClient.idOf("io.example.Address", 1)).isNotEqualTo(customers.addressId);
     }
 
@@ -162,7 +162,7 @@ class SchemaReplayTest {
 
         int targetId = targetClient.idOf("io.example.Event", 1);
         assertThat(targetId).isNotEqualTo(eventId);
-        assertThat(targetClient.versionsOf(targetId)).containsExactlyInAnyOrder(
+        assertThat(targetClient.versionsOf(targetId, false)).containsExactlyInAnyOrder(
                 new SubjectVersion("io.example.Event", 1), new SubjectVersion("events-io.example.Event", 1));
         assertThatThrownBy(() -> targetClient.idOf("events-value", 1)).as("nothing under the topic's own subject")
                 .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.status()).isEqualTo(404));
