@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SchemaArchiver {
     private static final Logger log = LoggerFactory.getLogger(SchemaArchiver.class);
+    /** The registry's error code for an id it holds no schema of. */
+    private static final int SCHEMA_NOT_FOUND = 40403;
 
     private final KeyValueStore store;
     private final ArchiveLayout layout;
@@ -68,7 +70,9 @@ public final class SchemaArchiver {
             try {
                 schema = registry.schemaById(id);
             } catch (SchemaRegistryException e) {
-                if (e.status() != 404) {
+                if (e.errorCode() != SCHEMA_NOT_FOUND) {
+                    // A 404 without the registry's code is a URL that names no registry (a wrong path, a proxy):
+                    // marking every id unknown would leave a rewriting replay with the source's ids.
                     throw e;
                 }
                 // Bytes that merely start like the wire format (a long key's leading zero byte, say), or a schema

@@ -146,6 +146,18 @@ class SchemaArchivingTest {
     }
 
     @Test
+    void aUrlThatNamesNoRegistryFailsTheTaskInsteadOfMarkingIdsUnknown() {
+        MultiCloudSinkTask task = start(new RecordingContext(false), registry.url() + "/not-the-registry", Map.of());
+        task.open(List.of(P0));
+
+        assertThatThrownBy(() -> task.put(records(0, 10))).isInstanceOf(ConnectException.class)
+                .isNotInstanceOf(RetriableException.class).hasMessageContaining("404")
+                .hasMessageContaining(SchemaRegistryConfig.URL_CONFIG);
+        assertThat(memory.get(LAYOUT.unknownSchemaKey(keyId))).isEmpty();
+        assertThat(LAYOUT.segments(memory, P0)).isEmpty();
+    }
+
+    @Test
     void refusedCredentialsFailTheTaskWithoutShowingThemAndArchiveNothing() {
         try (SchemaRegistryTestServer guarded = new SchemaRegistryTestServer(1, "archiver:right-secret")) {
             int keyIdThere = guarded.register("customers-key", "AVRO", CustomerRecords.CUSTOMER_KEY);
