@@ -2,19 +2,24 @@ package io.mcst.stores.gcs;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.api.client.http.HttpTransport;
+import com.google.api.client.http.apache.v2.ApacheHttpTransport;
 import com.google.auth.Credentials;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.BaseServiceException;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.WriteChannel;
+import com.google.cloud.http.HttpTransportOptions;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.Storage.BlobListOption;
+import com.google.cloud.storage.StorageClass;
 import com.google.cloud.storage.StorageException;
 import com.google.cloud.storage.StorageOptions;
 import io.mcst.stores.CloseGuard;
+import io.mcst.stores.HttpProxy;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.ObjectNames;
 import io.mcst.stores.StoreException;
@@ -28,6 +33,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.http.HttpHost;
+import org.apache.http.auth.AuthScope;
+import org.apache.http.auth.UsernamePasswordCredentials;
+import org.apache.http.impl.client.BasicCredentialsProvider;
+import org.apache.http.impl.client.HttpClientBuilder;
+import org.apache.http.impl.conn.DefaultProxyRoutePlanner;
 
 /**
  * A store in one Google Cloud Storage bucket, over the JSON API. Keys map to object names through
@@ -52,6 +63,9 @@ public final class GcsStore implements KeyValueStore {
     private final CloseGuard guard;
     private final StoreFailures failures;
     private volatile boolean bucketSeen;
+    // The KMS key, if any, as the two upload paths take it.
+    private final Storage.BlobTargetOption[] createOptions;
+    private final Storage.BlobWriteOption[] writeOptions;
 
     public GcsStore(GcsStoreConfig config) {
         this.config = requireNonNull(config, "config");
@@ -64,7 +78,28 @@ public final class GcsStore implements KeyValueStore {
                 .setRetrySettings(StorageOptions.getDefaultRetrySettings().toBuilder().setMaxAttempts(SDK_ATTEMPTS).build());
         config.project().ifPresent(options::setProjectId);
         config.host().ifPresent(options::setHost);
+        config.proxy().ifPresent(proxy -> options.setTransportOptions(HttpTransportOptions.newBuilder()
+                .setHttpTransportFactory(() -> proxiedTransport(proxy)).build()));
         this.storage = options.build().getService();
+        this.createOptions = config.kmsKeyName().map(key -> new Storage.BlobTargetOption[] {Storage.BlobTargetOption.kmsKeyName(key)})
+                .orElse(new Storage.BlobTargetOption[0]);
+        this.writeOptions = config.kmsKeyName().map(key -> new Storage.BlobWriteOption[] {Storage.BlobWriteOption.kmsKeyName(key)})
+                .orElse(new Storage.BlobWriteOption[0]);
+    }
+
+    /**
+     * Apache's transport rather than the JDK's URLConnection one: it authenticates to the proxy (also for the
+     * CONNECT of https) with this store's user alone, not the JVM-wide {@link java.net.Authenticator}.
+     */
+    private static HttpTransport proxiedTransport(HttpProxy proxy) {
+        HttpHost host = new HttpHost(proxy.url().getHost(), proxy.url().getPort(), proxy.url().getScheme());
+        HttpClientBuilder client = ApacheHttpTransport.newDefaultHttpClientBuilder().setRoutePlanner(new DefaultProxyRoutePlanner(host));
+        proxy.username().ifPresent(user -> {
+            BasicCredentialsProvider credentials = new BasicCredentialsProvider();
+            credentials.setCredentials(new AuthScope(host), new UsernamePasswordCredentials(user, proxy.password().orElseThrow()));
+            client.setDefaultCredentialsProvider(credentials);
+        });
+        return new ApacheHttpTransport(client.build());
     }
 
     private static Credentials credentials(GcsStoreConfig config) {
@@ -91,11 +126,13 @@ public final class GcsStore implements KeyValueStore {
         StoreKeys.check(key);
         requireNonNull(value, "value");
         guard.ensureOpen();
-        BlobInfo info = BlobInfo.newBuilder(config.bucket(), ObjectNames.encode(key))
-                .setContentType("application/octet-stream").build();
+        BlobInfo.Builder builder = BlobInfo.newBuilder(config.bucket(), ObjectNames.encode(key))
+                .setContentType("application/octet-stream");
+        config.storageClass().map(StorageClass::valueOf).ifPresent(builder::setStorageClass);
+        BlobInfo info = builder.build();
         try {
             if (value.length > RESUMABLE_ABOVE) {
-                try (WriteChannel writer = storage.writer(info)) {
+                try (WriteChannel writer = storage.writer(info, writeOptions)) {
                     writer.setChunkSize(CHUNK_SIZE);
                     ByteBuffer buffer = ByteBuffer.wrap(value);
                     while (buffer.hasRemaining()) {
@@ -103,7 +140,7 @@ public final class GcsStore implements KeyValueStore {
                     }
                 }
             } else {
-                storage.create(info, value);
+                storage.create(info, value, createOptions);
             }
         } catch (IOException e) {
             throw failure("put", key, new StorageException(e));
