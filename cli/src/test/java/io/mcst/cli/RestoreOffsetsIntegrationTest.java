@@ -190,7 +190,7 @@ class RestoreOffsetsIntegrationTest {
                     }
                 }
             }
-            return GROUPS.stream().allMatch(group -> !archive.list(PREFIX + "/_groups/" + group + "/").isEmpty());
+            return GROUPS.stream().allMatch(group -> !layout.groupSnapshots(archive, group).isEmpty());
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -217,7 +217,7 @@ class RestoreOffsetsIntegrationTest {
         return DirectoryArchive.props(dir.resolve("stores"), 3);
     }
 
-    private static Map<String, String> sinkProps() {
+    private Map<String, String> sinkProps() {
         Map<String, String> props = new LinkedHashMap<>(storeProps());
         props.put("connector.class", MultiCloudSinkConnector.class.getName());
         props.put("topics", String.join(",", TOPICS));
@@ -226,7 +226,8 @@ class RestoreOffsetsIntegrationTest {
         props.put("flush.size", "500");
         props.put("rotate.schedule.interval.ms", "1000");
         props.put("groups", String.join(",", GROUPS));
-        props.put("groups.snapshot.interval.ms", "500");
+        props.put("groups.snapshot.interval.ms", "1000");
+        props.put("groups.cluster.bootstrap.servers", connect.kafka().bootstrapServers());
         // The aborted transaction must not be archived: Connect's consumers read uncommitted by default.
         props.put("consumer.override.isolation.level", "read_committed");
         putByteArrayConverters(props);
