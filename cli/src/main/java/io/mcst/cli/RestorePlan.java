@@ -93,7 +93,7 @@ final class RestorePlan {
             Supplier<OptionalLong> archivedEnd) {
         if (map.isEmpty()) {
             return new Position(archived, committed, Optional.empty(), OptionalLong.empty(),
-                    Optional.of("not replayed by " + replay));
+                    Optional.of("no offset map from " + replay + " (not replayed, or not yet)"));
         }
         ReplayOffsetMap replayed = map.get();
         OptionalLong last = replayed.lastArchivedOffset();

@@ -144,7 +144,7 @@ class RestoreOffsetsCommandTest {
                 .contains("audit    orders  0     127        orders-restored  0     -              skipped: not replayed yet "
                         + "(replayed to archived offset 124 of 129)")
                 .contains("audit    orders  1     30         orders-restored  1     30             would commit")
-                .contains("audit    orders  2     5          -                -     -              skipped: not replayed by " + REPLAY)
+                .contains("audit    orders  2     5          -                -     -              skipped: no offset map from " + REPLAY + " (not replayed, or not yet)")
                 .contains("billing  orders  0     103        orders-restored  0     100            would commit")
                 .contains("3 would commit, 2 skipped");
         assertThat(targetOffsets("billing")).isEmpty();
