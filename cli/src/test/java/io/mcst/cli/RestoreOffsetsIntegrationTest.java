@@ -22,7 +22,6 @@ import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
@@ -36,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  * and commits the groups' positions there; then each group's consumer reads exactly the records it had not read,
  * byte for byte: none lost, none read twice.
  */
-@Disabled("until the replay stores its offset mapping (groups19)")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class RestoreOffsetsIntegrationTest {
@@ -59,6 +57,7 @@ class RestoreOffsetsIntegrationTest {
 
     @BeforeAll
     void archiveTopicsAndGroups() throws Exception {
+        long setUp = System.nanoTime();
         connect = startConnect("origin");
         EmbeddedKafkaCluster kafka = connect.kafka();
         kafka.createTopic(PLAIN, PARTITIONS, 1, Map.of("retention.ms", "-1"));
@@ -89,6 +88,8 @@ class RestoreOffsetsIntegrationTest {
         assertThat(original.get(COMPACTED).hasGaps()).as("compaction removed offsets").isTrue();
         assertThat(original.get(TRANSACTIONAL).hasGaps()).as("transaction markers").isTrue();
 
+        System.out.printf("cluster started, topics produced (compacted), groups committed in %.1f s%n",
+                (System.nanoTime() - setUp) / 1e9);
         Map<String, String> sink = sinkProps();
         sinkConfig = DirectoryArchive.writeProperties(dir.resolve("sink.properties"), sink);
         long started = System.nanoTime();
@@ -139,6 +140,7 @@ class RestoreOffsetsIntegrationTest {
         target.deleteConnector(replay);
 
         assertThat(restore.exitCode()).as(restore.toString()).isEqualTo(Mcst.OK);
+        long reading = System.nanoTime();
         for (String group : GROUPS) {
             for (String topic : TOPICS) {
                 String renamed = targetTopic(renameFormat, topic);
@@ -147,6 +149,7 @@ class RestoreOffsetsIntegrationTest {
                         .as("what %s reads of %s after the restore", group, renamed).isEqualTo(expected);
             }
         }
+        System.out.printf("%s: each group read the rest of each topic in %.1f s%n", replay, (System.nanoTime() - reading) / 1e9);
     }
 
     /**
@@ -155,15 +158,17 @@ class RestoreOffsetsIntegrationTest {
      */
     private CliRun restoreOffsets(String replay, String bootstrapServers) throws InterruptedException {
         CliRun run = null;
+        int attempts = 0;
         long deadline = System.nanoTime() + GroupTopics.TIMEOUT.toNanos();
         while (run == null || (run.exitCode() == Mcst.FOUND_PROBLEMS && System.nanoTime() < deadline)) {
             if (run != null) {
                 Thread.sleep(500);
             }
+            attempts++;
             run = CliRun.of("restore-offsets", "--config", sinkConfig.toString(), "--replay", replay,
                     "--bootstrap-servers", bootstrapServers);
         }
-        System.out.println("mcst restore-offsets --replay " + replay + "\n" + run.out());
+        System.out.println("mcst restore-offsets --replay " + replay + " (attempt " + attempts + ")\n" + run.out());
         return run;
     }
 
