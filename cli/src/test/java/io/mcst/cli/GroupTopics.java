@@ -185,7 +185,7 @@ final class GroupTopics {
             Map<Integer, Integer> quota) {
         Map<String, Object> props = readCommitted();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 25);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
         Map<TopicPartition, Long> committed = new LinkedHashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = kafka.createConsumer(props)) {
             List<TopicPartition> all = consumer.partitionsFor(topic).stream()

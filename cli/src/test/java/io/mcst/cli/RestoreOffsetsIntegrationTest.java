@@ -9,6 +9,7 @@ import io.mcst.connector.source.MultiCloudSourceConnector;
 import io.mcst.stack.StoreStack;
 import io.mcst.stores.KeyValueStore;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.converters.ByteArrayConverter;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
@@ -136,7 +138,17 @@ class RestoreOffsetsIntegrationTest {
         }
 
         System.out.printf("%s: replayed in %.1f s%n", replay, (System.nanoTime() - started) / 1e9);
-        CliRun restore = restoreOffsets(replay, target.kafka().bootstrapServers());
+        CliRun restore = restoreOffsets(replay, target.kafka().bootstrapServers(), "--dry-run");
+        assertThat(restore.out()).contains("(dry run: nothing is committed)")
+                .contains(GROUPS.size() * TOPICS.size() * PARTITIONS + " would commit");
+        try (Admin admin = target.kafka().createAdminClient()) {
+            for (String group : GROUPS) {
+                assertThat(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().keySet())
+                        .as("%s's positions on the target after a dry run", group)
+                        .noneMatch(tp -> tp.topic().equals(targetTopic(renameFormat, PLAIN)));
+            }
+        }
+        restore = restoreOffsets(replay, target.kafka().bootstrapServers());
         target.deleteConnector(replay);
 
         assertThat(restore.exitCode()).as(restore.toString()).isEqualTo(Mcst.OK);
@@ -156,7 +168,7 @@ class RestoreOffsetsIntegrationTest {
      * Runs the restore until every position is translated: the replay stores its offset mapping as it goes, a
      * moment after the records it maps, and a restore of a partition it has not reached yet is skipped.
      */
-    private CliRun restoreOffsets(String replay, String bootstrapServers) throws InterruptedException {
+    private CliRun restoreOffsets(String replay, String bootstrapServers, String... options) throws InterruptedException {
         CliRun run = null;
         int attempts = 0;
         long deadline = System.nanoTime() + GroupTopics.TIMEOUT.toNanos();
@@ -165,10 +177,13 @@ class RestoreOffsetsIntegrationTest {
                 Thread.sleep(500);
             }
             attempts++;
-            run = CliRun.of("restore-offsets", "--config", sinkConfig.toString(), "--replay", replay,
-                    "--bootstrap-servers", bootstrapServers);
+            List<String> line = new ArrayList<>(List.of("restore-offsets", "--config", sinkConfig.toString(),
+                    "--replay", replay, "--bootstrap-servers", bootstrapServers));
+            line.addAll(List.of(options));
+            run = CliRun.of(line.toArray(String[]::new));
         }
-        System.out.println("mcst restore-offsets --replay " + replay + " (attempt " + attempts + ")\n" + run.out());
+        System.out.println("mcst restore-offsets --replay " + replay + " " + String.join(" ", options) + " (attempt "
+                + attempts + ")\n" + run.out());
         return run;
     }
 
