@@ -3,6 +3,7 @@ package io.mcst.connector.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mcst.connector.archive.ArchiveLayout;
+import io.mcst.connector.archive.ReplayOffsetMap;
 import io.mcst.connector.sink.MultiCloudSinkConnector;
 import io.mcst.connector.source.MultiCloudSourceConnector;
 import io.mcst.replication.layers.faults.FaultInjectingStore;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.LongPredicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -157,8 +159,49 @@ class MultiCloudSourceIntegrationTest {
         Map<Integer, List<String>> restored = awaitRecords(target, RECORDS);
 
         assertSamePartitions(restored, original);
+        assertOffsetMapsLocateEveryRecord("restarted", target);
         connect.deleteConnector("restarted");
         assertSamePartitions(readAll(target), original);
+    }
+
+    /**
+     * The replay's offset maps send a consumer that had read up to any archived record to the target offset of the
+     * next one: the target offsets skip the transaction markers of the exactly-once replay, and the maps span the
+     * tasks' restart. An unmapped range (offsets the map could not learn) may only send it earlier, never later.
+     */
+    private void assertOffsetMapsLocateEveryRecord(String replay, String target) throws Exception {
+        Map<Integer, List<Long>> archivedOffsets = read(TOPIC, ConsumerRecord::offset);
+        Map<Integer, List<Long>> targetOffsets = read(target, ConsumerRecord::offset);
+        ArchiveLayout layout = new ArchiveLayout(PREFIX);
+        try (KeyValueStore archive = StoreStack.open(storeProps(), SCOPE)) {
+            await("offset maps up to the last record", () -> archivedOffsets.entrySet().stream().allMatch(partition ->
+                    layout.replayMap(archive, replay, new TopicPartition(TOPIC, partition.getKey()))
+                            .map(ReplayOffsetMap::lastArchivedOffset)
+                            .filter(last -> last.isPresent()
+                                    && last.getAsLong() == partition.getValue().get(partition.getValue().size() - 1))
+                            .isPresent()));
+            int unmapped = 0;
+            for (int partition = 0; partition < PARTITIONS; partition++) {
+                ReplayOffsetMap map = layout.replayMap(archive, replay, new TopicPartition(TOPIC, partition)).orElseThrow();
+                assertThat(map.target()).isEqualTo(new TopicPartition(target, partition));
+                unmapped += (int) map.entries().stream().filter(ReplayOffsetMap.Unmapped.class::isInstance).count();
+                List<Long> archived = archivedOffsets.get(partition);
+                List<Long> replayed = targetOffsets.get(partition);
+                for (int i = 0; i < archived.size(); i++) {
+                    long offset = archived.get(i);
+                    long resume = map.targetFor(offset).orElseThrow();
+                    assertThat(resume).as("partition %d, archived offset %d", partition, offset)
+                            .isLessThanOrEqualTo(replayed.get(i));
+                    if (resume != replayed.get(i)) {
+                        assertThat(map.entries()).as("only an unmapped range is inexact").anyMatch(entry ->
+                                entry instanceof ReplayOffsetMap.Unmapped && entry.archivedFirst() <= offset
+                                        && offset <= entry.archivedLast());
+                    }
+                }
+            }
+            System.out.printf("offset maps of a replay restarted mid-way: %d unmapped ranges over %d partitions%n",
+                    unmapped, PARTITIONS);
+        }
     }
 
     @Test
@@ -276,10 +319,15 @@ class MultiCloudSourceIntegrationTest {
 
     /** Every committed record of {@code topic}, by partition, in order, as comparable text. */
     private Map<Integer, List<String>> readAll(String topic) {
+        return read(topic, MultiCloudSourceIntegrationTest::describe);
+    }
+
+    /** What {@code seen} makes of every committed record of {@code topic}, by partition, in order. */
+    private <T> Map<Integer, List<T>> read(String topic, Function<ConsumerRecord<byte[], byte[]>, T> seen) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-        Map<Integer, List<String>> byPartition = new HashMap<>();
+        Map<Integer, List<T>> byPartition = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = connect.kafka().createConsumer(props)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
@@ -291,7 +339,7 @@ class MultiCloudSourceIntegrationTest {
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
                 assertThat(System.nanoTime()).as("reading %s to its end", topic).isLessThan(deadline);
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    byPartition.get(record.partition()).add(describe(record));
+                    byPartition.get(record.partition()).add(seen.apply(record));
                 }
             }
         }
