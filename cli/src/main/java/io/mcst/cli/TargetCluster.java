@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConsumerGroupOffsetsResult;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
@@ -98,7 +99,7 @@ final class TargetCluster implements AutoCloseable {
     Map<TopicPartition, Optional<Throwable>> commit(String group, Map<TopicPartition, Long> offsets) {
         Map<TopicPartition, OffsetAndMetadata> committing = new LinkedHashMap<>();
         offsets.forEach((partition, offset) -> committing.put(partition, new OffsetAndMetadata(offset)));
-        var result = admin.alterConsumerGroupOffsets(group, committing);
+        AlterConsumerGroupOffsetsResult result = admin.alterConsumerGroupOffsets(group, committing);
         Map<TopicPartition, Optional<Throwable>> outcome = new LinkedHashMap<>();
         for (TopicPartition partition : committing.keySet()) {
             try {

@@ -62,7 +62,7 @@ final class GroupTopics {
     /** A record's offset and its key, value, timestamp and headers as text. */
     record Entry(long offset, String record) {}
 
-    static byte[] utf8(String text) {
+    private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
