@@ -33,12 +33,15 @@ import org.apache.kafka.connect.errors.DataException;
  *       (see {@link GroupSnapshot}); listing a group's directory gives its history in time order.
  *   <li>replay offset map: {@code <prefix>/@replays/<source connector name, URL-encoded UTF-8>/<archived
  *       topic>/<archived partition>.json} (see {@link ReplayOffsetMap}).
+ *   <li>schema: {@code <prefix>/_schemas/<schema id>.json}, one per Schema Registry id the sink saw. No
+ *       segment key has this shape (a partition is a directory of digits), even of a topic named
+ *       {@code _schemas}.
  * </ul>
  *
  * Kafka topic names use only {@code [a-zA-Z0-9._-]}, never {@code /}, so keys parse back unambiguously;
- * 20 zero-padded digits hold any non-negative long and sort lexically in offset order. The directories that are
- * not topics start with {@code @}, which no topic name has, so a topic may have any name (even {@code _groups})
- * and tools that enumerate topics never mistake a reserved directory for one. Group ids and connector names may
+ * 20 zero-padded digits hold any non-negative long and sort lexically in offset order. The consumer position
+ * directories start with {@code @}, which no topic name has, so a topic may have any name (even {@code _groups})
+ * and tools that enumerate topics never mistake them for one. Group ids and connector names may
  * hold any character, {@code /} included; URL encoding leaves none of {@code /} in a key segment.
  */
 public final class ArchiveLayout {
@@ -87,6 +90,11 @@ public final class ArchiveLayout {
     /** The key of the index register of {@code partition}. */
     public String indexKey(TopicPartition partition) {
         return partitionPrefix(partition) + INDEX_NAME;
+    }
+
+    /** The key of the archived schema with Schema Registry id {@code id}. */
+    public String schemaKey(int id) {
+        return prefix + "/_schemas/" + id + ".json";
     }
 
     /** The list prefix of every blob of {@code partition}, ending in {@code /}. */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.mcst.connector.TaskIdentity;
 import io.mcst.connector.Version;
 import io.mcst.connector.archive.ArchiveLayout;
+import io.mcst.connector.schema.SchemaReplicator;
 import io.mcst.stack.StoreStack;
 import io.mcst.stores.KeyValueStore;
 import java.util.ArrayList;
@@ -83,6 +84,9 @@ public final class MultiCloudSourceTask extends SourceTask {
         synchronized (lock) {
             store = storeOpener.apply(props);
             OffsetMapRecorder maps = new OffsetMapRecorder(TaskIdentity.connectorName(props), layout, store);
+            SchemaReplicator schemas = config.schemaRegistry()
+                    .map(registry -> new SchemaReplicator(store, layout, registry, config.rewritesSchemaIds()))
+                    .orElse(SchemaReplicator.off());
             List<PartitionReplay> built = new ArrayList<>();
             for (TopicPartition partition : partitions) {
                 Map<String, Object> sourcePartition = ReplayPosition.sourcePartition(partition.topic(), partition.partition());
@@ -92,7 +96,8 @@ public final class MultiCloudSourceTask extends SourceTask {
                         partition, position.offsetKnown() ? position.offset() : "unknown", position.index(),
                         position.segment()));
                 built.add(new PartitionReplay(partition, config.targetTopic(partition.topic()), layout, store, reader,
-                        config.bounds(), config.keepOriginalTimestamps(), config.originHeaders(), config.pollIntervalMs(), resume));
+                        config.bounds(), config.keepOriginalTimestamps(), config.originHeaders(), config.pollIntervalMs(),
+                        resume, schemas));
                 maps.register(partition, new TopicPartition(config.targetTopic(partition.topic()), partition.partition()),
                         resume.filter(ReplayPosition::offsetKnown).map(p -> OptionalLong.of(p.offset())).orElse(OptionalLong.empty()));
             }
