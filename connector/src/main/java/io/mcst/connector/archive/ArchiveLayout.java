@@ -34,8 +34,7 @@ import org.apache.kafka.connect.errors.DataException;
  *   <li>replay offset map: {@code <prefix>/@replays/<source connector name, URL-encoded UTF-8>/<archived
  *       topic>/<archived partition>.json} (see {@link ReplayOffsetMap}).
  *   <li>schema: {@code <prefix>/@schemas/<schema id>.json}, one per Schema Registry id the sink saw (see
- *       {@link io.mcst.connector.schema.ArchivedSchema}). Archives written before this directory was reserved
- *       keep them at {@code <prefix>/_schemas/<schema id>.json}, which a replay still reads.
+ *       {@link io.mcst.connector.schema.ArchivedSchema}).
  *   <li>unknown schema id: {@code <prefix>/@schemas/<id>.unknown}, an empty blob: records seemed to carry this id
  *       but the sink's registry did not know it, so their bytes merely start like the registry's wire format.
  * </ul>
@@ -109,27 +108,14 @@ public final class ArchiveLayout {
         return prefix + "/" + SCHEMAS_DIRECTORY + "/" + id + ".unknown";
     }
 
-    /**
-     * Where archives written before {@value #SCHEMAS_DIRECTORY} was reserved keep the schema with id {@code id}:
-     * read when {@link #schemaKey} holds none, never written. No segment key has this shape, even of a topic
-     * named {@code _schemas} (its partitions are directories of digits).
-     */
-    public String legacySchemaKey(int id) {
-        return prefix + "/_schemas/" + id + ".json";
-    }
-
-    /**
-     * The key of each schema archived in {@code store}, by schema id: under {@value #SCHEMAS_DIRECTORY}, or, for an
-     * id only an earlier build archived, under {@code _schemas}. Lists both directories.
-     */
+    /** The key of each schema archived in {@code store}, by schema id. */
     public Map<Integer, String> schemaKeys(KeyValueStore store) {
         Map<Integer, String> keys = new HashMap<>();
-        for (String directory : List.of(prefix + "/_schemas/", prefix + "/" + SCHEMAS_DIRECTORY + "/")) {
-            for (String key : store.list(directory)) {
-                Matcher m = SCHEMA_NAME.matcher(key.substring(directory.length()));
-                if (m.matches() && Long.parseLong(m.group(1)) == (int) Long.parseLong(m.group(1))) {
-                    keys.put(Integer.parseInt(m.group(1)), key); // the reserved directory's, listed last, wins
-                }
+        String directory = prefix + "/" + SCHEMAS_DIRECTORY + "/";
+        for (String key : store.list(directory)) {
+            Matcher m = SCHEMA_NAME.matcher(key.substring(directory.length()));
+            if (m.matches() && Long.parseLong(m.group(1)) == (int) Long.parseLong(m.group(1))) {
+                keys.put(Integer.parseInt(m.group(1)), key);
             }
         }
         return keys;

@@ -92,7 +92,7 @@ public final class SchemaReplicator {
             return known;
         }
         String key = layout.schemaKey(archivedId);
-        Optional<ArchivedSchema> archived = read(key).or(() -> read(layout.legacySchemaKey(archivedId)));
+        Optional<ArchivedSchema> archived = read(key);
         if (archived.isEmpty() && store.get(layout.unknownSchemaKey(archivedId)).isPresent()) {
             log.info("Schema id {}: the sink's registry did not know it, so the records that seem to carry it are not "
                     + "in the registry's wire format; replaying them as archived", archivedId);

@@ -77,14 +77,7 @@ class ArchiveLayoutTest {
                     .containsExactlyInAnyOrder(layout.segmentKey(schemasTopic, 0, "bin"), layout.indexKey(schemasTopic));
             assertThat(layout.partitions(store)).containsExactly(schemasTopic);
             assertThat(layout.parseSegmentKey(layout.schemaKey(7))).isEmpty();
-            assertThat(layout.parseSegmentKey(layout.legacySchemaKey(7))).isEmpty();
-
-            // An archive an earlier build wrote: schemas beside the partitions of the topic _schemas.
-            store.put(layout.legacySchemaKey(7), new byte[0]);
-            store.put(layout.legacySchemaKey(9), new byte[0]);
-            assertThat(layout.schemaKeys(store)).isEqualTo(Map.of(0, layout.schemaKey(0), 7, layout.schemaKey(7),
-                    9, layout.legacySchemaKey(9)));
-            assertThat(layout.partitions(store)).containsExactly(schemasTopic);
+            assertThat(layout.schemaKeys(store)).isEqualTo(Map.of(0, layout.schemaKey(0), 7, layout.schemaKey(7)));
         }
     }
 

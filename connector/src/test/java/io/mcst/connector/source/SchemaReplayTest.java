@@ -249,22 +249,6 @@ class SchemaReplayTest {
     }
 
     @Test
-    void schemasAnEarlierBuildKeptUnderUnderscoreSchemasStillReplay() {
-        for (int id : List.of(customers.addressId, customers.keyId, customers.customerId)) {
-            store.put(archive.layout.legacySchemaKey(id), store.get(archive.layout.schemaKey(id)).orElseThrow());
-            store.remove(archive.layout.schemaKey(id));
-        }
-
-        List<SourceRecord> replayed = drain(replay(true), 0);
-
-        assertThat(replayed).hasSize(RECORDS);
-        int targetCustomerId = targetClient.idOf("customers-value", 1);
-        assertThat(targetCustomerId).isNotEqualTo(customers.customerId);
-        assertThat(AvroWire.decode((byte[]) replayed.get(0).value(), targetSchema(targetCustomerId)))
-                .isEqualTo(CustomerRecords.value(0));
-    }
-
-    @Test
     void originHeadersAndRewrittenIdsCompose() {
         PartitionReplay replay = replay(true, Optional.of(new OriginHeaders("origin.")));
         // An outage first: the record whose schema could not be registered is passed again, and gets its headers
