@@ -29,6 +29,14 @@ interface Encoding {
     Put commit(String escapedKey, Blob version, byte[][] temporaries);
 
     /**
+     * Whether phase 3's copy of {@code version} may go out together with phase 2's, in one round: only when it
+     * holds the whole version itself, so that a reader who finds it needs nothing else. A copy that announces
+     * the temporary copies (a thin eternal, a commit marker) follows a quorum of them, or a crashed writer's
+     * announcement of copies that never landed would stall reads.
+     */
+    boolean commitsWithTemporaries(Blob version);
+
+    /**
      * Phase 4 of a write: when garbage collection may run at one store, given the write's completion and that
      * store's acknowledgements of the write's phase-2 and phase-3 puts.
      */

@@ -42,10 +42,20 @@ final class Replicating implements Encoding {
 
     @Override
     public Put commit(String escapedKey, Blob version, byte[][] temporaries) {
-        byte[] eternal = version.valueLength() > inlineMaxBytes ? version.thin().encode() : temporaries[0];
+        byte[] eternal = inline(version) ? temporaries[0] : version.thin().encode();
         byte[][] perStore = new byte[stores][];
         Arrays.fill(perStore, eternal);
         return new Put(KeyLayout.eternalKey(escapedKey), perStore);
+    }
+
+    /** An inline eternal copy carries the value, so it goes out with the temporary copies; a thin one names them. */
+    @Override
+    public boolean commitsWithTemporaries(Blob version) {
+        return inline(version);
+    }
+
+    private boolean inline(Blob version) {
+        return version.valueLength() <= inlineMaxBytes;
     }
 
     /**

@@ -143,6 +143,11 @@ enum Mutation implements Variant {
         }
 
         @Override
+        public boolean commitsWithTemporaries(Blob version) {
+            return correct.commitsWithTemporaries(version);
+        }
+
+        @Override
         public CompletableFuture<?> collectable(CompletableFuture<?> committed, CompletableFuture<?> temporaryAck, CompletableFuture<?> commitAck) {
             return correct.collectable(committed, temporaryAck, commitAck);
         }
