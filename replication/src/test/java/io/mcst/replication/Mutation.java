@@ -101,6 +101,21 @@ enum Mutation implements Variant {
             };
         }
     },
+    /**
+     * Every commit copy goes out with the temporary copies, also one that only names them (a thin eternal, a
+     * commit marker): a crashed writer's copy then names a version no store may hold, and reads stall on it.
+     */
+    COMMIT_WITH_TEMPORARIES {
+        @Override
+        public Encoding encoding(Encoding correct) {
+            return new Forwarding(correct) {
+                @Override
+                public boolean commitsWithTemporaries(Blob version) {
+                    return true;
+                }
+            };
+        }
+    },
     /** Writes return once one store acknowledged each copy, not a quorum. */
     RETURN_AFTER_ONE_ACK {
         @Override
