@@ -55,10 +55,10 @@ final class ErasureCoding implements Encoding {
         return marker(escapedKey, version);
     }
 
-    /** Never: a marker says that a quorum holds fragments of its version, so it follows them. */
+    /** A marker says that a quorum holds fragments of its version, so it follows them; a read needs it listed at a quorum. */
     @Override
-    public boolean commitsWithTemporaries(Blob version) {
-        return false;
+    public CommitCopy commitCopy(Blob version) {
+        return CommitCopy.AFTER_TEMPORARIES;
     }
 
     /**

@@ -290,16 +290,15 @@ public final class ReplicatedStore implements FencedStore {
         CompletableFuture<Phase<Void>> commitPhase = new CompletableFuture<>();
         try {
             Phase<Void> temporary = put(monitor, temporaryKey, temporaries);
-            // A commit copy that holds the whole version goes out in the same round; one that announces the
-            // temporary copies (a thin eternal, a marker) only once a quorum holds them (docs/algorithm.md, Write).
-            Phase<Void> early = encoding.commitsWithTemporaries(blob) ? put(monitor, commit.key(), commit.perStore()) : null;
+            Encoding.CommitCopy schedule = encoding.commitCopy(blob);
+            Phase<Void> early = schedule == Encoding.CommitCopy.WITH_TEMPORARIES ? put(monitor, commit.key(), commit.perStore()) : null;
             collectGarbage(escaped, collect, temporary, commitPhase, ts, committed);
             int temporaryAcks = variant.temporaryAcks(quorum);
             await(monitor, () -> temporary.successes() >= temporaryAcks, temporary, temporaryAcks,
                     what + " (temporary copy " + temporaryKey + ")");
             Phase<Void> commitCopy = early != null ? early : put(monitor, commit.key(), commit.perStore());
             commitPhase.complete(commitCopy);
-            int commitAcks = variant.commitAcks(quorum);
+            int commitAcks = schedule == Encoding.CommitCopy.AFTER_RETURN ? 0 : variant.commitAcks(quorum);
             await(monitor, () -> commitCopy.successes() >= commitAcks, commitCopy, commitAcks,
                     what + " (commit copy " + commit.key() + ")");
             committed.complete(null);

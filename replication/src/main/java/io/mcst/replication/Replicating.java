@@ -48,10 +48,14 @@ final class Replicating implements Encoding {
         return new Put(KeyLayout.eternalKey(escapedKey), perStore);
     }
 
-    /** An inline eternal copy carries the value, so it goes out with the temporary copies; a thin one names them. */
+    /**
+     * An inline eternal copy carries the value, so it goes out with the temporary copies. A thin one names a
+     * temporary key, so it follows a quorum of them; and safety rests on the temporary keys (docs/algorithm.md,
+     * Safety), so the write does not wait for it.
+     */
     @Override
-    public boolean commitsWithTemporaries(Blob version) {
-        return inline(version);
+    public CommitCopy commitCopy(Blob version) {
+        return inline(version) ? CommitCopy.WITH_TEMPORARIES : CommitCopy.AFTER_RETURN;
     }
 
     private boolean inline(Blob version) {

@@ -110,8 +110,8 @@ enum Mutation implements Variant {
         public Encoding encoding(Encoding correct) {
             return new Forwarding(correct) {
                 @Override
-                public boolean commitsWithTemporaries(Blob version) {
-                    return true;
+                public CommitCopy commitCopy(Blob version) {
+                    return CommitCopy.WITH_TEMPORARIES;
                 }
             };
         }
@@ -158,8 +158,8 @@ enum Mutation implements Variant {
         }
 
         @Override
-        public boolean commitsWithTemporaries(Blob version) {
-            return correct.commitsWithTemporaries(version);
+        public CommitCopy commitCopy(Blob version) {
+            return correct.commitCopy(version);
         }
 
         @Override

@@ -46,6 +46,7 @@ public final class GcsStoreType implements StoreType {
                 config.getString(BUCKET_CONFIG),
                 Optional.ofNullable(config.getString(PROJECT_CONFIG)),
                 Optional.ofNullable(credentials).map(Password::value),
-                Optional.ofNullable(config.getString(HOST_CONFIG)).map(String::trim)));
+                Optional.ofNullable(config.getString(HOST_CONFIG)).map(String::trim),
+                config.getInt(StackConfig.STORE_MAX_CONCURRENCY_SUFFIX)));
     }
 }

@@ -2,11 +2,13 @@ package io.mcst.stores.gcs;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.api.client.http.apache.v2.ApacheHttpTransport;
 import com.google.auth.Credentials;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.BaseServiceException;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.WriteChannel;
+import com.google.cloud.http.HttpTransportOptions;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
@@ -38,7 +40,10 @@ import java.util.Set;
  * <p>GCS answers 404 both for a missing object and a missing bucket. The first 404 makes the store check
  * the bucket once, so a misconfigured bucket is reported as such rather than read as "no such key".
  *
- * <p>The client tries each request at most {@value #SDK_ATTEMPTS} times: retries belong to the retry layer.
+ * <p>The client tries each request at most {@value #SDK_ATTEMPTS} times: retries belong to the retry layer. It
+ * talks over a pool of {@link GcsStoreConfig#maxConnections()} HTTP connections, as many as the calls the store
+ * runs at once: the JDK transport the client uses by default keeps only five idle connections per host
+ * ({@code http.maxConnections}), so most concurrent calls would open a new connection each time.
  */
 public final class GcsStore implements KeyValueStore {
     static final int SDK_ATTEMPTS = 2;
@@ -48,6 +53,7 @@ public final class GcsStore implements KeyValueStore {
     static final int LIST_PAGE_SIZE = 1_000;
 
     private final GcsStoreConfig config;
+    private final ApacheHttpTransport transport;
     private final Storage storage;
     private final CloseGuard guard;
     private final StoreFailures failures;
@@ -59,7 +65,12 @@ public final class GcsStore implements KeyValueStore {
         this.failures = new StoreFailures(config.name(), "GCS", "bucket", config.bucket(), Set.of(), Set.of(),
                 "fix store.%s.credentials.json, or the Application Default Credentials, and the bucket's IAM roles"
                         .formatted(config.name()));
+        this.transport = new ApacheHttpTransport(ApacheHttpTransport.newDefaultHttpClientBuilder()
+                .setMaxConnTotal(config.maxConnections())
+                .setMaxConnPerRoute(config.maxConnections())
+                .build());
         StorageOptions.Builder options = StorageOptions.http()
+                .setTransportOptions(HttpTransportOptions.newBuilder().setHttpTransportFactory(() -> transport).build())
                 .setCredentials(credentials(config))
                 .setRetrySettings(StorageOptions.getDefaultRetrySettings().toBuilder().setMaxAttempts(SDK_ATTEMPTS).build());
         config.project().ifPresent(options::setProjectId);
@@ -166,6 +177,7 @@ public final class GcsStore implements KeyValueStore {
         if (guard.close()) {
             try {
                 storage.close();
+                transport.shutdown();
             } catch (Exception e) {
                 throw new StoreException("store '" + config.name() + "': closing the GCS client failed", e);
             }

@@ -13,9 +13,11 @@ import java.util.Optional;
  * @param credentialsJson a service-account (or other) credentials JSON document; empty means Application
  *     Default Credentials, or none at all when {@code host} is set (an emulator or test server)
  * @param host the JSON API's base URL, e.g. {@code http://127.0.0.1:4443}; empty means Google's
+ * @param maxConnections the HTTP connection pool's size: as many as the calls the store runs at once
  */
 public record GcsStoreConfig(
-        String name, String bucket, Optional<String> project, Optional<String> credentialsJson, Optional<String> host) {
+        String name, String bucket, Optional<String> project, Optional<String> credentialsJson, Optional<String> host,
+        int maxConnections) {
 
     public GcsStoreConfig {
         requireNonNull(name, "name");
@@ -23,6 +25,9 @@ public record GcsStoreConfig(
         requireNonNull(project, "project");
         requireNonNull(credentialsJson, "credentialsJson");
         requireNonNull(host, "host");
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("store '" + name + "': maxConnections must be positive: " + maxConnections);
+        }
         if (bucket.isBlank()) {
             throw new IllegalArgumentException("store '" + name + "': the bucket name is empty");
         }
@@ -30,8 +35,8 @@ public record GcsStoreConfig(
 
     @Override
     public String toString() {
-        return "GcsStoreConfig[name=%s, bucket=%s, project=%s, credentialsJson=%s, host=%s]".formatted(
+        return "GcsStoreConfig[name=%s, bucket=%s, project=%s, credentialsJson=%s, host=%s, maxConnections=%d]".formatted(
                 name, bucket, project.orElse("(default)"), credentialsJson.map(json -> "[hidden]").orElse("(default)"),
-                host.orElse("(Google)"));
+                host.orElse("(Google)"), maxConnections);
     }
 }

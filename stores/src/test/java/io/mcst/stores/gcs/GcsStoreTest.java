@@ -38,7 +38,7 @@ class GcsStoreTest extends AbstractCloudStoreTest {
     }
 
     private static GcsStoreConfig config(GcsTestServer server, String bucket) {
-        return new GcsStoreConfig("gcs", bucket, Optional.of("test-project"), Optional.empty(), Optional.of(server.host()));
+        return new GcsStoreConfig("gcs", bucket, Optional.of("test-project"), Optional.empty(), Optional.of(server.host()), 8);
     }
 
     @Test
