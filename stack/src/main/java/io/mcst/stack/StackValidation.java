@@ -62,6 +62,7 @@ final class StackValidation {
         Map<String, String> typeProps = (Map<String, String>) (Map<String, ?>) storeProps;
         Map<String, ConfigValue> typeValues = typeDef.validateAll(typeProps);
         explainMissing(typeDef, typeValues, prefix);
+        storeType.validate(name, typeValues);
         typeValues.forEach((key, value) -> values.put(prefix + key, new ConfigValue(prefix + key, value.value(),
                 value.recommendedValues(), value.errorMessages().stream()
                         .map(message -> "store '" + name + "': " + message).collect(Collectors.toList()))));

@@ -1,8 +1,10 @@
 package io.mcst.stack;
 
 import io.mcst.stores.KeyValueStore;
+import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
 
 /**
  * One kind of base store ({@code store.<name>.type}): the keys it takes below {@code store.<name>.} and how
@@ -18,6 +20,13 @@ public interface StoreType {
      * ({@link StackConfig#storeKeys}).
      */
     ConfigDef configDef();
+
+    /**
+     * Checks the rules that span this kind's keys (which ConfigDef validates one at a time), adding an error
+     * to the {@code values} (keyed relative to {@code store.<name>.}) of a bad combination that names every key
+     * in it. Runs at validate time and before {@link #open}, so {@code open} may rely on it.
+     */
+    default void validate(String storeName, Map<String, ConfigValue> values) {}
 
     /**
      * Opens the store named {@code storeName}, configured by {@code config} (parsed with {@link StackConfig#storeKeys}),

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,7 +22,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * An HTTP/1.1 proxy on a free port of 127.0.0.1 in front of a test server, which can answer the next N
  * requests itself with an error (S3's 503 SlowDown, Azure's 503 ServerBusy) instead of forwarding them: a
  * throttling cloud, for the clients of any SDK. The Host header is forwarded unchanged, so request
- * signatures stay valid. One request per connection ({@code Connection: close}), which is all the tests need.
+ * signatures stay valid. One request per connection ({@code Connection: close}), which is all the tests need;
+ * bodies with a length or chunked.
+ *
+ * <p>It records every request's line and headers, so a test can see what a client sent on the wire. Pointed
+ * at as a client's forward proxy (with the backend as the client's endpoint), it forwards the absolute-form
+ * request line unchanged, which HTTP/1.1 servers accept.
  */
 public final class FaultyHttpProxy implements AutoCloseable {
     /** A canned answer: status line text, headers and body. */
@@ -33,6 +39,7 @@ public final class FaultyHttpProxy implements AutoCloseable {
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger forwarded = new AtomicInteger();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile Failure failure;
 
     public FaultyHttpProxy(URI backend) throws IOException {
@@ -61,6 +68,11 @@ public final class FaultyHttpProxy implements AutoCloseable {
         return forwarded.get();
     }
 
+    /** The request line and headers of each request received so far, in order, one string of lines each. */
+    public List<String> requests() {
+        return List.copyOf(requests);
+    }
+
     @Override
     public void close() throws IOException {
         listener.close();
@@ -87,7 +99,9 @@ public final class FaultyHttpProxy implements AutoCloseable {
             if (head.isEmpty()) {
                 return;
             }
+            requests.add(String.join("\n", head));
             long length = 0;
+            boolean chunked = false;
             boolean expectContinue = false;
             List<String> forwardedHead = new ArrayList<>();
             forwardedHead.add(head.get(0));
@@ -97,7 +111,7 @@ public final class FaultyHttpProxy implements AutoCloseable {
                 switch (name) {
                     case "content-length" -> length = Long.parseLong(value);
                     case "expect" -> expectContinue = value.equalsIgnoreCase("100-continue");
-                    case "transfer-encoding" -> throw new IllegalStateException("chunked request bodies are not proxied");
+                    case "transfer-encoding" -> chunked = value.equalsIgnoreCase("chunked");
                     default -> { }
                 }
                 if (!List.of("connection", "expect", "upgrade", "http2-settings", "keep-alive").contains(name)) {
@@ -107,7 +121,9 @@ public final class FaultyHttpProxy implements AutoCloseable {
             forwardedHead.add("Connection: close");
             if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 failed.incrementAndGet();
-                if (!expectContinue) {
+                if (!expectContinue && chunked) {
+                    copyChunked(in, OutputStream.nullOutputStream());
+                } else if (!expectContinue) {
                     in.readNBytes((int) length);
                 }
                 respond(out, failure);
@@ -123,7 +139,11 @@ public final class FaultyHttpProxy implements AutoCloseable {
                 server.setTcpNoDelay(true);
                 OutputStream toServer = server.getOutputStream();
                 toServer.write((String.join("\r\n", forwardedHead) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                copy(in, toServer, length);
+                if (chunked) {
+                    copyChunked(in, toServer);
+                } else {
+                    copy(in, toServer, length);
+                }
                 toServer.flush();
                 InputStream fromServer = server.getInputStream();
                 List<String> responseHead = readHead(fromServer);
@@ -171,6 +191,35 @@ public final class FaultyHttpProxy implements AutoCloseable {
             }
         }
         return List.of();
+    }
+
+    /** Copies a chunked body as it is, chunk sizes and trailers included, up to its end. */
+    private static void copyChunked(InputStream in, OutputStream out) throws IOException {
+        while (true) {
+            String sizeLine = readLine(in);
+            out.write((sizeLine + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            long size = Long.parseLong(sizeLine.split(";", 2)[0].trim(), 16);
+            if (size == 0) {
+                for (String trailer = readLine(in); ; trailer = readLine(in)) {
+                    out.write((trailer + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    if (trailer.isEmpty()) {
+                        return;
+                    }
+                }
+            }
+            copy(in, out, size + 2); // the chunk and its CRLF
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                throw new IOException("client closed the request body early");
+            }
+            line.write(b);
+        }
+        return line.toString(StandardCharsets.ISO_8859_1).replaceFirst("\r$", "");
     }
 
     private static void copy(InputStream in, OutputStream out, long length) throws IOException {

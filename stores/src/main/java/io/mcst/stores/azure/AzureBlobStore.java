@@ -4,16 +4,19 @@ import static java.util.Objects.requireNonNull;
 
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.http.HttpClient;
+import com.azure.core.http.ProxyOptions;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.util.BinaryData;
 import com.azure.core.util.Context;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.AccessTier;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
@@ -27,6 +30,8 @@ import io.mcst.stores.StoreUnavailableException;
 import io.mcst.stores.azure.AzureBlobStoreConfig.AccountKey;
 import io.mcst.stores.azure.AzureBlobStoreConfig.ConnectionString;
 import io.mcst.stores.azure.AzureBlobStoreConfig.DefaultCredential;
+import io.mcst.stores.azure.AzureBlobStoreConfig.SasToken;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,6 +72,8 @@ public final class AzureBlobStore implements KeyValueStore {
     private final BlobContainerClient container;
     private final CloseGuard guard;
     private final StoreFailures failures;
+    /** The tier each blob is written in; null leaves it to the account. */
+    private final AccessTier accessTier;
 
     public AzureBlobStore(AzureBlobStoreConfig config) {
         this.config = requireNonNull(config, "config");
@@ -74,10 +81,19 @@ public final class AzureBlobStore implements KeyValueStore {
         String credentialFix = config.credentials() instanceof DefaultCredential
                 ? "grant the default credential's identity a data role on the container (e.g. Storage Blob "
                         + "Data Contributor), or set store.%s.connection.string or store.%s.account.key"
-                : "fix store.%s.connection.string, or store.%s.account.name and store.%s.account.key";
+                : config.credentials() instanceof SasToken
+                        ? "fix store.%s.sas.token: it must be current and grant read, write, delete and list on the container"
+                        : "fix store.%s.connection.string, or store.%s.account.name and store.%s.account.key";
         this.failures = new StoreFailures(config.name(), "Azure", "container", config.container(), CREDENTIAL_CODES,
                 TRANSIENT_CODES, credentialFix.formatted(config.name(), config.name(), config.name()));
-        HttpClient httpClient = new JdkHttpClientBuilder().build();
+        JdkHttpClientBuilder http = new JdkHttpClientBuilder();
+        config.proxy().ifPresent(proxy -> {
+            ProxyOptions options = new ProxyOptions(ProxyOptions.Type.HTTP,
+                    new InetSocketAddress(proxy.url().getHost(), proxy.url().getPort()));
+            proxy.username().ifPresent(user -> options.setCredentials(user, proxy.password().orElseThrow()));
+            http.proxy(options);
+        });
+        HttpClient httpClient = http.build();
         BlobServiceClientBuilder builder = new BlobServiceClientBuilder()
                 .httpClient(httpClient)
                 .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, SDK_ATTEMPTS,
@@ -88,13 +104,18 @@ public final class AzureBlobStore implements KeyValueStore {
         } else if (config.credentials() instanceof AccountKey key) {
             builder.credential(new StorageSharedKeyCredential(key.accountName(), key.accountKey()))
                     .endpoint(config.endpoint().map(Object::toString).orElse(accountEndpoint(key.accountName())));
+        } else if (config.credentials() instanceof SasToken sas) {
+            builder.sasToken(sas.token()).endpoint(config.endpoint().map(Object::toString)
+                    .orElseGet(() -> accountEndpoint(sas.accountName().orElseThrow())));
         } else if (config.credentials() instanceof DefaultCredential chain) {
             // The chain's own token requests (managed identity, Entra ID) go over the same JDK client: no Netty.
             builder.credential(new DefaultAzureCredentialBuilder().httpClient(httpClient).build())
                     .endpoint(config.endpoint().map(Object::toString)
                             .orElseGet(() -> accountEndpoint(chain.accountName().orElseThrow())));
         }
+        config.encryptionScope().ifPresent(builder::encryptionScope);
         this.container = builder.buildClient().getBlobContainerClient(config.container());
+        this.accessTier = config.accessTier().map(AccessTier::fromString).orElse(null);
     }
 
     @Override
@@ -108,8 +129,10 @@ public final class AzureBlobStore implements KeyValueStore {
         requireNonNull(value, "value");
         guard.ensureOpen();
         try {
-            // The upload reads the bytes while this call runs; overwrite=true replaces any existing blob.
-            container.getBlobClient(ObjectNames.encode(key)).upload(BinaryData.fromBytes(value), true);
+            // The upload reads the bytes while this call runs; without request conditions it replaces any
+            // existing blob.
+            container.getBlobClient(ObjectNames.encode(key)).uploadWithResponse(
+                    new BlobParallelUploadOptions(BinaryData.fromBytes(value)).setTier(accessTier), null, Context.NONE);
         } catch (RuntimeException e) {
             throw failure("put", key, e);
         }

@@ -2,6 +2,7 @@ package io.mcst.stores.gcs;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.api.client.http.HttpTransport;
 import com.google.api.client.http.apache.v2.ApacheHttpTransport;
 import com.google.auth.Credentials;
 import com.google.auth.oauth2.GoogleCredentials;
@@ -14,9 +15,11 @@ import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.Storage.BlobListOption;
+import com.google.cloud.storage.StorageClass;
 import com.google.cloud.storage.StorageException;
 import com.google.cloud.storage.StorageOptions;
 import io.mcst.stores.CloseGuard;
+import io.mcst.stores.HttpProxy;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.ObjectNames;
 import io.mcst.stores.StoreException;
@@ -30,6 +33,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.http.HttpHost;
+import org.apache.http.auth.AuthScope;
+import org.apache.http.auth.UsernamePasswordCredentials;
+import org.apache.http.impl.client.BasicCredentialsProvider;
+import org.apache.http.impl.client.HttpClientBuilder;
+import org.apache.http.impl.conn.DefaultProxyRoutePlanner;
 
 /**
  * A store in one Google Cloud Storage bucket, over the JSON API. Keys map to object names through
@@ -41,9 +50,9 @@ import java.util.Set;
  * the bucket once, so a misconfigured bucket is reported as such rather than read as "no such key".
  *
  * <p>The client tries each request at most {@value #SDK_ATTEMPTS} times: retries belong to the retry layer. It
- * talks over a pool of {@link GcsStoreConfig#maxConnections()} HTTP connections, as many as the calls the store
- * runs at once: the JDK transport the client uses by default keeps only five idle connections per host
- * ({@code http.maxConnections}), so most concurrent calls would open a new connection each time.
+ * talks over Apache's HTTP client with a pool of {@link GcsStoreConfig#maxConnections()} connections, as many
+ * as the calls the store runs at once: the JDK transport the client uses by default keeps only five idle
+ * connections per host ({@code http.maxConnections}), so most concurrent calls would open a new one each time.
  */
 public final class GcsStore implements KeyValueStore {
     static final int SDK_ATTEMPTS = 2;
@@ -53,11 +62,14 @@ public final class GcsStore implements KeyValueStore {
     static final int LIST_PAGE_SIZE = 1_000;
 
     private final GcsStoreConfig config;
-    private final ApacheHttpTransport transport;
+    private final HttpTransport transport;
     private final Storage storage;
     private final CloseGuard guard;
     private final StoreFailures failures;
     private volatile boolean bucketSeen;
+    // The KMS key, if any, as the two upload paths take it.
+    private final Storage.BlobTargetOption[] createOptions;
+    private final Storage.BlobWriteOption[] writeOptions;
 
     public GcsStore(GcsStoreConfig config) {
         this.config = requireNonNull(config, "config");
@@ -65,10 +77,7 @@ public final class GcsStore implements KeyValueStore {
         this.failures = new StoreFailures(config.name(), "GCS", "bucket", config.bucket(), Set.of(), Set.of(),
                 "fix store.%s.credentials.json, or the Application Default Credentials, and the bucket's IAM roles"
                         .formatted(config.name()));
-        this.transport = new ApacheHttpTransport(ApacheHttpTransport.newDefaultHttpClientBuilder()
-                .setMaxConnTotal(config.maxConnections())
-                .setMaxConnPerRoute(config.maxConnections())
-                .build());
+        this.transport = transport(config);
         StorageOptions.Builder options = StorageOptions.http()
                 .setTransportOptions(HttpTransportOptions.newBuilder().setHttpTransportFactory(() -> transport).build())
                 .setCredentials(credentials(config))
@@ -76,6 +85,31 @@ public final class GcsStore implements KeyValueStore {
         config.project().ifPresent(options::setProjectId);
         config.host().ifPresent(options::setHost);
         this.storage = options.build().getService();
+        this.createOptions = config.kmsKeyName().map(key -> new Storage.BlobTargetOption[] {Storage.BlobTargetOption.kmsKeyName(key)})
+                .orElse(new Storage.BlobTargetOption[0]);
+        this.writeOptions = config.kmsKeyName().map(key -> new Storage.BlobWriteOption[] {Storage.BlobWriteOption.kmsKeyName(key)})
+                .orElse(new Storage.BlobWriteOption[0]);
+    }
+
+    /**
+     * Apache's transport rather than the JDK's URLConnection one: its connection pool holds as many connections
+     * as the store runs calls at once, and it authenticates to a proxy (also for the CONNECT of https) with this
+     * store's user alone, not the JVM-wide {@link java.net.Authenticator}.
+     */
+    private static ApacheHttpTransport transport(GcsStoreConfig config) {
+        HttpClientBuilder client = ApacheHttpTransport.newDefaultHttpClientBuilder()
+                .setMaxConnTotal(config.maxConnections())
+                .setMaxConnPerRoute(config.maxConnections());
+        config.proxy().ifPresent(proxy -> {
+            HttpHost host = new HttpHost(proxy.url().getHost(), proxy.url().getPort(), proxy.url().getScheme());
+            client.setRoutePlanner(new DefaultProxyRoutePlanner(host));
+            proxy.username().ifPresent(user -> {
+                BasicCredentialsProvider credentials = new BasicCredentialsProvider();
+                credentials.setCredentials(new AuthScope(host), new UsernamePasswordCredentials(user, proxy.password().orElseThrow()));
+                client.setDefaultCredentialsProvider(credentials);
+            });
+        });
+        return new ApacheHttpTransport(client.build());
     }
 
     private static Credentials credentials(GcsStoreConfig config) {
@@ -102,11 +136,13 @@ public final class GcsStore implements KeyValueStore {
         StoreKeys.check(key);
         requireNonNull(value, "value");
         guard.ensureOpen();
-        BlobInfo info = BlobInfo.newBuilder(config.bucket(), ObjectNames.encode(key))
-                .setContentType("application/octet-stream").build();
+        BlobInfo.Builder builder = BlobInfo.newBuilder(config.bucket(), ObjectNames.encode(key))
+                .setContentType("application/octet-stream");
+        config.storageClass().map(StorageClass::valueOf).ifPresent(builder::setStorageClass);
+        BlobInfo info = builder.build();
         try {
             if (value.length > RESUMABLE_ABOVE) {
-                try (WriteChannel writer = storage.writer(info)) {
+                try (WriteChannel writer = storage.writer(info, writeOptions)) {
                     writer.setChunkSize(CHUNK_SIZE);
                     ByteBuffer buffer = ByteBuffer.wrap(value);
                     while (buffer.hasRemaining()) {
@@ -114,7 +150,7 @@ public final class GcsStore implements KeyValueStore {
                     }
                 }
             } else {
-                storage.create(info, value);
+                storage.create(info, value, createOptions);
             }
         } catch (IOException e) {
             throw failure("put", key, new StorageException(e));

@@ -24,6 +24,7 @@ import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.http.apache5.ProxyConfiguration;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -32,6 +33,10 @@ import software.amazon.awssdk.services.s3.model.EncodingType;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.StsClientBuilder;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
 /**
  * A store in one S3 bucket (AWS SDK v2), or in any S3-compatible server through an endpoint and path-style
@@ -54,6 +59,14 @@ public final class S3Store implements KeyValueStore {
 
     private final S3StoreConfig config;
     private final S3Client client;
+    /** STS, and the role's credentials it refreshes; both null without a role. */
+    private final StsClient sts;
+    private final StsAssumeRoleCredentialsProvider roleCredentials;
+    // What each object is written with; null (no header) leaves it to the bucket.
+    private final ServerSideEncryption encryption;
+    private final String kmsKeyId;
+    private final Boolean bucketKey;
+    private final String storageClass;
     private final CloseGuard guard;
     private final StoreFailures failures;
 
@@ -63,24 +76,67 @@ public final class S3Store implements KeyValueStore {
         this.failures = new StoreFailures(config.name(), "S3", "bucket", config.bucket(), CREDENTIAL_CODES, TRANSIENT_CODES,
                 "fix store.%s.access.key.id and store.%s.secret.access.key, or the default credential chain, and the bucket policy"
                         .formatted(config.name(), config.name()));
+        this.sts = config.role().map(role -> stsClient(config, role)).orElse(null);
+        this.roleCredentials = config.role().map(role -> StsAssumeRoleCredentialsProvider.builder()
+                .stsClient(sts)
+                .refreshRequest(r -> r.roleArn(role.arn()).roleSessionName(role.sessionName())
+                        .externalId(role.externalId().orElse(null)))
+                .build()).orElse(null);
         S3ClientBuilder builder = S3Client.builder()
-                .httpClientBuilder(Apache5HttpClient.builder().maxConnections(config.maxConnections()))
-                .credentialsProvider(credentialsProvider(config))
+                .httpClientBuilder(httpClient(config).maxConnections(config.maxConnections()))
+                .credentialsProvider(roleCredentials != null ? roleCredentials : baseCredentials(config))
                 .forcePathStyle(config.pathStyle())
-                .overrideConfiguration(c -> c.retryStrategy(
-                        AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(SDK_ATTEMPTS).build()));
+                .overrideConfiguration(c -> {
+                    c.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(SDK_ATTEMPTS).build());
+                    config.timeouts().request().ifPresent(c::apiCallAttemptTimeout);
+                });
         config.endpoint().ifPresent(builder::endpointOverride);
-        config.region()
-                .or(() -> config.endpoint().map(endpoint -> Region.US_EAST_1.id()))
-                .ifPresent(region -> builder.region(Region.of(region)));
+        region(config).ifPresent(builder::region);
         this.client = builder.build();
+        S3StoreConfig.Encryption sse = config.encryption();
+        this.encryption = switch (sse.mode()) {
+            case BUCKET_DEFAULT -> null;
+            case SSE_S3 -> ServerSideEncryption.AES256;
+            case SSE_KMS -> ServerSideEncryption.AWS_KMS;
+        };
+        this.kmsKeyId = sse.kmsKeyId().orElse(null);
+        this.bucketKey = sse.bucketKey() ? Boolean.TRUE : null;
+        this.storageClass = config.storageClass().orElse(null);
     }
 
-    private static AwsCredentialsProvider credentialsProvider(S3StoreConfig config) {
+    private static Optional<Region> region(S3StoreConfig config) {
+        return config.region().or(() -> config.endpoint().map(endpoint -> Region.US_EAST_1.id())).map(Region::of);
+    }
+
+    /** The HTTP client of S3 and of STS: the same proxy and connect timeout for both. */
+    private static Apache5HttpClient.Builder httpClient(S3StoreConfig config) {
+        Apache5HttpClient.Builder http = Apache5HttpClient.builder();
+        config.timeouts().connect().ifPresent(http::connectionTimeout);
+        config.proxy().ifPresent(proxy -> http.proxyConfiguration(ProxyConfiguration.builder()
+                .endpoint(proxy.url())
+                .username(proxy.username().orElse(null))
+                .password(proxy.password().orElse(null))
+                // The configured proxy only: not one from http.proxyHost or HTTPS_PROXY as well.
+                .useSystemPropertyValues(false)
+                .useEnvironmentVariableValues(false)
+                .build()));
+        return http;
+    }
+
+    private static AwsCredentialsProvider baseCredentials(S3StoreConfig config) {
         return config.credentials()
                 .<AwsCredentialsProvider>map(c -> StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey())))
                 .orElseGet(() -> DefaultCredentialsProvider.builder().build());
+    }
+
+    private static StsClient stsClient(S3StoreConfig config, S3StoreConfig.AssumedRole role) {
+        StsClientBuilder sts = StsClient.builder()
+                .httpClientBuilder(httpClient(config))
+                .credentialsProvider(baseCredentials(config));
+        role.stsEndpoint().ifPresent(sts::endpointOverride);
+        region(config).ifPresent(sts::region);
+        return sts.build();
     }
 
     @Override
@@ -99,7 +155,9 @@ public final class S3Store implements KeyValueStore {
                 putMultipart(object, value);
             } else {
                 // fromBytes copies, so the caller may change its array while the request is under way.
-                client.putObject(b -> b.bucket(config.bucket()).key(object), RequestBody.fromBytes(value));
+                client.putObject(b -> b.bucket(config.bucket()).key(object).serverSideEncryption(encryption)
+                        .ssekmsKeyId(kmsKeyId).bucketKeyEnabled(bucketKey).storageClass(storageClass),
+                        RequestBody.fromBytes(value));
             }
         } catch (SdkException e) {
             throw failure("put", key, e);
@@ -107,7 +165,9 @@ public final class S3Store implements KeyValueStore {
     }
 
     private void putMultipart(String object, byte[] value) {
-        String uploadId = client.createMultipartUpload(b -> b.bucket(config.bucket()).key(object)).uploadId();
+        String uploadId = client.createMultipartUpload(b -> b.bucket(config.bucket()).key(object)
+                .serverSideEncryption(encryption).ssekmsKeyId(kmsKeyId).bucketKeyEnabled(bucketKey)
+                .storageClass(storageClass)).uploadId();
         try {
             List<CompletedPart> parts = new ArrayList<>();
             for (int offset = 0, number = 1; offset < value.length; offset += PART_SIZE, number++) {
@@ -178,6 +238,10 @@ public final class S3Store implements KeyValueStore {
     public void close() {
         if (guard.close()) {
             client.close();
+            if (sts != null) {
+                roleCredentials.close();
+                sts.close();
+            }
         }
     }
 

@@ -49,6 +49,9 @@ public final class GcsTestServer implements AutoCloseable {
     /** One stored version of an object. */
     private record StoredObject(String bucket, String name, byte[] data, long generation, String contentType, Instant created) {}
 
+    /** How an upload began: its query parameters and the object metadata JSON (empty for a media upload). */
+    public record UploadStart(Map<String, String> query, String metadata) {}
+
     /** A resumable upload in progress. */
     private record Upload(String bucket, String name, String contentType, Long ifGenerationMatch, java.io.ByteArrayOutputStream received) {}
 
@@ -57,6 +60,7 @@ public final class GcsTestServer implements AutoCloseable {
     private final AtomicLong generations = new AtomicLong(1_000);
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private final Map<String, AtomicInteger> uploadsByType = new ConcurrentHashMap<>();
+    private final List<UploadStart> uploadStarts = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile int failureStatus;
     private int port;
     private HttpServer server;
@@ -113,6 +117,11 @@ public final class GcsTestServer implements AutoCloseable {
     /** How many uploads of {@code uploadType} (media, multipart, resumable) were started so far. */
     public int uploadsStarted(String uploadType) {
         return uploadsByType.getOrDefault(uploadType, new AtomicInteger()).get();
+    }
+
+    /** Every upload started so far, in order: what the client asked for, which this server does not enforce. */
+    public List<UploadStart> uploadStarts() {
+        return List.copyOf(uploadStarts);
     }
 
     /** Answers the next {@code count} requests with {@code status} (e.g. 429, 503) instead of serving them. */
@@ -194,15 +203,20 @@ public final class GcsTestServer implements AutoCloseable {
         byte[] body = body(exchange);
         Long ifGenerationMatch = query.containsKey("ifGenerationMatch") ? Long.valueOf(query.get("ifGenerationMatch")) : null;
         switch (type) {
-            case "media" -> store(exchange, bucket, query.get("name"), contentType(exchange), body, null, ifGenerationMatch);
+            case "media" -> {
+                uploadStarts.add(new UploadStart(Map.copyOf(query), ""));
+                store(exchange, bucket, query.get("name"), contentType(exchange), body, null, ifGenerationMatch);
+            }
             case "multipart" -> {
                 List<byte[]> parts = multipartBodies(body, contentTypeHeader(exchange));
                 JsonObject metadata = json(parts.get(0));
+                uploadStarts.add(new UploadStart(Map.copyOf(query), metadata.toString()));
                 store(exchange, bucket, metadata.get("name").getAsString(), stringOr(metadata, "contentType", "application/octet-stream"),
                         parts.get(1), stringOr(metadata, "crc32c", null), ifGenerationMatch);
             }
             case "resumable" -> {
                 JsonObject metadata = body.length == 0 ? new JsonObject() : json(body);
+                uploadStarts.add(new UploadStart(Map.copyOf(query), metadata.toString()));
                 String name = metadata.has("name") ? metadata.get("name").getAsString() : query.get("name");
                 String id = UUID.randomUUID().toString();
                 uploads.put(id, new Upload(bucket, name, stringOr(metadata, "contentType", "application/octet-stream"),

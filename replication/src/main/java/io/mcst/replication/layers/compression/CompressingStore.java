@@ -2,14 +2,11 @@ package io.mcst.replication.layers.compression;
 
 import static java.util.Objects.requireNonNull;
 
-import io.mcst.replication.Fence;
-import io.mcst.replication.FencedStore;
-import io.mcst.stores.ForwardingKeyValueStore;
+import io.mcst.replication.layers.ValueTransformingStore;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreCorruptionException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Optional;
 
 /**
  * Compresses values on put and decompresses them on get. Every blob starts with a header that names its
@@ -26,7 +23,7 @@ import java.util.Optional;
  * A value the codec does not shrink (already compressed or encrypted data) is stored with codec none, so
  * reading it costs a copy rather than a decompression.
  */
-public final class CompressingStore extends ForwardingKeyValueStore implements FencedStore {
+public final class CompressingStore extends ValueTransformingStore {
     private static final byte[] MAGIC = {'m', 'c', 'z', 0x01};
     static final int HEADER_BYTES = MAGIC.length + 1 + Integer.BYTES;
 
@@ -52,32 +49,7 @@ public final class CompressingStore extends ForwardingKeyValueStore implements F
     }
 
     @Override
-    public void put(String key, byte[] value) {
-        super.put(key, encode(value));
-    }
-
-    @Override
-    public Optional<byte[]> get(String key) {
-        return super.get(key).map(blob -> decode(key, blob));
-    }
-
-    @Override
-    public Fence takeover(String key) {
-        Fence fence = FencedStore.of(delegate()).takeover(key);
-        return fence.withValue(fence.value().map(blob -> decode(key, blob)));
-    }
-
-    @Override
-    public void putFenced(String key, byte[] value, Fence fence) {
-        FencedStore.of(delegate()).putFenced(key, encode(value), fence);
-    }
-
-    @Override
-    public void removeFenced(String key, Fence fence) {
-        FencedStore.of(delegate()).removeFenced(key, fence);
-    }
-
-    private byte[] encode(byte[] value) {
+    protected byte[] encode(String key, byte[] value) {
         requireNonNull(value, "value");
         CompressionCodec used = codec;
         byte[] body = codec.compress(value, level);
@@ -93,7 +65,8 @@ public final class CompressingStore extends ForwardingKeyValueStore implements F
                 .array();
     }
 
-    private byte[] decode(String key, byte[] blob) {
+    @Override
+    protected byte[] decode(String key, byte[] blob) {
         if (blob.length < HEADER_BYTES || !ByteBuffer.wrap(blob, 0, MAGIC.length).equals(ByteBuffer.wrap(MAGIC))) {
             throw corrupt(key, "has no compression header: it was written without the compression layer "
                     + "(or with a different layer order) or by another program", null);

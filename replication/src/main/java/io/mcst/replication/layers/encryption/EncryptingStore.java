@@ -2,15 +2,12 @@ package io.mcst.replication.layers.encryption;
 
 import static java.util.Objects.requireNonNull;
 
-import io.mcst.replication.Fence;
-import io.mcst.replication.FencedStore;
-import io.mcst.stores.ForwardingKeyValueStore;
+import io.mcst.replication.layers.ValueTransformingStore;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreCorruptionException;
 import io.mcst.stores.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.util.Optional;
 
 /**
  * Client-side authenticated encryption with a Tink AEAD: the stores below see only ciphertext. The logical
@@ -21,7 +18,7 @@ import java.util.Optional;
  * <p>Blobs are Tink ciphertexts: with the usual TINK-prefixed keys, 5 bytes of key id, then the nonce (12
  * bytes for AES-GCM, 24 for XChaCha20), the encrypted value and a 16-byte tag.
  */
-public final class EncryptingStore extends ForwardingKeyValueStore implements FencedStore {
+public final class EncryptingStore extends ValueTransformingStore {
     private final EncryptionKeyset keyset;
 
     public EncryptingStore(KeyValueStore delegate, EncryptionKeyset keyset) {
@@ -30,32 +27,7 @@ public final class EncryptingStore extends ForwardingKeyValueStore implements Fe
     }
 
     @Override
-    public void put(String key, byte[] value) {
-        super.put(key, encrypt(key, value));
-    }
-
-    @Override
-    public Optional<byte[]> get(String key) {
-        return super.get(key).map(ciphertext -> decrypt(key, ciphertext));
-    }
-
-    @Override
-    public Fence takeover(String key) {
-        Fence fence = FencedStore.of(delegate()).takeover(key);
-        return fence.withValue(fence.value().map(ciphertext -> decrypt(key, ciphertext)));
-    }
-
-    @Override
-    public void putFenced(String key, byte[] value, Fence fence) {
-        FencedStore.of(delegate()).putFenced(key, encrypt(key, value), fence);
-    }
-
-    @Override
-    public void removeFenced(String key, Fence fence) {
-        FencedStore.of(delegate()).removeFenced(key, fence);
-    }
-
-    private byte[] encrypt(String key, byte[] value) {
+    protected byte[] encode(String key, byte[] value) {
         requireNonNull(value, "value");
         try {
             return keyset.aead().encrypt(value, associatedData(key));
@@ -64,7 +36,8 @@ public final class EncryptingStore extends ForwardingKeyValueStore implements Fe
         }
     }
 
-    private byte[] decrypt(String key, byte[] ciphertext) {
+    @Override
+    protected byte[] decode(String key, byte[] ciphertext) {
         try {
             return keyset.aead().decrypt(ciphertext, associatedData(key));
         } catch (GeneralSecurityException e) {
