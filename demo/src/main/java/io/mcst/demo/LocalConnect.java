@@ -97,6 +97,11 @@ final class LocalConnect implements AutoCloseable {
         return process.log();
     }
 
+    /** Appends the worker's thread stacks to its log. */
+    void dumpThreads() {
+        process.dumpThreads();
+    }
+
     /** Kills the worker with SIGKILL: its tasks stop mid-write, nothing is flushed or committed on the way out. */
     void kill() throws InterruptedException {
         process.kill();

@@ -98,6 +98,27 @@ final class LocalProcess implements AutoCloseable {
     }
 
     /**
+     * Appends the stacks of the child's threads to its log (jcmd Thread.print), for a wait that timed out:
+     * whether a task is blocked, and where, is then in the log that outlives the failure.
+     */
+    void dumpThreads() {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+            if (!dump.waitFor(30, TimeUnit.SECONDS)) {
+                dump.destroyForcibly();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot dump the threads of " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
      * Kills the process at once with SIGKILL, as a crash or the OOM killer would: no shutdown hook, no clean
      * close of its clients. Returns once it has exited.
      */

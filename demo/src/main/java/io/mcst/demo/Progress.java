@@ -41,12 +41,14 @@ final class Progress {
 
     /** Polls {@code count} every second until it reaches {@code total}, reporting each change. */
     static void await(String what, long total, Duration timeout, Count count, Consumer<String> report) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
+        Instant start = Instant.now();
+        Instant deadline = start.plus(timeout);
         long last = -1;
         while (true) {
             long now = count.get();
             if (now != last) {
-                report.accept("  " + what + " " + now + " / " + total + " records");
+                report.accept("  " + what + " " + now + " / " + total + " records after "
+                        + Duration.between(start, Instant.now()).toSeconds() + " s");
                 last = now;
             }
             if (now >= total) {

@@ -118,16 +118,21 @@ class WorkerPluginIT {
             admin.createTopics(List.of(SampleRecords.topic(topic, 2), SampleRecords.topic(topic + "-restored", 2)))
                     .all().get();
             SampleRecords.produce(kafka.bootstrapServers(), topic, 2, 0, 1_000);
-            connect.rest().putConnector(sinkName, sink);
-            Progress.await("archived", 1_000, TIMEOUT, () -> {
-                connect.rest().ensureNotFailed(sinkName, "worker log: " + connect.log());
-                return Progress.archived(admin, sinkName);
-            }, System.out::println);
-            connect.rest().putConnector("replay-" + topic, source);
-            Progress.await("restored", 1_000, TIMEOUT, () -> {
-                connect.rest().ensureNotFailed("replay-" + topic, "worker log: " + connect.log());
-                return Progress.records(admin, topic + "-restored");
-            }, System.out::println);
+            try {
+                connect.rest().putConnector(sinkName, sink);
+                Progress.await("archived", 1_000, TIMEOUT, () -> {
+                    connect.rest().ensureNotFailed(sinkName, "worker log: " + connect.log());
+                    return Progress.archived(admin, sinkName);
+                }, System.out::println);
+                connect.rest().putConnector("replay-" + topic, source);
+                Progress.await("restored", 1_000, TIMEOUT, () -> {
+                    connect.rest().ensureNotFailed("replay-" + topic, "worker log: " + connect.log());
+                    return Progress.records(admin, topic + "-restored");
+                }, System.out::println);
+            } catch (IllegalStateException stuck) {
+                connect.dumpThreads(); // where the tasks wait, in the worker's log
+                throw stuck;
+            }
         }
         TopicComparison.Result result = TopicComparison.compare(kafka.bootstrapServers(), topic, topic + "-restored");
         assertThat(result.differences()).isEmpty();

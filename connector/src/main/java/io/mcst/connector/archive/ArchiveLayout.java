@@ -24,6 +24,9 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>index register: {@code <prefix>/<topic>/<partition>/index} (see {@link PartitionIndex}).
  *   <li>segment summary: {@code <prefix>/<topic>/<partition>/summary/<first offset, 20 digits>_...}, an empty
  *       blob whose name is the time index entry of one segment (see {@link SegmentSummary}).
+ *   <li>schema: {@code <prefix>/_schemas/<schema id>.json}, one per Schema Registry id the sink saw. No
+ *       segment key has this shape (a partition is a directory of digits), even of a topic named
+ *       {@code _schemas}.
  * </ul>
  *
  * Kafka topic names use only {@code [a-zA-Z0-9._-]}, never {@code /}, so keys parse back unambiguously;
@@ -68,6 +71,11 @@ public final class ArchiveLayout {
     /** The key of the index register of {@code partition}. */
     public String indexKey(TopicPartition partition) {
         return partitionPrefix(partition) + INDEX_NAME;
+    }
+
+    /** The key of the archived schema with Schema Registry id {@code id}. */
+    public String schemaKey(int id) {
+        return prefix + "/_schemas/" + id + ".json";
     }
 
     /** The list prefix of every blob of {@code partition}, ending in {@code /}. */

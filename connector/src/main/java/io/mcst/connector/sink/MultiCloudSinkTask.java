@@ -10,6 +10,9 @@ import io.mcst.connector.archive.PartitionIndex;
 import io.mcst.connector.archive.Retention;
 import io.mcst.connector.archive.SegmentKey;
 import io.mcst.connector.format.RecordFormat;
+import io.mcst.connector.schema.SchemaArchiver;
+import io.mcst.connector.schema.SchemaRegistryException;
+import io.mcst.connector.schema.SchemaRegistryUnavailableException;
 import io.mcst.replication.Fence;
 import io.mcst.replication.FencedException;
 import io.mcst.replication.FencedStore;
@@ -86,6 +89,8 @@ public final class MultiCloudSinkTask extends SinkTask {
     private RecordFormat format;
     private ArchiveLayout layout;
     private FencedStore store;
+    /** Archives the records' Schema Registry schemas; empty unless schema.registry.url is set. */
+    private Optional<SchemaArchiver> schemas = Optional.empty();
     private ErrantRecordReporter reporter;
     /** Null when archive.retention.ms keeps everything. */
     private Retention retention;
@@ -134,6 +139,7 @@ public final class MultiCloudSinkTask extends SinkTask {
         format = config.format();
         layout = config.layout();
         store = storeOpener.apply(props);
+        schemas = config.schemaRegistry().map(registry -> new SchemaArchiver(store, layout, registry));
         reporter = context.errantRecordReporter(); // null unless a dead letter queue or error log is configured
         retention = config.archiveRetentionMs() < 0 ? null : new Retention(store, layout);
         indexReaders = Executors.newFixedThreadPool(INDEX_READ_CONCURRENCY, runnable -> {
@@ -259,6 +265,7 @@ public final class MultiCloudSinkTask extends SinkTask {
         try {
             retryUnresolved();
             uploadSealedSegments();
+            schemas.ifPresent(archiver -> archiver.archive(records)); // before buffering: a failure leaves nothing half done
             for (SinkRecord record : records) {
                 add(record, redelivery);
             }
@@ -268,8 +275,15 @@ public final class MultiCloudSinkTask extends SinkTask {
             context.timeout(config.retryBackoffMs());
             throw new RetriableException("the stores could not take a segment (" + e.getMessage()
                     + "); Connect will redeliver the records in " + config.retryBackoffMs() + " ms", e);
+        } catch (SchemaRegistryUnavailableException e) {
+            redeliveryExpected = true;
+            context.timeout(config.retryBackoffMs());
+            throw new RetriableException("could not archive the records' schemas (" + e.getMessage()
+                    + "); Connect will redeliver the records in " + config.retryBackoffMs() + " ms", e);
         } catch (StoreException e) {
             throw new ConnectException("the stores refused a segment: " + e.getMessage(), e);
+        } catch (SchemaRegistryException e) {
+            throw new ConnectException("the schema registry refused a request: " + e.getMessage(), e);
         }
     }
 

@@ -4,9 +4,12 @@ import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.format.AvroCodecs;
 import io.mcst.connector.format.RecordFormat;
 import io.mcst.connector.format.RecordFormats;
+import io.mcst.connector.schema.SchemaRegistryClient;
+import io.mcst.connector.schema.SchemaRegistryConfig;
 import io.mcst.stack.StackConfig;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -50,6 +53,7 @@ public final class SinkConfig extends AbstractConfig {
 
     private static final String ARCHIVE_GROUP = "Archive";
     private static final String ROTATION_GROUP = "Rotation";
+    private static final String SCHEMAS_GROUP = "Schemas";
 
     public static final ConfigDef CONFIG_DEF = define(new ConfigDef());
 
@@ -116,6 +120,12 @@ public final class SinkConfig extends AbstractConfig {
                                 + "arrive, so a quiet partition is archived too. -1 disables (then a quiet partition's "
                                 + "last records wait for flush.size).",
                         ROTATION_GROUP, ++order, Width.SHORT, "Rotate schedule interval (ms, wall clock)");
+        SchemaRegistryConfig.define(def, SCHEMAS_GROUP, "Schema Registry of the archived topics, e.g. "
+                + "http://schema-registry:8081. When set, each schema id that a record key or value carries in the "
+                + "registry's wire format (magic byte 0, 4-byte id) is looked up once and its schema (subjects, "
+                + "versions, type, text, references) stored in the archive under <prefix>/_schemas/<id>.json, for a "
+                + "replay to register in another registry. Records stay byte-exact. While the registry cannot be "
+                + "reached, records are redelivered, not dropped. Empty: no schemas are archived.");
         return StackConfig.define(def);
     }
 
@@ -144,6 +154,11 @@ public final class SinkConfig extends AbstractConfig {
 
     public ArchiveLayout layout() {
         return new ArchiveLayout(getString(ARCHIVE_PREFIX_CONFIG));
+    }
+
+    /** A client of the registry whose schemas are archived, or empty when none is configured. */
+    public Optional<SchemaRegistryClient> schemaRegistry() {
+        return SchemaRegistryConfig.client(this);
     }
 
     public int flushSize() {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.mcst.connector.TaskIdentity;
 import io.mcst.connector.Version;
 import io.mcst.connector.archive.ArchiveLayout;
+import io.mcst.connector.schema.SchemaReplicator;
 import io.mcst.stack.StoreStack;
 import io.mcst.stores.KeyValueStore;
 import java.util.ArrayList;
@@ -77,6 +78,9 @@ public final class MultiCloudSourceTask extends SourceTask {
         Map<Map<String, Object>, Map<String, Object>> offsets = context.offsetStorageReader().offsets(sourcePartitions);
         synchronized (lock) {
             store = storeOpener.apply(props);
+            SchemaReplicator schemas = config.schemaRegistry()
+                    .map(registry -> new SchemaReplicator(store, layout, registry, config.rewritesSchemaIds()))
+                    .orElse(SchemaReplicator.off());
             List<PartitionReplay> built = new ArrayList<>();
             for (TopicPartition partition : partitions) {
                 Map<String, Object> sourcePartition = ReplayPosition.sourcePartition(partition.topic(), partition.partition());
@@ -86,7 +90,8 @@ public final class MultiCloudSourceTask extends SourceTask {
                         partition, position.offsetKnown() ? position.offset() : "unknown", position.index(),
                         position.segment()));
                 built.add(new PartitionReplay(partition, config.targetTopic(partition.topic()), layout, store, reader,
-                        config.bounds(), config.keepOriginalTimestamps(), config.originHeaders(), config.pollIntervalMs(), resume));
+                        config.bounds(), config.keepOriginalTimestamps(), config.originHeaders(), config.pollIntervalMs(),
+                        resume, schemas));
             }
             replays = List.copyOf(built);
             batchSize = config.batchSize();

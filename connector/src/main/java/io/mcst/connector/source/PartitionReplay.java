@@ -7,6 +7,8 @@ import io.mcst.connector.archive.PartitionIndex;
 import io.mcst.connector.archive.SegmentKey;
 import io.mcst.connector.archive.SegmentSummary;
 import io.mcst.connector.format.ArchivedRecord;
+import io.mcst.connector.schema.SchemaRegistryUnavailableException;
+import io.mcst.connector.schema.SchemaReplicator;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreException;
 import io.mcst.stores.StoreUnavailableException;
@@ -66,6 +68,7 @@ final class PartitionReplay {
     private final boolean keepTimestamps;
     private final Optional<OriginHeaders> origin;
     private final long pollIntervalMs;
+    private final SchemaReplicator schemas;
 
     /** The segments the index register covered at the last listing, in offset order. */
     private List<SegmentKey> listing = List.of();
@@ -102,8 +105,8 @@ final class PartitionReplay {
     private int failedAttempts;
 
     PartitionReplay(TopicPartition archived, String targetTopic, ArchiveLayout layout, KeyValueStore store,
-            SegmentReader reader, ReplayBounds bounds, boolean keepTimestamps, Optional<OriginHeaders> origin, long pollIntervalMs,
-            Optional<ReplayPosition> resumeAfter) {
+            SegmentReader reader, ReplayBounds bounds, boolean keepTimestamps, Optional<OriginHeaders> origin,
+            long pollIntervalMs, Optional<ReplayPosition> resumeAfter, SchemaReplicator schemas) {
         this.archived = requireNonNull(archived, "archived");
         this.sourcePartition = ReplayPosition.sourcePartition(archived.topic(), archived.partition());
         this.targetTopic = requireNonNull(targetTopic, "targetTopic");
@@ -114,6 +117,7 @@ final class PartitionReplay {
         this.keepTimestamps = keepTimestamps;
         this.origin = requireNonNull(origin, "origin");
         this.pollIntervalMs = pollIntervalMs;
+        this.schemas = requireNonNull(schemas, "schemas");
         resumeAfter.ifPresent(position -> {
             passedSegment = position.segment();
             if (position.offsetKnown()) {
@@ -157,7 +161,15 @@ final class PartitionReplay {
         boolean loaded = false;
         while (out.size() < limit && !pastEnd) {
             if (records != null && next < records.size()) {
-                pass(out, next);
+                if (nowMs < notBeforeMs) {
+                    return; // backing off after the schemas of the next record could not be registered
+                }
+                try {
+                    pass(out, next);
+                } catch (SchemaRegistryUnavailableException | StoreUnavailableException e) {
+                    retryLater(nowMs, "register the schema of record " + next + " of " + current.key(), e);
+                    return;
+                }
                 next++;
                 continue;
             }
@@ -377,7 +389,7 @@ final class PartitionReplay {
         return offset != null ? offset : segment.firstOffset() + index;
     }
 
-    private void retryLater(long nowMs, String what, StoreUnavailableException e) {
+    private void retryLater(long nowMs, String what, RuntimeException e) {
         failedAttempts++;
         long backoff = Math.min(MAX_BACKOFF_MS, INITIAL_BACKOFF_MS << Math.min(failedAttempts - 1, 16));
         notBeforeMs = nowMs + backoff;
@@ -390,6 +402,9 @@ final class PartitionReplay {
         ArchivedRecord record = records.get(index);
         long offset = offsetOf(current, records, index);
         boolean inBounds = inBounds(record, index);
+        // Before any state moves: a registry outage leaves the record to be passed again.
+        Object key = inBounds ? schemas.replay(record.key().value()) : null;
+        Object value = inBounds ? schemas.replay(record.value().value()) : null;
         passedOffset = offset;
         passedSegment = current.firstOffset();
         passedSegmentKey = current.key();
@@ -403,7 +418,7 @@ final class PartitionReplay {
         Long timestamp = keepTimestamps && record.timestamp() != null && record.timestamp() >= 0 ? record.timestamp() : null;
         out.add(new SourceRecord(sourcePartition, new ReplayPosition(current.firstOffset(), index, offset).toSourceOffset(),
                 targetTopic, archived.partition(),
-                record.key().schema(), record.key().value(), record.value().schema(), record.value().value(),
+                record.key().schema(), key, record.value().schema(), value,
                 timestamp, headers));
     }
 

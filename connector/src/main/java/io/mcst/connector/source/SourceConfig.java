@@ -1,6 +1,8 @@
 package io.mcst.connector.source;
 
 import io.mcst.connector.format.RecordFormats;
+import io.mcst.connector.schema.SchemaRegistryClient;
+import io.mcst.connector.schema.SchemaRegistryConfig;
 import io.mcst.connector.sink.SinkConfig;
 import io.mcst.stack.StackConfig;
 import java.time.DateTimeException;
@@ -48,6 +50,8 @@ public final class SourceConfig extends AbstractConfig {
     public static final String ORIGIN_HEADER_PREFIX_CONFIG = "replay.origin.header.prefix";
     public static final String DEFAULT_ORIGIN_HEADER_PREFIX = "mcst.origin.";
 
+    public static final String SCHEMA_ID_REWRITE_CONFIG = "schema.id.rewrite";
+
     /** Set by the connector in each task's configuration: the archived partitions that task replays. */
     static final String TASK_PARTITIONS_CONFIG = "task.partitions";
 
@@ -55,6 +59,7 @@ public final class SourceConfig extends AbstractConfig {
     private static final Pattern LEGAL_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final String ARCHIVE_GROUP = "Archive";
     private static final String REPLAY_GROUP = "Replay";
+    private static final String SCHEMAS_GROUP = "Schemas";
 
     public static final ConfigDef CONFIG_DEF = define();
 
@@ -87,6 +92,11 @@ public final class SourceConfig extends AbstractConfig {
             }
         } catch (DateTimeException | NumberFormatException e) {
             // Reported on the key itself by its validator.
+        }
+        if (Boolean.TRUE.equals(parsed.get(SCHEMA_ID_REWRITE_CONFIG))
+                && String.valueOf(parsed.get(SchemaRegistryConfig.URL_CONFIG)).isBlank()) {
+            problems.put(SCHEMA_ID_REWRITE_CONFIG, "rewriting schema ids needs the target registry: set "
+                    + SchemaRegistryConfig.URL_CONFIG);
         }
         return problems;
     }
@@ -165,6 +175,17 @@ public final class SourceConfig extends AbstractConfig {
                         "With " + ORIGIN_HEADERS_CONFIG + "=true, the origin headers are named this prefix "
                                 + "followed by topic, partition, offset and segment.",
                         REPLAY_GROUP, ++order, Width.SHORT, "Origin header prefix");
+        SchemaRegistryConfig.define(def, SCHEMAS_GROUP, "Schema Registry to replay into, e.g. "
+                + "http://schema-registry:8081. When set, before a record whose key or value carries a schema id "
+                + "(magic byte 0, 4-byte id) is replayed, the schema the sink archived for that id is registered "
+                + "there under the same subjects, referenced schemas first. Needs the sink's "
+                + SchemaRegistryConfig.URL_CONFIG + ". Empty: schemas are not registered.")
+                .define(SCHEMA_ID_REWRITE_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM,
+                        "Whether replayed keys and values carry the schema id the target registry assigned instead "
+                                + "of the archived one, where they differ, so consumers of the target cluster "
+                                + "decode them with its registry. false keeps the bytes exactly as archived. Needs "
+                                + SchemaRegistryConfig.URL_CONFIG + ".",
+                        SCHEMAS_GROUP, 3, Width.SHORT, "Rewrite schema ids");
         return StackConfig.define(def);
     }
 
@@ -206,6 +227,15 @@ public final class SourceConfig extends AbstractConfig {
 
     public long pollIntervalMs() {
         return getLong(POLL_INTERVAL_MS_CONFIG);
+    }
+
+    /** A client of the registry replayed into, or empty when none is configured. */
+    public Optional<SchemaRegistryClient> schemaRegistry() {
+        return SchemaRegistryConfig.client(this);
+    }
+
+    public boolean rewritesSchemaIds() {
+        return getBoolean(SCHEMA_ID_REWRITE_CONFIG);
     }
 
     public int batchSize() {

@@ -3,6 +3,14 @@ package io.mcst.connector.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mcst.connector.archive.ArchiveLayout;
+import io.mcst.connector.archive.PartitionIndex;
+import io.mcst.connector.schema.AvroWire;
+import io.mcst.connector.schema.CustomerRecords;
+import io.mcst.connector.schema.RegistrySchema;
+import io.mcst.connector.schema.SchemaReference;
+import io.mcst.connector.schema.SchemaRegistryClient;
+import io.mcst.connector.schema.SchemaRegistryTestServer;
+import io.mcst.connector.schema.WireFormat;
 import io.mcst.connector.sink.MultiCloudSinkConnector;
 import io.mcst.connector.source.MultiCloudSourceConnector;
 import io.mcst.replication.layers.faults.FaultInjectingStore;
@@ -14,19 +22,26 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongPredicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.connect.converters.ByteArrayConverter;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
+import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -195,6 +210,80 @@ class MultiCloudSourceIntegrationTest {
         connect.deleteConnector("narrow");
     }
 
+    /**
+     * A topic produced with a registry's Avro serializer is archived with its schemas and replayed into a second
+     * registry that assigns other ids: with schema.id.rewrite, every record decodes, with plain Avro and the
+     * schema the target registry returns for its id, to the original value.
+     */
+    @Test
+    void aSchemadTopicIsReplayedIntoASecondRegistryWithItsOwnIds() throws Exception {
+        String topic = "customers";
+        String prefix = "it/schemas";
+        int count = 200;
+        try (SchemaRegistryTestServer source = new SchemaRegistryTestServer(1);
+                SchemaRegistryTestServer target = new SchemaRegistryTestServer(1_000, "replayer:secret")) {
+            target.register("unrelated-value", "AVRO", "\"string\"");
+            CustomerRecords customers = new CustomerRecords(source);
+            createTopic(topic, 2);
+            try (KafkaProducer<byte[], byte[]> producer = connect.kafka().createProducer(TopicData.producerConfig())) {
+                for (int i = 0; i < count; i++) {
+                    SinkRecord record = customers.record(new TopicPartition(topic, i % 2), i);
+                    producer.send(new ProducerRecord<>(topic, i % 2, (byte[]) record.key(), (byte[]) record.value()));
+                }
+            }
+            Map<String, String> sink = new HashMap<>(sinkProps());
+            sink.putAll(Map.of("topics", topic, "archive.prefix", prefix, "tasks.max", "1", "flush.size", "50",
+                    "schema.registry.url", source.url()));
+            connect.configureConnector("schema-archive", sink);
+            ArchiveLayout layout = new ArchiveLayout(prefix);
+            try (KeyValueStore archive = StoreStack.open(storeProps(), SCOPE)) {
+                await("the schema'd archive", () -> List.of(0, 1).stream().allMatch(p -> archive
+                        .get(layout.indexKey(new TopicPartition(topic, p)))
+                        .map(bytes -> PartitionIndex.parse("index", bytes).lastOffset() == count / 2 - 1).orElse(false)));
+                assertThat(archive.list(prefix + "/_schemas/")).hasSize(3);
+            }
+            connect.deleteConnector("schema-archive");
+
+            String restored = topic + "-restored";
+            createTopic(restored, 2);
+            Map<String, String> replay = new HashMap<>(sourceProps(restored, Map.of()));
+            replay.putAll(Map.of("archive.topics", topic, "archive.prefix", prefix,
+                    "topic.rename.format", "${topic}-restored", "schema.registry.url", target.url(),
+                    "schema.registry.basic.auth.user.info", "replayer:secret", "schema.id.rewrite", "true"));
+            connect.configureConnector("schema-replay", replay);
+            await("the schema'd replay", () -> count(readAll(restored)) >= count);
+            connect.deleteConnector("schema-replay");
+
+            SchemaRegistryClient registry = new SchemaRegistryClient(target.url(), Optional.of(new Password("replayer:secret")));
+            List<ConsumerRecord<byte[], byte[]>> records = readRecords(restored);
+            assertThat(records).hasSize(count);
+            assertThat(registry.idOf("customers-value", 1)).isNotEqualTo(customers.customerId);
+            Set<Long> seen = new HashSet<>();
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                long sequence = (Long) AvroWire.decode(record.key(), targetSchema(registry, record.key())).get("id");
+                assertThat(seen.add(sequence)).as("record %d once", sequence).isTrue();
+                assertThat(record.partition()).isEqualTo((int) (sequence % 2));
+                if (CustomerRecords.serialized(sequence)) {
+                    assertThat(WireFormat.schemaId(record.value())).hasValue(registry.idOf("customers-value", 1));
+                    assertThat(AvroWire.decode(record.value(), targetSchema(registry, record.value())))
+                            .isEqualTo(CustomerRecords.value(sequence));
+                } else {
+                    assertThat(record.value()).isEqualTo(customers.record(new TopicPartition(topic, 0), sequence).value());
+                }
+            }
+        }
+    }
+
+    /** The schema the target registry returns for the id {@code bytes} carry, references parsed first. */
+    private static org.apache.avro.Schema targetSchema(SchemaRegistryClient registry, byte[] bytes) {
+        RegistrySchema schema = registry.schemaById(WireFormat.schemaId(bytes).orElseThrow());
+        org.apache.avro.Schema.Parser parser = new org.apache.avro.Schema.Parser();
+        for (SchemaReference reference : schema.references()) {
+            parser.parse(registry.schemaById(registry.idOf(reference.subject(), reference.version())).schema());
+        }
+        return parser.parse(schema.schema());
+    }
+
     private Map<String, String> storeProps() {
         Map<String, String> props = new HashMap<>();
         props.put("stores", String.join(",", STORES));
@@ -276,26 +365,34 @@ class MultiCloudSourceIntegrationTest {
 
     /** Every committed record of {@code topic}, by partition, in order, as comparable text. */
     private Map<Integer, List<String>> readAll(String topic) {
+        Map<Integer, List<String>> byPartition = new HashMap<>();
+        for (int partition : connect.kafka().describeTopics(topic).get(topic).orElseThrow().partitions().stream()
+                .map(info -> info.partition()).toList()) {
+            byPartition.put(partition, new ArrayList<>());
+        }
+        readRecords(topic).forEach(record -> byPartition.get(record.partition()).add(describe(record)));
+        return byPartition;
+    }
+
+    /** Every committed record of {@code topic}, partition by partition in order. */
+    private List<ConsumerRecord<byte[], byte[]>> readRecords(String topic) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-        Map<Integer, List<String>> byPartition = new HashMap<>();
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = connect.kafka().createConsumer(props)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
-            partitions.forEach(tp -> byPartition.put(tp.partition(), new ArrayList<>()));
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
                 assertThat(System.nanoTime()).as("reading %s to its end", topic).isLessThan(deadline);
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    byPartition.get(record.partition()).add(describe(record));
-                }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
         }
-        return byPartition;
+        return records;
     }
 
     /** Key, value, timestamp and headers (order and duplicates kept); null distinct from empty. */

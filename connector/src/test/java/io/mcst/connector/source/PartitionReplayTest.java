@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mcst.connector.archive.SegmentKey;
 import io.mcst.connector.format.RecordFormats;
+import io.mcst.connector.schema.SchemaReplicator;
 import io.mcst.stores.ForwardingKeyValueStore;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreCorruptionException;
@@ -354,7 +355,7 @@ class PartitionReplayTest {
         // Record times are 1000 + offset: the last 1% is offsets 9900..9999, segments 990..999.
         PartitionReplay replay = new PartitionReplay(ORDERS_2, "t", archive.layout, counting,
                 SegmentReader.forFormat(SourceConfig.FORMAT_AUTO), new ReplayBounds(0, 1000 + 9_900, Long.MAX_VALUE),
-                true, Optional.empty(), POLL_INTERVAL_MS, Optional.empty());
+                true, Optional.empty(), POLL_INTERVAL_MS, Optional.empty(), SchemaReplicator.off());
 
         List<SourceRecord> out = drain(replay, 0);
 
@@ -407,7 +408,8 @@ class PartitionReplayTest {
     void replayTimeStampsLeaveTheTimestampToTheProducer() {
         archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 2));
         PartitionReplay replay = new PartitionReplay(ORDERS_2, "t", archive.layout, store,
-                SegmentReader.forFormat(SourceConfig.FORMAT_AUTO), ReplayBounds.ALL, false, Optional.empty(), POLL_INTERVAL_MS, Optional.empty());
+                SegmentReader.forFormat(SourceConfig.FORMAT_AUTO), ReplayBounds.ALL, false, Optional.empty(), POLL_INTERVAL_MS,
+                Optional.empty(), SchemaReplicator.off());
 
         assertThat(pollOnce(replay, 10, 0)).extracting(SourceRecord::timestamp).containsExactly(null, null);
     }
@@ -477,7 +479,8 @@ class PartitionReplayTest {
     void aSegmentOfAnotherFormatThanConfiguredFails() {
         SegmentKey segment = archive.append(RecordFormats.ENVELOPE, records("orders.v1", 2, 0, 2));
         PartitionReplay replay = new PartitionReplay(ORDERS_2, "t", archive.layout, store,
-                SegmentReader.forFormat(RecordFormats.BYTES), ReplayBounds.ALL, true, Optional.empty(), POLL_INTERVAL_MS, Optional.empty());
+                SegmentReader.forFormat(RecordFormats.BYTES), ReplayBounds.ALL, true, Optional.empty(), POLL_INTERVAL_MS,
+                Optional.empty(), SchemaReplicator.off());
 
         assertThatThrownBy(() -> pollOnce(replay, 100, 0))
                 .isInstanceOf(ConnectException.class).hasMessageContaining(segment.key()).hasMessageContaining("format=auto");
@@ -489,7 +492,8 @@ class PartitionReplayTest {
 
     private PartitionReplay replay(ReplayBounds bounds, Optional<ReplayPosition> resume, Optional<OriginHeaders> origin) {
         return new PartitionReplay(ORDERS_2, "orders.v1-restored", archive.layout, store,
-                SegmentReader.forFormat(SourceConfig.FORMAT_AUTO), bounds, true, origin, POLL_INTERVAL_MS, resume);
+                SegmentReader.forFormat(SourceConfig.FORMAT_AUTO), bounds, true, origin, POLL_INTERVAL_MS, resume,
+                SchemaReplicator.off());
     }
 
     private static List<SourceRecord> pollOnce(PartitionReplay replay, int max, long now) {
