@@ -359,10 +359,11 @@ public final class ReplicatedStore implements FencedStore {
         Object monitor = new Object();
         String what = "get '" + key + "'";
         Fetch fetch = new Fetch(monitor);
+        Prefetch prefetch = null;
         try {
             for (int round = 1; round <= options.maxReadRounds(); round++) {
                 readRounds.increment();
-                Prefetch prefetch = new Prefetch(monitor, escaped);
+                prefetch = new Prefetch(monitor, escaped);
                 Collect collect = collect(monitor, escaped, prefetch::eternalArrived);
                 await(monitor, () -> collect.views.successes() >= quorum || fetch.found() != null, collect.views, quorum,
                         what + " (round " + round + ": list versions)");
@@ -410,6 +411,9 @@ public final class ReplicatedStore implements FencedStore {
             }
         } finally {
             fetch.end();
+            if (prefetch != null) {
+                prefetch.decided(null); // a late eternal copy starts no fetch for a read that is over
+            }
         }
         throw new ContentionException(name + ": " + what + " gave up after " + options.maxReadRounds()
                 + " rounds: writes to the key kept completing during each round; retry later");
