@@ -2,6 +2,12 @@ package io.mcst.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mcst.connector.archive.ArchiveLayout;
+import io.mcst.connector.archive.GroupSnapshot;
+import io.mcst.connector.archive.ReplayOffsetMap;
+import io.mcst.connector.sink.SinkConfig;
+import io.mcst.stack.StoreStack;
+import io.mcst.stores.KeyValueStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +79,32 @@ class LocalArchiveTest {
         CliRun verify = CliRun.of("verify", "-c", config.toString());
         assertThat(verify.exitCode()).as(verify.toString()).isZero();
         assertThat(verify.out()).containsPattern("removed keys \\(expired, tombstones checked too\\) +16");
+    }
+
+    @Test
+    void consumerPositionsBesideTheTopicsAreNotTopicsToAnyCommand() {
+        ArchiveLayout layout = new ArchiveLayout(SinkConfig.DEFAULT_ARCHIVE_PREFIX);
+        try (KeyValueStore archive = StoreStack.open(props, SinkDriver.TEST_SCOPE)) {
+            // Group "0" at time 1: the key a segment of a topic named like the directory at offset 1 would have.
+            archive.put(layout.groupSnapshotKey("0", 1), new GroupSnapshot("0", 1, Map.of(P0, 42L)).toBytes());
+            archive.put(layout.groupSnapshotKey("billing/eu", 2), new GroupSnapshot("billing/eu", 2, Map.of(P1, 7L)).toBytes());
+            ReplayOffsetMap.Builder map = new ReplayOffsetMap.Builder(ReplayOffsetMap.empty("restore", P0, P0));
+            map.replayed(0, 0);
+            archive.put(layout.replayMapKey("restore", P0), map.build().toBytes());
+        }
+
+        assertThat(CliRun.of("ls", "-c", config.toString()).out()).containsPattern("10 segments, 150 records, .* in 2 partitions")
+                .doesNotContain(ArchiveLayout.GROUPS_DIRECTORY).doesNotContain(ArchiveLayout.REPLAYS_DIRECTORY);
+        CliRun verify = CliRun.of("verify", "-c", config.toString());
+        assertThat(verify.exitCode()).as(verify.toString()).isZero();
+        CliRun export = CliRun.of("export", "-c", config.toString(), "--to", dir.resolve("export").toString());
+        assertThat(export.out()).as(export.toString()).contains("exported 150 records of 10 segments in 2 partitions");
+        CliRun expire = CliRun.of("expire", "-c", config.toString(), "--keep", "1d");
+        assertThat(expire.out()).as(expire.toString()).contains("expired 8 segments");
+        try (KeyValueStore archive = StoreStack.open(props, SinkDriver.TEST_SCOPE)) {
+            assertThat(layout.groups(archive)).containsExactly("0", "billing/eu");
+            assertThat(layout.replayMap(archive, "restore", P0)).isPresent();
+        }
     }
 
     @Test

@@ -45,7 +45,8 @@ public final class TaskIdentity {
         return task == null ? connectorScope(props) : MetricsScope.ofTask(connectorName(props), task);
     }
 
-    private static String connectorName(Map<String, String> props) {
+    /** The connector's name, from a connector or task configuration. */
+    public static String connectorName(Map<String, String> props) {
         String name = props.get(CONNECTOR_NAME_CONFIG);
         if (name == null) {
             throw new ConnectException("the configuration has no '" + CONNECTOR_NAME_CONFIG

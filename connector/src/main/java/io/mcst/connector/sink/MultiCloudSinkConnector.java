@@ -33,6 +33,7 @@ public final class MultiCloudSinkConnector extends SinkConnector {
     public void start(Map<String, String> props) {
         SinkConfig config = new SinkConfig(props);
         config.format(); // fails fast on a codec the format cannot use
+        config.groupSelection(); // and on consumer groups without their cluster
         this.props = Map.copyOf(props);
     }
 
@@ -59,7 +60,7 @@ public final class MultiCloudSinkConnector extends SinkConnector {
     /**
      * Every error at once, each against its key, as Connect's validate REST shows them: the ConfigDef's, the
      * storage rules the ConfigDef cannot express (each store's {@code store.<name>.*} keys, t against n),
-     * and the codec against the format.
+     * the codec against the format, and consumer groups against their cluster.
      */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
@@ -74,6 +75,12 @@ public final class MultiCloudSinkConnector extends SinkConnector {
             } catch (IllegalArgumentException e) {
                 codec.addErrorMessage(e.getMessage());
             }
+        }
+        ConfigValue groupsCluster = byName.get(SinkConfig.GROUPS_BOOTSTRAP_SERVERS_CONFIG);
+        boolean groupsChosen = !(byName.get(SinkConfig.GROUPS_CONFIG).value() instanceof List<?> ids && ids.isEmpty())
+                || byName.get(SinkConfig.GROUPS_REGEX_CONFIG).value() != null;
+        if (groupsChosen && groupsCluster.value() instanceof List<?> servers && servers.isEmpty()) {
+            groupsCluster.addErrorMessage(SinkConfig.GROUPS_CLUSTER_MISSING);
         }
         return new Config(values);
     }

@@ -83,6 +83,7 @@ public final class MultiCloudSinkTask extends SinkTask {
     static final String BEHIND_ARCHIVE_METRIC = "records-behind-archive-total";
 
     private final Function<Map<String, String>, FencedStore> storeOpener;
+    private final Function<SinkConfig, ConsumerGroups> groupsOpener;
     private final LongSupplier wallClock;
 
     private SinkConfig config;
@@ -92,6 +93,8 @@ public final class MultiCloudSinkTask extends SinkTask {
     /** Archives the records' Schema Registry schemas; empty unless schema.registry.url is set. */
     private Optional<SchemaArchiver> schemas = Optional.empty();
     private ErrantRecordReporter reporter;
+    /** Task 0's consumer group snapshots; null in other tasks or when no group is chosen. */
+    private GroupSnapshotter groupSnapshotter;
     /** Null when archive.retention.ms keeps everything. */
     private Retention retention;
     /** Per partition, the wall-clock time retention last ran. */
@@ -124,7 +127,14 @@ public final class MultiCloudSinkTask extends SinkTask {
 
     /** For testing: the stack and the wall clock are injected. */
     MultiCloudSinkTask(Function<Map<String, String>, FencedStore> storeOpener, LongSupplier wallClock) {
+        this(storeOpener, config -> ConsumerGroups.admin(config.groupsClusterProperties()), wallClock);
+    }
+
+    /** For testing: the stack, the consumer groups' cluster and the wall clock are injected. */
+    MultiCloudSinkTask(Function<Map<String, String>, FencedStore> storeOpener,
+            Function<SinkConfig, ConsumerGroups> groupsOpener, LongSupplier wallClock) {
         this.storeOpener = requireNonNull(storeOpener, "storeOpener");
+        this.groupsOpener = requireNonNull(groupsOpener, "groupsOpener");
         this.wallClock = requireNonNull(wallClock, "wallClock");
     }
 
@@ -149,6 +159,23 @@ public final class MultiCloudSinkTask extends SinkTask {
         });
         registerMetrics();
         log.info("Archiving with format {} under '{}' into {}", format.name(), layout.prefix(), store.name());
+        startGroupSnapshots(props);
+    }
+
+    /**
+     * The first task snapshots the chosen consumer groups: one snapshotter per connector, run with a task's store
+     * and lifecycle (a connector instance has neither).
+     */
+    private void startGroupSnapshots(Map<String, String> props) {
+        Optional<GroupSelection> selection = config.groupSelection();
+        if (selection.isEmpty() || !"0".equals(props.get(TaskIdentity.TASK_ID_CONFIG))) {
+            return;
+        }
+        groupSnapshotter = new GroupSnapshotter(groupsOpener.apply(config), selection.get(), config.archivedTopics(),
+                store, layout, wallClock);
+        groupSnapshotter.start(config.groupsSnapshotIntervalMs());
+        log.info("Snapshotting the committed offsets of consumer groups {} every {} ms under '{}'", selection.get(),
+                config.groupsSnapshotIntervalMs(), layout.groupsPrefix());
     }
 
     /** Exposes the task's counters through Connect's plugin metrics, where the runtime offers them. */
@@ -574,6 +601,10 @@ public final class MultiCloudSinkTask extends SinkTask {
 
     @Override
     public void stop() {
+        if (groupSnapshotter != null) {
+            groupSnapshotter.close();
+            groupSnapshotter = null;
+        }
         buffers.clear();
         unresolved.clear();
         bufferedBytes = 0;

@@ -8,8 +8,15 @@ import io.mcst.connector.schema.SchemaRegistryClient;
 import io.mcst.connector.schema.SchemaRegistryConfig;
 import io.mcst.stack.StackConfig;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -48,11 +55,25 @@ public final class SinkConfig extends AbstractConfig {
     public static final String BEHIND_ARCHIVE_SKIP = "skip";
     public static final String BEHIND_ARCHIVE_FAIL = "fail";
 
+    public static final String GROUPS_CONFIG = "groups";
+    public static final String GROUPS_REGEX_CONFIG = "groups.regex";
+    public static final String GROUPS_SNAPSHOT_INTERVAL_MS_CONFIG = "groups.snapshot.interval.ms";
+    public static final long DEFAULT_GROUPS_SNAPSHOT_INTERVAL_MS = Duration.ofMinutes(1).toMillis();
+    public static final String GROUPS_CLUSTER_PREFIX = "groups.cluster.";
+    public static final String GROUPS_BOOTSTRAP_SERVERS_CONFIG = GROUPS_CLUSTER_PREFIX + "bootstrap.servers";
+
+    static final String GROUPS_CLUSTER_MISSING = "set it to the bootstrap servers of the archived cluster, whose "
+            + "consumer groups " + GROUPS_CONFIG + "/" + GROUPS_REGEX_CONFIG + " name";
+
     /** Connect's key; the task reads it to decide what a bad record does when no reporter is configured. */
     static final String ERRORS_TOLERANCE_CONFIG = "errors.tolerance";
+    /** Connect's keys naming the archived topics: a list, or a regex. */
+    static final String TOPICS_CONFIG = "topics";
+    static final String TOPICS_REGEX_CONFIG = "topics.regex";
 
     private static final String ARCHIVE_GROUP = "Archive";
     private static final String ROTATION_GROUP = "Rotation";
+    private static final String GROUPS_GROUP = "Consumer groups";
     private static final String SCHEMAS_GROUP = "Schemas";
 
     public static final ConfigDef CONFIG_DEF = define(new ConfigDef());
@@ -120,6 +141,31 @@ public final class SinkConfig extends AbstractConfig {
                                 + "arrive, so a quiet partition is archived too. -1 disables (then a quiet partition's "
                                 + "last records wait for flush.size).",
                         ROTATION_GROUP, ++order, Width.SHORT, "Rotate schedule interval (ms, wall clock)");
+        order = 0;
+        def.define(GROUPS_CONFIG, Type.LIST, "", Importance.MEDIUM,
+                        "Consumer groups whose committed offsets on the archived topics the connector snapshots "
+                                + "into the archive, so that after a replay 'mcst restore-offsets' can set each "
+                                + "group's position in the replayed topics. Empty (with no " + GROUPS_REGEX_CONFIG
+                                + ") snapshots none.",
+                        GROUPS_GROUP, ++order, Width.LONG, "Consumer groups")
+                .define(GROUPS_REGEX_CONFIG, Type.STRING, null, regex(), Importance.MEDIUM,
+                        "Consumer groups to snapshot as well, by a Java regular expression that must match the "
+                                + "whole group id.",
+                        GROUPS_GROUP, ++order, Width.MEDIUM, "Consumer groups regex")
+                .define(GROUPS_SNAPSHOT_INTERVAL_MS_CONFIG, Type.LONG, DEFAULT_GROUPS_SNAPSHOT_INTERVAL_MS,
+                        ConfigDef.Range.atLeast(1000), Importance.MEDIUM,
+                        "How often the connector's first task reads the groups' committed offsets; it writes a "
+                                + "snapshot of a group when they changed since its last one. A restore puts a group "
+                                + "at its position as of its last snapshot, so a consumer that committed after it "
+                                + "reads again what it consumed in up to this interval before the disaster.",
+                        GROUPS_GROUP, ++order, Width.SHORT, "Snapshot interval (ms)")
+                .define(GROUPS_BOOTSTRAP_SERVERS_CONFIG, Type.LIST, "", Importance.MEDIUM,
+                        "Bootstrap servers of the cluster whose consumer groups are snapshotted (the one archived), "
+                                + "required with " + GROUPS_CONFIG + " or " + GROUPS_REGEX_CONFIG + ": Connect gives "
+                                + "a task none of the worker's client settings. Other Admin client settings "
+                                + "(security) go under " + GROUPS_CLUSTER_PREFIX + ", e.g. " + GROUPS_CLUSTER_PREFIX
+                                + "security.protocol.",
+                        GROUPS_GROUP, ++order, Width.LONG, "Consumer groups' cluster");
         SchemaRegistryConfig.define(def, SCHEMAS_GROUP, "Schema Registry of the archived topics, e.g. "
                 + "http://schema-registry:8081. When set, each schema id that a record key or value carries in the "
                 + "registry's wire format (magic byte 0, 4-byte id) is looked up once and its schema (subjects, "
@@ -127,6 +173,18 @@ public final class SinkConfig extends AbstractConfig {
                 + "replay to register in another registry. Records stay byte-exact. While the registry cannot be "
                 + "reached, records are redelivered, not dropped. Empty: no schemas are archived.");
         return StackConfig.define(def);
+    }
+
+    private static ConfigDef.Validator regex() {
+        return (key, value) -> {
+            if (value != null) {
+                try {
+                    Pattern.compile((String) value);
+                } catch (PatternSyntaxException e) {
+                    throw new ConfigException(key, value, "not a Java regular expression: " + e.getDescription());
+                }
+            }
+        };
     }
 
     /** Accepts what {@link ArchiveLayout} accepts; the source connector checks its archive.prefix with it too. */
@@ -188,6 +246,45 @@ public final class SinkConfig extends AbstractConfig {
     /** Whether a record behind the archive fails the task ({@value #BEHIND_ARCHIVE_CONFIG}=fail) instead of being skipped. */
     public boolean failsOnRecordsBehindArchive() {
         return BEHIND_ARCHIVE_FAIL.equals(getString(BEHIND_ARCHIVE_CONFIG));
+    }
+
+    /**
+     * The consumer groups to snapshot, or empty if none are chosen.
+     *
+     * @throws ConfigException naming {@value #GROUPS_BOOTSTRAP_SERVERS_CONFIG} when groups are chosen without it
+     */
+    public Optional<GroupSelection> groupSelection() {
+        List<String> ids = getList(GROUPS_CONFIG);
+        String regex = getString(GROUPS_REGEX_CONFIG);
+        if (ids.isEmpty() && regex == null) {
+            return Optional.empty();
+        }
+        if (getList(GROUPS_BOOTSTRAP_SERVERS_CONFIG).isEmpty()) {
+            throw new ConfigException(GROUPS_BOOTSTRAP_SERVERS_CONFIG, "", GROUPS_CLUSTER_MISSING);
+        }
+        return Optional.of(new GroupSelection(Set.copyOf(ids), Optional.ofNullable(regex).map(Pattern::compile)));
+    }
+
+    public long groupsSnapshotIntervalMs() {
+        return getLong(GROUPS_SNAPSHOT_INTERVAL_MS_CONFIG);
+    }
+
+    /** Admin client settings for the consumer groups' cluster, without their prefix. */
+    public Map<String, Object> groupsClusterProperties() {
+        return originalsWithPrefix(GROUPS_CLUSTER_PREFIX);
+    }
+
+    /** Which topics the connector archives, by Connect's {@code topics} or {@code topics.regex}. */
+    public Predicate<String> archivedTopics() {
+        Object regex = originals().get(TOPICS_REGEX_CONFIG);
+        if (regex != null && !regex.toString().isBlank()) {
+            Pattern pattern = Pattern.compile(regex.toString().trim());
+            return topic -> pattern.matcher(topic).matches();
+        }
+        Object topics = originals().get(TOPICS_CONFIG);
+        Set<String> named = topics == null ? Set.of()
+                : Arrays.stream(topics.toString().split(",")).map(String::trim).collect(Collectors.toUnmodifiableSet());
+        return named::contains;
     }
 
     /** Whether Connect's {@code errors.tolerance} is {@code all}: bad records are skipped, not fatal. */

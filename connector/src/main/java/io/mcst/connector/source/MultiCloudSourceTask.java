@@ -13,10 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -27,6 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Replays the archived partitions the connector assigned to it, round-robin a segment at a time, up to
  * {@code batch.size} records a poll. Each record keeps its archived partition; the task checks at start that every target topic has it.
+ * Where each acknowledged record landed goes into the archive as the partition's offset map ({@link OffsetMapRecorder}).
  */
 public final class MultiCloudSourceTask extends SourceTask {
     private static final Logger log = LoggerFactory.getLogger(MultiCloudSourceTask.class);
@@ -41,6 +44,8 @@ public final class MultiCloudSourceTask extends SourceTask {
     private final CountDownLatch stopping = new CountDownLatch(1);
     private KeyValueStore store;
     private List<PartitionReplay> replays = List.of();
+    /** Read by the producer's callbacks ({@link #commitRecord}), which must not wait for the lock. */
+    private volatile OffsetMapRecorder offsetMaps;
     private int batchSize;
     private int nextReplay;
     private boolean windowCompleteLogged;
@@ -78,6 +83,7 @@ public final class MultiCloudSourceTask extends SourceTask {
         Map<Map<String, Object>, Map<String, Object>> offsets = context.offsetStorageReader().offsets(sourcePartitions);
         synchronized (lock) {
             store = storeOpener.apply(props);
+            OffsetMapRecorder maps = new OffsetMapRecorder(TaskIdentity.connectorName(props), layout, store);
             SchemaReplicator schemas = config.schemaRegistry()
                     .map(registry -> new SchemaReplicator(store, layout, registry, config.rewritesSchemaIds()))
                     .orElse(SchemaReplicator.off());
@@ -92,8 +98,11 @@ public final class MultiCloudSourceTask extends SourceTask {
                 built.add(new PartitionReplay(partition, config.targetTopic(partition.topic()), layout, store, reader,
                         config.bounds(), config.keepOriginalTimestamps(), config.originHeaders(), config.pollIntervalMs(),
                         resume, schemas));
+                maps.register(partition, new TopicPartition(config.targetTopic(partition.topic()), partition.partition()),
+                        resume.filter(ReplayPosition::offsetKnown).map(p -> OptionalLong.of(p.offset())).orElse(OptionalLong.empty()));
             }
             replays = List.copyOf(built);
+            offsetMaps = maps;
             batchSize = config.batchSize();
         }
         log.info("replaying {} archived partitions from '{}': {}", partitions.size(), config.archivePrefix(), partitions);
@@ -134,6 +143,11 @@ public final class MultiCloudSourceTask extends SourceTask {
             wakeAt = Long.MAX_VALUE;
             for (int i = 0; i < replays.size() && batch.size() < batchSize; i++) {
                 PartitionReplay replay = replays.get((nextReplay + i) % replays.size());
+                // A partition replays only once its offset map is read, so the map is extended, not replaced.
+                if (!offsetMaps.ready(replay.archived(), now)) {
+                    wakeAt = Math.min(wakeAt, offsetMaps.notBeforeMs(replay.archived()));
+                    continue;
+                }
                 replay.poll(batch, batchSize - batch.size(), now);
                 wakeAt = Math.min(wakeAt, replay.notBeforeMs());
             }
@@ -156,11 +170,40 @@ public final class MultiCloudSourceTask extends SourceTask {
         return null;
     }
 
+    /**
+     * Records where an acknowledged record landed in the offset map of its archived partition. A record the
+     * producer did not write (a transform dropped it, or errors.tolerance skipped it) has no metadata.
+     */
+    @Override
+    public void commitRecord(SourceRecord record, RecordMetadata metadata) {
+        OffsetMapRecorder maps = offsetMaps;
+        if (metadata == null || !metadata.hasOffset() || maps == null) {
+            return;
+        }
+        Map<String, ?> sourcePartition = record.sourcePartition();
+        TopicPartition archived = new TopicPartition((String) sourcePartition.get(ReplayPosition.TOPIC_KEY),
+                ((Number) sourcePartition.get(ReplayPosition.PARTITION_KEY)).intValue());
+        long archivedOffset = ReplayPosition.fromSourceOffset(sourcePartition, record.sourceOffset()).offset();
+        maps.acknowledged(archived, archivedOffset, new TopicPartition(metadata.topic(), metadata.partition()),
+                metadata.offset());
+    }
+
+    /** After Connect stored the source offsets: writes the offset maps that changed. */
+    @Override
+    public void commit() {
+        synchronized (lock) {
+            if (store != null) {
+                offsetMaps.flush();
+            }
+        }
+    }
+
     @Override
     public void stop() {
         stopping.countDown();
         synchronized (lock) {
             if (store != null) {
+                offsetMaps.flush();
                 store.close();
                 store = null;
             }

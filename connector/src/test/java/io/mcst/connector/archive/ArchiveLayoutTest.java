@@ -61,6 +61,32 @@ class ArchiveLayoutTest {
     }
 
     @Test
+    void reservedDirectoriesAreNeverTopicsAndTopicsNamedLikeThemStayTopics() {
+        try (MemoryStore store = new MemoryStore("m")) {
+            // Topics may start with '_' (e.g. _schemas, __consumer_offsets): they keep their plain directories.
+            List<TopicPartition> topics = List.of(new TopicPartition("_groups", 0), new TopicPartition("_replays", 7),
+                    new TopicPartition("__consumer_offsets", 1));
+            for (TopicPartition p : topics) {
+                store.put(layout.segmentKey(p, 1, "json"), new byte[0]);
+                store.put(layout.indexKey(p), new byte[0]);
+            }
+            // Group "0" at time 1 would be a segment key of topic _groups if the directory were named "_groups".
+            store.put(layout.groupSnapshotKey("0", 1), new GroupSnapshot("0", 1, java.util.Map.of()).toBytes());
+            TopicPartition archived = new TopicPartition("_groups", 0);
+            store.put(layout.replayMapKey("0", archived), ReplayOffsetMap.empty("0", archived, archived).toBytes());
+
+            assertThat(layout.partitions(store)).containsExactlyInAnyOrderElementsOf(topics);
+            assertThat(layout.groups(store)).containsExactly("0");
+            assertThat(layout.groupSnapshots(store, "0")).hasSize(1);
+            assertThat(layout.replays(store)).containsExactly("0");
+            assertThat(layout.groupsPrefix()).isEqualTo("team/archive/" + ArchiveLayout.GROUPS_DIRECTORY + "/");
+            for (String reserved : List.of(ArchiveLayout.GROUPS_DIRECTORY, ArchiveLayout.REPLAYS_DIRECTORY)) {
+                assertThatThrownBy(() -> layout.topicPrefix(reserved)).isInstanceOf(IllegalArgumentException.class);
+            }
+        }
+    }
+
+    @Test
     void rejectsPrefixesThatWouldNotParseBack() {
         for (String prefix : List.of("", "/a", "a/", "a//b")) {
             assertThatThrownBy(() -> new ArchiveLayout(prefix)).isInstanceOf(IllegalArgumentException.class)

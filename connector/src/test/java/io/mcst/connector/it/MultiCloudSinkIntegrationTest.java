@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mcst.connector.archive.ArchiveLayout;
+import io.mcst.connector.archive.GroupSnapshot;
 import io.mcst.connector.format.ArchivedRecord;
 import io.mcst.connector.format.RecordFormats;
 import io.mcst.connector.sink.MultiCloudSinkConnector;
@@ -17,9 +18,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.converters.ByteArrayConverter;
@@ -234,6 +238,63 @@ class MultiCloudSinkIntegrationTest {
             connect.deleteConnector(topic);
             data.assertArchiveHoldsExactly(archive, layout, total);
         }
+    }
+
+    /**
+     * Consumer groups' committed offsets reach the archive: the chosen groups' (named, or by regex) on the archived
+     * topic only, again when they change, and a deleted group keeps its last snapshot.
+     */
+    @Test
+    void snapshotsTheChosenConsumerGroupsOffsetsIntoTheArchive() throws Exception {
+        String topic = "group-positions";
+        String elsewhere = "group-positions-unarchived";
+        Map<String, String> storage = memoryStores("groups-a", "groups-b", "groups-c");
+        ArchiveLayout layout = new ArchiveLayout("it/" + topic);
+        TopicData data = new TopicData(topic, PARTITIONS);
+        createTopic(topic);
+        createTopic(elsewhere);
+        data.produce(connect.kafka(), 0, 600);
+        TopicPartition p0 = new TopicPartition(topic, 0);
+        TopicPartition p1 = new TopicPartition(topic, 1);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", connect.kafka().bootstrapServers()));
+                KeyValueStore archive = StoreStack.open(storage, SCOPE)) {
+            commit(admin, "billing", Map.of(p0, 40L, p1, 7L, new TopicPartition(elsewhere, 0), 0L));
+            commit(admin, "team-a", Map.of(p0, 3L));
+            commit(admin, "unchosen", Map.of(p0, 1L));
+            Map<String, String> config = sinkConfig(topic, storage);
+            config.put("groups", "billing,absent");
+            config.put("groups.regex", "team-.*");
+            config.put("groups.snapshot.interval.ms", "1000");
+            config.put("groups.cluster.bootstrap.servers", connect.kafka().bootstrapServers());
+            connect.configureConnector(topic, config);
+
+            await("snapshots of billing and team-a", () -> layout.groups(archive).equals(Set.of("billing", "team-a")));
+            assertThat(latest(archive, layout, "billing")).isEqualTo(Map.of(p0, 40L, p1, 7L));
+            assertThat(latest(archive, layout, "team-a")).isEqualTo(Map.of(p0, 3L));
+
+            commit(admin, "billing", Map.of(p0, 90L, p1, 7L));
+            admin.deleteConsumerGroups(List.of("team-a")).all().get(30, TimeUnit.SECONDS);
+            await("billing's new position", () -> latest(archive, layout, "billing").equals(Map.of(p0, 90L, p1, 7L)));
+            commit(admin, "billing", Map.of(p0, 91L, p1, 7L));
+            await("billing's newest position", () -> latest(archive, layout, "billing").equals(Map.of(p0, 91L, p1, 7L)));
+            connect.deleteConnector(topic);
+
+            assertThat(layout.groupSnapshots(archive, "billing")).hasSize(3);
+            assertThat(layout.groupSnapshots(archive, "team-a")).hasSize(1);
+            assertThat(latest(archive, layout, "team-a")).isEqualTo(Map.of(p0, 3L));
+            assertThat(layout.groups(archive)).doesNotContain("unchosen", "absent");
+            assertThat(layout.partitions(archive)).allMatch(partition -> partition.topic().equals(topic));
+        }
+    }
+
+    private static void commit(Admin admin, String group, Map<TopicPartition, Long> offsets) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
+        offsets.forEach((partition, offset) -> committed.put(partition, new OffsetAndMetadata(offset)));
+        admin.alterConsumerGroupOffsets(group, committed).all().get(30, TimeUnit.SECONDS);
+    }
+
+    private static Map<TopicPartition, Long> latest(KeyValueStore archive, ArchiveLayout layout, String group) {
+        return layout.groupSnapshotAsOf(archive, group, Long.MAX_VALUE).map(GroupSnapshot::committedOffsets).orElse(Map.of());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.mcst.connector.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mcst.connector.archive.ArchiveLayout;
+import io.mcst.connector.archive.ReplayOffsetMap;
 import io.mcst.connector.archive.PartitionIndex;
 import io.mcst.connector.schema.AvroWire;
 import io.mcst.connector.schema.CustomerRecords;
@@ -172,8 +173,49 @@ class MultiCloudSourceIntegrationTest {
         Map<Integer, List<String>> restored = awaitRecords(target, RECORDS);
 
         assertSamePartitions(restored, original);
+        assertOffsetMapsLocateEveryRecord("restarted", target);
         connect.deleteConnector("restarted");
         assertSamePartitions(readAll(target), original);
+    }
+
+    /**
+     * The replay's offset maps send a consumer that had read up to any archived record to the target offset of the
+     * next one: the target offsets skip the transaction markers of the exactly-once replay, and the maps span the
+     * tasks' restart. An unmapped range (offsets the map could not learn) may only send it earlier, never later.
+     */
+    private void assertOffsetMapsLocateEveryRecord(String replay, String target) throws Exception {
+        Map<Integer, List<Long>> archivedOffsets = offsetsByPartition(TOPIC);
+        Map<Integer, List<Long>> targetOffsets = offsetsByPartition(target);
+        ArchiveLayout layout = new ArchiveLayout(PREFIX);
+        try (KeyValueStore archive = StoreStack.open(storeProps(), SCOPE)) {
+            await("offset maps up to the last record", () -> archivedOffsets.entrySet().stream().allMatch(partition ->
+                    layout.replayMap(archive, replay, new TopicPartition(TOPIC, partition.getKey()))
+                            .map(ReplayOffsetMap::lastArchivedOffset)
+                            .filter(last -> last.isPresent()
+                                    && last.getAsLong() == partition.getValue().get(partition.getValue().size() - 1))
+                            .isPresent()));
+            int unmapped = 0;
+            for (int partition = 0; partition < PARTITIONS; partition++) {
+                ReplayOffsetMap map = layout.replayMap(archive, replay, new TopicPartition(TOPIC, partition)).orElseThrow();
+                assertThat(map.target()).isEqualTo(new TopicPartition(target, partition));
+                unmapped += (int) map.entries().stream().filter(ReplayOffsetMap.Unmapped.class::isInstance).count();
+                List<Long> archived = archivedOffsets.get(partition);
+                List<Long> replayed = targetOffsets.get(partition);
+                for (int i = 0; i < archived.size(); i++) {
+                    long offset = archived.get(i);
+                    long resume = map.targetFor(offset).orElseThrow();
+                    assertThat(resume).as("partition %d, archived offset %d", partition, offset)
+                            .isLessThanOrEqualTo(replayed.get(i));
+                    if (resume != replayed.get(i)) {
+                        assertThat(map.entries()).as("only an unmapped range is inexact").anyMatch(entry ->
+                                entry instanceof ReplayOffsetMap.Unmapped && entry.archivedFirst() <= offset
+                                        && offset <= entry.archivedLast());
+                    }
+                }
+            }
+            System.out.printf("offset maps of a replay restarted mid-way: %d unmapped ranges over %d partitions%n",
+                    unmapped, PARTITIONS);
+        }
     }
 
     @Test
@@ -372,6 +414,14 @@ class MultiCloudSourceIntegrationTest {
         }
         readRecords(topic).forEach(record -> byPartition.get(record.partition()).add(describe(record)));
         return byPartition;
+    }
+
+    /** The offsets of every committed record of {@code topic}, by partition, in order. */
+    private Map<Integer, List<Long>> offsetsByPartition(String topic) {
+        Map<Integer, List<Long>> offsets = new HashMap<>();
+        readRecords(topic).forEach(record ->
+                offsets.computeIfAbsent(record.partition(), partition -> new ArrayList<>()).add(record.offset()));
+        return offsets;
     }
 
     /** Every committed record of {@code topic}, partition by partition in order. */

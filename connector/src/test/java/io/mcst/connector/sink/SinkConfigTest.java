@@ -27,6 +27,28 @@ class SinkConfigTest {
         assertThat(config.maxBufferedBytes()).isEqualTo(64L << 20);
         assertThat(config.retryBackoffMs()).isEqualTo(5_000);
         assertThat(config.toleratesBadRecords()).isFalse();
+        assertThat(config.groupSelection()).isEmpty();
+        assertThat(config.groupsSnapshotIntervalMs()).isEqualTo(60_000);
+    }
+
+    @Test
+    void consumerGroupsWithoutTheirClusterAreAnErrorOnItsKey() {
+        Map<String, String> props = minimal();
+        props.put("groups.regex", "billing-.*");
+        assertThatThrownBy(() -> new MultiCloudSinkConnector().start(props)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("groups.cluster.bootstrap.servers");
+        List<ConfigValue> values = new MultiCloudSinkConnector().validate(props).configValues();
+        assertThat(values).filteredOn(value -> !value.errorMessages().isEmpty()).singleElement()
+                .satisfies(value -> assertThat(value.name()).isEqualTo("groups.cluster.bootstrap.servers"));
+
+        props.put("groups.cluster.bootstrap.servers", "kafka:9092");
+        props.put("groups.cluster.security.protocol", "SSL");
+        assertThat(new MultiCloudSinkConnector().validate(props).configValues())
+                .allSatisfy(value -> assertThat(value.errorMessages()).isEmpty());
+        SinkConfig config = new SinkConfig(props);
+        assertThat(config.groupSelection().orElseThrow().includes("billing-eu")).isTrue();
+        assertThat(config.groupsClusterProperties())
+                .containsOnly(Map.entry("bootstrap.servers", "kafka:9092"), Map.entry("security.protocol", "SSL"));
     }
 
     @Test

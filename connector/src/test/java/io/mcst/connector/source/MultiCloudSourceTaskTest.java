@@ -4,11 +4,15 @@ import static io.mcst.connector.source.ArchiveFixture.records;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mcst.connector.archive.ReplayOffsetMap;
+import io.mcst.connector.archive.ReplayOffsetMap.Run;
+import io.mcst.connector.archive.ReplayOffsetMap.Unmapped;
 import io.mcst.connector.format.RecordFormats;
 import io.mcst.stack.MetricsScope;
 import io.mcst.stack.StoreStack;
 import io.mcst.stores.ForwardingKeyValueStore;
 import io.mcst.stores.KeyValueStore;
+import io.mcst.stores.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -21,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -43,6 +48,7 @@ class MultiCloudSourceTaskTest {
     private MultiCloudSourceTask task;
 
     MultiCloudSourceTaskTest() {
+        props.put("name", "restore-orders"); // what Connect puts into every task configuration
         props.put("stores", storeName);
         props.put("store." + storeName + ".type", "memory");
         props.put("topic.rename.format", "${topic}-restored");
@@ -182,6 +188,134 @@ class MultiCloudSourceTaskTest {
         task.stop();
 
         assertThat(waiting.get(30, TimeUnit.SECONDS)).isNull();
+    }
+
+    /** Offsets 0..4, then (compaction removed 5..9) 10..12, then 13..14 and (removed 15..17) 18..19, in three segments. */
+    private static final List<Long> COMPACTED = List.of(0L, 1L, 2L, 3L, 4L, 10L, 11L, 12L, 13L, 14L, 18L, 19L);
+
+    private void appendCompacted(List<Long> offsets, int segmentSize) {
+        for (int from = 0; from < offsets.size(); from += segmentSize) {
+            archive.append(RecordFormats.ENVELOPE, offsets.subList(from, Math.min(offsets.size(), from + segmentSize)).stream()
+                    .map(offset -> ArchiveFixture.record("orders", 0, offset)).toList());
+        }
+    }
+
+    /** Polls until {@code count} records came, acknowledging each as the producer would, at target offsets from {@code target}. */
+    private List<SourceRecord> replayAndAcknowledge(int count, long target) throws InterruptedException {
+        List<SourceRecord> replayed = new ArrayList<>();
+        for (int polls = 0; replayed.size() < count && polls < 100; polls++) {
+            List<SourceRecord> batch = task.poll();
+            if (batch != null) {
+                replayed.addAll(batch);
+            }
+        }
+        assertThat(replayed).hasSize(count);
+        for (SourceRecord record : replayed) {
+            task.commitRecord(record, new RecordMetadata(new TopicPartition(record.topic(), record.kafkaPartition()),
+                    target++, 0, 0, 0, 0));
+        }
+        return replayed;
+    }
+
+    private ReplayOffsetMap storedMap() {
+        return archive.layout.replayMap(store, "restore-orders", new TopicPartition("orders", 0)).orElseThrow();
+    }
+
+    @Test
+    void recordsWhereEachArchivedOffsetLandedAsRunsAcrossCompactionGaps() throws InterruptedException {
+        appendCompacted(COMPACTED, 5);
+        targetPartitions.put("orders-restored", 1);
+        start("orders:0");
+        List<SourceRecord> replayed = replayAndAcknowledge(COMPACTED.size(), 0);
+        // A record a transform dropped: no metadata, not in the map.
+        task.commitRecord(replayed.get(0), null);
+        assertThat(archive.layout.replayMap(store, "restore-orders", new TopicPartition("orders", 0))).isEmpty();
+
+        task.commit();
+
+        ReplayOffsetMap map = storedMap();
+        assertThat(map.target()).isEqualTo(new TopicPartition("orders-restored", 0));
+        assertThat(map.entries()).containsExactly(new Run(0, 0, 5), new Run(10, 5, 5), new Run(18, 10, 2));
+        assertThat(map.targetFor(7)).hasValue(5);
+        assertThat(map.targetFor(15)).hasValue(10);
+        assertThat(map.targetFor(20)).hasValue(12);
+    }
+
+    @Test
+    void aRestartExtendsTheStoredMap() throws InterruptedException {
+        appendCompacted(COMPACTED.subList(0, 8), 4);
+        targetPartitions.put("orders-restored", 1);
+        start("orders:0");
+        List<SourceRecord> first = replayAndAcknowledge(8, 100);
+        task.commit();
+        task.stop();
+        // Connect stored the source offset of the last record; the archive grew meanwhile.
+        SourceRecord last = first.get(first.size() - 1);
+        storedOffsets.put(ReplayPosition.sourcePartition("orders", 0), new HashMap<>(last.sourceOffset()));
+        appendCompacted(COMPACTED.subList(8, COMPACTED.size()), 4);
+
+        start("orders:0");
+        replayAndAcknowledge(4, 108);
+        task.stop(); // a clean stop writes the map too
+
+        assertThat(storedMap().entries()).containsExactly(new Run(0, 100, 5), new Run(10, 105, 5), new Run(18, 110, 2));
+    }
+
+    @Test
+    void recordsReplayedAgainAfterACrashReplaceTheirMappingAndUnrecordedOnesAreUnmapped() throws InterruptedException {
+        appendCompacted(COMPACTED, 4);
+        targetPartitions.put("orders-restored", 1);
+        start("orders:0");
+        List<SourceRecord> first = replayAndAcknowledge(8, 0); // archived 0..4, 10..12 at 0..7
+        task.commit();
+        // A crash: the worker had stored the offset of archived 3 only, so 4.. are replayed again, at 8..
+        task.stop(); // nothing changed since the commit: stopping writes nothing a crash would not have
+        storedOffsets.put(ReplayPosition.sourcePartition("orders", 0), new HashMap<>(first.get(3).sourceOffset()));
+        start("orders:0");
+        replayAndAcknowledge(8, 8);
+        task.commit();
+        assertThat(storedMap().entries()).containsExactly(new Run(0, 0, 4), new Run(4, 8, 1), new Run(10, 9, 5),
+                new Run(18, 14, 2));
+        assertThat(storedMap().targetFor(4)).hasValue(8);
+
+        // Another crash, after Connect stored the offset of archived 19 but before the map had 13..19.
+        store.put(archive.layout.replayMapKey("restore-orders", new TopicPartition("orders", 0)),
+                new ReplayOffsetMap("restore-orders", new TopicPartition("orders", 0),
+                        new TopicPartition("orders-restored", 0), List.of(new Run(0, 0, 4), new Run(4, 8, 1),
+                        new Run(10, 9, 3))).toBytes());
+        task.stop();
+        storedOffsets.put(ReplayPosition.sourcePartition("orders", 0), Map.of("segment", 13L, "index", 3L, "offset", 19L));
+        archive.append(RecordFormats.ENVELOPE, List.of(ArchiveFixture.record("orders", 0, 20)));
+        start("orders:0");
+        replayAndAcknowledge(1, 16);
+        task.commit();
+
+        ReplayOffsetMap map = storedMap();
+        assertThat(map.entries()).containsExactly(new Run(0, 0, 4), new Run(4, 8, 1), new Run(10, 9, 3),
+                new Unmapped(13, 19, 12), new Run(20, 16, 1));
+        assertThat(map.targetFor(13)).hasValue(12);
+        assertThat(map.targetFor(19)).hasValue(12);
+        assertThat(map.targetFor(20)).hasValue(16);
+    }
+
+    @Test
+    void aPartitionReplaysOnlyOnceItsStoredMapIsRead() throws InterruptedException {
+        appendCompacted(COMPACTED.subList(0, 4), 4);
+        targetPartitions.put("orders-restored", 1);
+        AtomicInteger mapReadsToFail = new AtomicInteger(1);
+        start("orders:0", props -> new ForwardingKeyValueStore(StoreStack.open(props, SCOPE)) {
+            @Override
+            public Optional<byte[]> get(String key) {
+                if (key.contains("/@replays/") && mapReadsToFail.getAndDecrement() > 0) {
+                    throw new StoreUnavailableException("no quorum");
+                }
+                return super.get(key);
+            }
+        });
+        assertThat(task.poll()).isNull(); // backing off before reading the map again
+        replayAndAcknowledge(4, 0);
+        task.commit();
+        assertThat(storedMap().entries()).containsExactly(new Run(0, 0, 4));
     }
 
     private void start(String partitions) {
