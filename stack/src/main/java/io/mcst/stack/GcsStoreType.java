@@ -48,8 +48,8 @@ public final class GcsStoreType implements StoreType {
                         StoreTypes.emptyOr(ConfigDef.CaseInsensitiveValidString.in("STANDARD", "NEARLINE", "COLDLINE", "ARCHIVE")),
                         Importance.MEDIUM, "The storage class of the objects this store writes. Empty: the bucket's "
                                 + "default. NEARLINE bills each object for at least 30 days, COLDLINE 90 and ARCHIVE "
-                                + "365, also the temporary copies that replication writes and removes within seconds; "
-                                + "validation warns.")
+                                + "365, also the copies replication replaces (a partition's index, after every segment); "
+                                + "validation warns (README, Storage classes).")
                 .define(KMS_KEY_NAME_CONFIG, Type.STRING, null, Importance.MEDIUM,
                         "The Cloud KMS key (customer-managed encryption key) of the objects this store writes, "
                                 + "projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>; the bucket's service agent "
