@@ -80,6 +80,7 @@ public final class GcsStoreType implements StoreType {
                 Optional.ofNullable(config.getString(HOST_CONFIG)).map(String::trim),
                 Optional.ofNullable(config.getString(STORAGE_CLASS_CONFIG)).map(name -> name.trim().toUpperCase(Locale.ROOT)),
                 Optional.ofNullable(config.getString(KMS_KEY_NAME_CONFIG)).map(String::trim),
-                StoreTypes.proxy(config)));
+                StoreTypes.proxy(config),
+                config.getInt(StackConfig.STORE_MAX_CONCURRENCY_SUFFIX)));
     }
 }

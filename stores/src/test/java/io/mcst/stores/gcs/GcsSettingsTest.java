@@ -37,7 +37,7 @@ class GcsSettingsTest {
 
     private static GcsStoreConfig config(Optional<String> storageClass, Optional<String> kmsKeyName, Optional<HttpProxy> proxy) {
         return new GcsStoreConfig("gcs", BUCKET, Optional.of("test-project"), Optional.empty(), Optional.of(server.host()),
-                storageClass, kmsKeyName, proxy);
+                storageClass, kmsKeyName, proxy, 8);
     }
 
     @Test
