@@ -22,7 +22,7 @@ import java.util.Set;
  */
 public final class BenchmarkMain {
     /** The parts {@code --only} can pick, in the order they run. */
-    private static final List<String> PARTS = List.of("core", "erasure", "layers", "s3proxy", "e2e");
+    private static final List<String> PARTS = List.of("core", "scaling", "erasure", "layers", "s3proxy", "e2e");
 
     private BenchmarkMain() {}
 
@@ -51,6 +51,9 @@ public final class BenchmarkMain {
         ResultsTable table = new ResultsTable();
         if (parts.contains("core")) {
             new CoreBenchmarks(settings, table).run();
+        }
+        if (parts.contains("scaling")) {
+            new ScalingBenchmarks(settings, table).run();
         }
         if (parts.contains("erasure")) {
             new ErasureBenchmarks(settings, table).run();

@@ -26,7 +26,8 @@ final class EndToEndBenchmarks {
     static final String SOURCE_CONNECTOR = "io.mcst.connector.source.MultiCloudSourceConnector";
     private static final String BYTES = "org.apache.kafka.connect.converters.ByteArrayConverter";
     private static final long OFFSET_FLUSH_MS = 500;
-    private static final int PARTITIONS = 10;
+    /** The targets are stated for 6 partitions, as the end-to-end run on real processes uses. */
+    private static final int PARTITIONS = 6;
     private static final int VALUE_BYTES = 1024;
     private static final String TOPIC = "events";
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(4);
@@ -91,11 +92,11 @@ final class EndToEndBenchmarks {
                 "bare KafkaConsumer", consumer.perSecond());
         table.add(section, "archive rate, 3 stores, one stalled", stalled.rate(), "records/s",
                 "3 stores healthy", three.rate(), ">= 0.9x", stalled.rate() / three.rate() >= 0.9);
-        // Uploads come in bursts (partitions fill their segments together), so even a healthy run pauses
-        // between bursts: the stall must add less than a second to the longest pause.
+        // No pause over a second: uploads to a live store never stand still that long while one store is
+        // stalled. The healthy run's longest pause is the baseline: a sink that uploads in bursts (partitions
+        // filling their segments together) pauses between bursts even when every store answers.
         table.add(section, "longest upload pause at a live store, one stalled", stalled.longestPauseMillis(), "ms",
-                "3 stores healthy", three.longestPauseMillis(), "< healthy + 1000 ms",
-                stalled.longestPauseMillis() < three.longestPauseMillis() + 1000);
+                "3 stores healthy", three.longestPauseMillis(), "< 1000 ms", stalled.longestPauseMillis() < 1000);
         return three;
     }
 
@@ -249,7 +250,7 @@ final class EndToEndBenchmarks {
             BenchStores.clear();
         }
         table.add(section, "sink heap (max after GC, minus idle), 1000 partitions", heaps[1], "MiB",
-                "10 partitions", heaps[0], "flat (<= 1.25x)", heaps[1] / heaps[0] <= 1.25);
+                "10 partitions", heaps[0], "flat (<= 1.1x)", heaps[1] / heaps[0] <= 1.1);
     }
 
     private static long gcMillis() {

@@ -1,5 +1,7 @@
 package io.mcst.benchmarks;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -55,6 +57,32 @@ public record LatencyModel(
         }
         return new LatencyModel(putMedianMillis * factor, getMedianMillis * factor, listMedianMillis * factor,
                 removeMedianMillis * factor, tailSigma, bytesPerSecond / factor);
+    }
+
+    /**
+     * One draw, in nanoseconds, of {@code rounds} run one after another against {@code n} stores that each
+     * follow this model: in a round every store gets the calls the round names at once and answers when the
+     * slowest of them did, and the round ends when the {@code quorum}-th fastest store answered. What a
+     * replicated operation would take if it waited for nothing but its rounds.
+     */
+    public long quorumRoundsNanos(int n, int quorum, List<List<Op>> rounds, int valueBytes, Random random) {
+        if (quorum < 1 || quorum > n) {
+            throw new IllegalArgumentException("quorum must be within 1.." + n + ", got " + quorum);
+        }
+        long total = 0;
+        long[] stores = new long[n];
+        for (List<Op> round : rounds) {
+            for (int i = 0; i < n; i++) {
+                long slowest = 0;
+                for (Op op : round) {
+                    slowest = Math.max(slowest, sampleNanos(op, op == Op.LIST ? 0 : valueBytes, random));
+                }
+                stores[i] = slowest;
+            }
+            Arrays.sort(stores);
+            total += stores[quorum - 1];
+        }
+        return total;
     }
 
     /** A latency in nanoseconds for one call of {@code op} that moves {@code valueBytes} value bytes. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.mcst.benchmarks.LatencyModel.Op;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,25 @@ class LatencyModelTest {
         LatencyModel slow = new LatencyModel(40, 25, 60, 30, 0, 1000).slowerBy(10);
         assertThat(slow).isEqualTo(new LatencyModel(400, 250, 600, 300, 0, 100));
         assertThatThrownBy(() -> slow.slowerBy(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aRoundEndsWithTheQuorumthFastestStoreAndEachStoreWithItsSlowestCall() {
+        LatencyModel fixed = new LatencyModel(40, 25, 60, 30, 0, Double.MAX_VALUE);
+        assertThat(fixed.quorumRoundsNanos(3, 2, List.of(List.of(Op.LIST, Op.GET), List.of(Op.PUT)), 0, new Random(1)))
+                .isEqualTo(100_000_000L);
+        LatencyModel model = LatencyModel.cloudRegion();
+        Random random = new Random(3);
+        long[] fastest = new long[SAMPLES];
+        long[] middle = new long[SAMPLES];
+        for (int i = 0; i < SAMPLES; i++) {
+            fastest[i] = model.quorumRoundsNanos(3, 1, List.of(List.of(Op.LIST)), 0, random);
+            middle[i] = model.quorumRoundsNanos(3, 2, List.of(List.of(Op.LIST)), 0, random);
+        }
+        // the middle of three draws of a lognormal has the lognormal's median; the fastest is well below it
+        assertThat(LatencySummary.of(middle).p50Millis()).isCloseTo(60, within(3.0));
+        assertThat(LatencySummary.of(fastest).p50Millis()).isLessThan(50);
+        assertThatThrownBy(() -> model.quorumRoundsNanos(3, 4, List.of(), 0, random)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -63,6 +63,11 @@ final class Archive implements AutoCloseable {
         return new Archive(config, layout, store, new StackConfig(props));
     }
 
+    /** The configuration the archive was opened with: secrets in clear, so never print it. */
+    ConnectorConfigFile config() {
+        return config;
+    }
+
     ArchiveLayout layout() {
         return layout;
     }

@@ -7,12 +7,14 @@ import picocli.CommandLine.Command;
 
 /** The {@code mcst} command: operates an archive without Connect, configured like the connectors. */
 @Command(name = "mcst", mixinStandardHelpOptions = true, versionProvider = Mcst.VersionProvider.class,
-        subcommands = {LsCommand.class, VerifyCommand.class, RepairCommand.class, ExportCommand.class, ExpireCommand.class},
-        description = {"List, verify, repair, export and expire a Multi-cloud Storage Toolkit archive.",
+        subcommands = {LsCommand.class, VerifyCommand.class, RepairCommand.class, ExportCommand.class, ExpireCommand.class,
+                RestoreOffsetsCommand.class},
+        description = {"List, verify, repair, export and expire a Multi-cloud Storage Toolkit archive; restore consumer "
+                + "groups' positions in a replay.",
                 "Each command takes the sink's (or source's) configuration with --config: the JSON you POST to Connect "
                         + "or a properties file; $${env:NAME}, $${file:path:key} and $${dir:path:file} resolve as in Connect."},
-        footer = {"", "Exit codes: 0 done (verify: the archive is whole), 1 verify found problems or repair could not "
-                + "finish everything, 2 the command failed (the message names the store, the key and what to do)."})
+        footer = {"", "Exit codes: 0 done (verify: the archive is whole), 1 verify found problems, repair could not "
+                + "finish everything or restore-offsets skipped or refused a position, 2 the command failed (the message names the store, the key and what to do)."})
 public final class Mcst {
     static final int OK = 0;
     static final int FOUND_PROBLEMS = 1;

@@ -47,6 +47,27 @@ final class ConnectRest {
         }
     }
 
+    /**
+     * Deletes connector {@code name} ({@code DELETE /connectors/<name>}), retrying while the worker answers 409,
+     * and returns once the worker no longer knows it.
+     */
+    void deleteConnector(String name) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            HttpResponse<String> response = exchange("DELETE", "/connectors/" + name, null);
+            if (response.statusCode() != 409 || attempt == 30) {
+                checked(response);
+                break;
+            }
+            Thread.sleep(1_000);
+        }
+        for (int attempt = 1; status(name).isPresent(); attempt++) {
+            if (attempt == 60) {
+                throw new IOException("connector " + name + " still listed 30 s after it was deleted");
+            }
+            Thread.sleep(500);
+        }
+    }
+
     /** {@code GET /connectors/<name>/status}, or empty while the worker does not know the connector yet. */
     Optional<JsonNode> status(String name) throws IOException, InterruptedException {
         HttpResponse<String> response = exchange("GET", "/connectors/" + name + "/status", null);

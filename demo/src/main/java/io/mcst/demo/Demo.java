@@ -8,12 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -38,7 +35,7 @@ public final class Demo {
 
     private final Path state;
     private final Instant started = Instant.now();
-    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private final Started running = new Started();
 
     private Demo(Path state) {
         this.state = state;
@@ -47,7 +44,7 @@ public final class Demo {
     public static void main(String[] args) throws Exception {
         Path state = Path.of(required("mcst.demo.dir")).toAbsolutePath();
         Demo demo = new Demo(state);
-        Thread stopper = new Thread(demo::stopAll, "demo-shutdown");
+        Thread stopper = new Thread(demo.running::close, "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(stopper);
         boolean verified;
         try {
@@ -59,7 +56,7 @@ public final class Demo {
             verified = false;
         }
         demo.step("Stopping the worker, Kafka and the clouds");
-        demo.stopAll();
+        demo.running.close();
         System.out.println(verified ? "\nverified" : "\nNOT verified");
         System.exit(verified ? 0 : 1);
     }
@@ -234,45 +231,24 @@ public final class Demo {
     private void resetState() throws IOException {
         // Everything starts from scratch (Azurite's npm install is the checkout's, in .cache/azurite).
         for (String dir : List.of("plugins", "clouds", "kafka", "connect", "logs")) {
-            Path path = state.resolve(dir);
-            if (Files.exists(path)) {
-                try (Stream<Path> files = Files.walk(path)) {
-                    for (Path file : files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                        Files.delete(file);
-                    }
-                }
-            }
+            deleteTree(state.resolve(dir));
         }
         Files.createDirectories(state.resolve("logs"));
     }
 
-    private <T extends AutoCloseable> T track(T resource) {
-        synchronized (running) {
-            running.push(resource);
-        }
-        return resource;
-    }
-
-    /**
-     * Stops what the demo started, newest first (the worker before Kafka, Kafka before the clouds), then any
-     * child process still starting when the demo was interrupted.
-     */
-    private void stopAll() {
-        synchronized (running) {
-            while (!running.isEmpty()) {
-                try {
-                    running.pop().close();
-                } catch (Exception e) {
-                    System.err.println("while stopping: " + e);
+    /** Deletes {@code path} and everything below it, if it exists. */
+    static void deleteTree(Path path) throws IOException {
+        if (Files.exists(path)) {
+            try (Stream<Path> files = Files.walk(path)) {
+                for (Path file : files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+                    Files.delete(file);
                 }
             }
         }
-        ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
-        ProcessHandle.current().descendants().forEach(child -> child.onExit().orTimeout(30, TimeUnit.SECONDS)
-                .exceptionally(timeout -> {
-                    child.destroyForcibly();
-                    return child;
-                }).join());
+    }
+
+    private <T extends AutoCloseable> T track(T resource) {
+        return running.track(resource);
     }
 
     private void step(String what) {
@@ -283,10 +259,11 @@ public final class Demo {
         System.out.println(line);
     }
 
-    private static String required(String property) {
+    static String required(String property) {
         String value = System.getProperty(property);
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("system property " + property + " is not set; run the demo with ./demo.sh");
+            throw new IllegalArgumentException("system property " + property + " is not set; run the demo with ./demo.sh"
+                    + " (the end-to-end benchmark: as benchmarks/README.md says)");
         }
         return value;
     }

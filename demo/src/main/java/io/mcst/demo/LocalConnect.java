@@ -97,6 +97,10 @@ final class LocalConnect implements AutoCloseable {
         return process.log();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     /** Appends the worker's thread stacks to its log. */
     void dumpThreads() {
         process.dumpThreads();

@@ -95,6 +95,10 @@ final class LocalKafka implements AutoCloseable {
         return bootstrapServers;
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));

@@ -65,6 +65,11 @@ final class LocalProcess implements AutoCloseable {
         return log;
     }
 
+    /** The operating system's id of the process, to attach to it or read its CPU time. */
+    long pid() {
+        return process.pid();
+    }
+
     /** Waits until {@code readiness} passes; a child that fails it is stopped, so none outlives a failed start. */
     void awaitReady(Readiness readiness) throws InterruptedException {
         try {

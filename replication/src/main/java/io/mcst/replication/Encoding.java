@@ -28,6 +28,9 @@ interface Encoding {
     /** Phase 3 of a write: the key and bytes every store gets once a quorum acknowledged the temporary copies. */
     Put commit(String escapedKey, Blob version, byte[][] temporaries);
 
+    /** When phase 3's copy of {@code version} goes out, and whether the write waits for a quorum of it. */
+    CommitCopy commitCopy(Blob version);
+
     /**
      * Phase 4 of a write: when garbage collection may run at one store, given the write's completion and that
      * store's acknowledgements of the write's phase-2 and phase-3 puts.
@@ -57,6 +60,23 @@ interface Encoding {
         return views.stream()
                 .filter(view -> view.listed().stream().anyMatch(listed -> listed.ts().equals(ts) && encoding.announces(listed)))
                 .count();
+    }
+
+    /**
+     * The schedule of a write's phase 3 (docs/algorithm.md, Write). A copy that names temporary copies (a thin
+     * eternal, a commit marker) goes out only once a quorum holds them: a crashed writer's copy naming a version no
+     * store holds would stall reads.
+     */
+    enum CommitCopy {
+        /** It holds the whole version (an inline eternal): sent with the temporary copies, one round; the write waits for both. */
+        WITH_TEMPORARIES,
+        /** It commits the version (a marker): sent once a quorum holds the temporary copies; the write waits for a quorum of it. */
+        AFTER_TEMPORARIES,
+        /**
+         * It only saves readers a round (a thin eternal): sent once a quorum holds the temporary copies, and the
+         * write returns without waiting for it.
+         */
+        AFTER_RETURN
     }
 
     /** One key put at every store, with the bytes for each store by index. */

@@ -55,6 +55,12 @@ final class ErasureCoding implements Encoding {
         return marker(escapedKey, version);
     }
 
+    /** A marker says that a quorum holds fragments of its version, so it follows them; a read needs it listed at a quorum. */
+    @Override
+    public CommitCopy commitCopy(Blob version) {
+        return CommitCopy.AFTER_TEMPORARIES;
+    }
+
     /**
      * Once the write completed, and only at a store that acknowledged both its fragment and its marker: so at
      * each store the highest marker never decreases, and no store drops an older fragment without a newer one.

@@ -290,13 +290,15 @@ public final class ReplicatedStore implements FencedStore {
         CompletableFuture<Phase<Void>> commitPhase = new CompletableFuture<>();
         try {
             Phase<Void> temporary = put(monitor, temporaryKey, temporaries);
+            Encoding.CommitCopy schedule = encoding.commitCopy(blob);
+            Phase<Void> early = schedule == Encoding.CommitCopy.WITH_TEMPORARIES ? put(monitor, commit.key(), commit.perStore()) : null;
             collectGarbage(escaped, collect, temporary, commitPhase, ts, committed);
             int temporaryAcks = variant.temporaryAcks(quorum);
             await(monitor, () -> temporary.successes() >= temporaryAcks, temporary, temporaryAcks,
                     what + " (temporary copy " + temporaryKey + ")");
-            Phase<Void> commitCopy = put(monitor, commit.key(), commit.perStore());
+            Phase<Void> commitCopy = early != null ? early : put(monitor, commit.key(), commit.perStore());
             commitPhase.complete(commitCopy);
-            int commitAcks = variant.commitAcks(quorum);
+            int commitAcks = schedule == Encoding.CommitCopy.AFTER_RETURN ? 0 : variant.commitAcks(quorum);
             await(monitor, () -> commitCopy.successes() >= commitAcks, commitCopy, commitAcks,
                     what + " (commit copy " + commit.key() + ")");
             committed.complete(null);
@@ -357,18 +359,22 @@ public final class ReplicatedStore implements FencedStore {
         Object monitor = new Object();
         String what = "get '" + key + "'";
         Fetch fetch = new Fetch(monitor);
+        Prefetch prefetch = null;
         try {
             for (int round = 1; round <= options.maxReadRounds(); round++) {
                 readRounds.increment();
-                Collect collect = collect(monitor, escaped);
+                prefetch = new Prefetch(monitor, escaped);
+                Collect collect = collect(monitor, escaped, prefetch::eternalArrived);
                 await(monitor, () -> collect.views.successes() >= quorum || fetch.found() != null, collect.views, quorum,
                         what + " (round " + round + ": list versions)");
                 if (fetch.found() != null) {
+                    prefetch.decided(null);
                     return finishRead(monitor, escaped, fetch.found(), List.of(), what);
                 }
                 List<View> views = collect.views.answers().stream().filter(Objects::nonNull).toList();
                 views.forEach(view -> seen.accept(view.max()));
                 Encoding.Target target = encoding.target(views);
+                Phase<Blob> prefetched = prefetch.decided(target);
                 if (target instanceof Encoding.Absent) {
                     return Versioned.NEVER_WRITTEN;
                 }
@@ -377,8 +383,7 @@ public final class ReplicatedStore implements FencedStore {
                 }
                 Encoding.Fetch version = (Encoding.Fetch) target;
                 String temporaryKey = KeyLayout.temporaryKey(escaped, version.ts(), version.kind());
-                Phase<Blob> gets = new Phase<>(monitor, lanes,
-                        lane -> call(lane, store -> getTemporary(store, lane.index(), temporaryKey, version)));
+                Phase<Blob> gets = prefetched != null ? prefetched : fetchTemporary(monitor, escaped, version);
                 for (StoreLane lane : lanes) {
                     CompletableFuture<Blob> answer = gets.future(lane.index());
                     answer.thenAccept(blob -> {
@@ -406,9 +411,57 @@ public final class ReplicatedStore implements FencedStore {
             }
         } finally {
             fetch.end();
+            if (prefetch != null) {
+                prefetch.decided(null); // a late eternal copy starts no fetch for a read that is over
+            }
         }
         throw new ContentionException(name + ": " + what + " gave up after " + options.maxReadRounds()
                 + " rounds: writes to the key kept completing during each round; retry later");
+    }
+
+    /** Asks every store for the temporary key of {@code version}; an answer is null where the store does not hold it. */
+    private Phase<Blob> fetchTemporary(Object monitor, String escaped, Encoding.Fetch version) {
+        String temporaryKey = KeyLayout.temporaryKey(escaped, version.ts(), version.kind());
+        return new Phase<>(monitor, lanes, lane -> call(lane, store -> getTemporary(store, lane.index(), temporaryKey, version)));
+    }
+
+    /**
+     * The fetch one read round starts before it has decided (docs/algorithm.md, Read): the first thin eternal
+     * copy a store answers names the temporary key the round will most likely go for, so its gets go out at
+     * once, beside the lists still running. The round uses them only if the read rule, applied to the quorum's
+     * answers, chooses exactly that version; otherwise they are left to finish unread. At most one per round.
+     */
+    private final class Prefetch {
+        private final Object monitor;
+        private final String escaped;
+        private Encoding.Fetch version;
+        private Phase<Blob> gets;
+        private boolean decided;
+
+        Prefetch(Object monitor, String escaped) {
+            this.monitor = monitor;
+            this.escaped = escaped;
+        }
+
+        void eternalArrived(Blob eternal) {
+            if (eternal.form() != Blob.Form.THIN) {
+                return;
+            }
+            synchronized (monitor) {
+                if (!decided && version == null) {
+                    version = new Encoding.Fetch(eternal.ts(), eternal.kind());
+                    gets = fetchTemporary(monitor, escaped, version);
+                }
+            }
+        }
+
+        /** Ends speculation for the round, which goes for {@code target}: the gets already asked for it, or null. */
+        Phase<Blob> decided(Encoding.Target target) {
+            synchronized (monitor) {
+                decided = true;
+                return version != null && version.equals(target) ? gets : null;
+            }
+        }
     }
 
     /** Atomic semantics: make sure a quorum lists {@code found} before returning it (docs/algorithm.md, Atomic reads). */
@@ -480,14 +533,26 @@ public final class ReplicatedStore implements FencedStore {
     private record Collect(List<CompletableFuture<List<Listed>>> lists, Phase<View> views) {}
 
     private Collect collect(Object monitor, String escaped) {
+        return collect(monitor, escaped, eternal -> {});
+    }
+
+    /** A collect step that also tells {@code eternalArrived} each eternal copy as soon as its store answers. */
+    private Collect collect(Object monitor, String escaped, Consumer<Blob> eternalArrived) {
         String eternalKey = KeyLayout.eternalKey(escaped);
         List<CompletableFuture<List<Listed>>> lists = new ArrayList<>();
         Phase<View> views = new Phase<>(monitor, lanes, lane -> {
             CompletableFuture<List<Listed>> listed = call(lane, store -> parseListing(store, escaped));
             lists.add(listed);
-            return encoding.readsEternal()
-                    ? listed.thenCombine(call(lane, store -> getEternal(store, eternalKey)), View::new)
-                    : listed.thenApply(versions -> new View(versions, null));
+            if (!encoding.readsEternal()) {
+                return listed.thenApply(versions -> new View(versions, null));
+            }
+            CompletableFuture<Blob> eternal = call(lane, store -> getEternal(store, eternalKey)).thenApply(blob -> {
+                if (blob != null) {
+                    eternalArrived.accept(blob);
+                }
+                return blob;
+            });
+            return listed.thenCombine(eternal, View::new);
         });
         return new Collect(lists, views);
     }

@@ -42,10 +42,24 @@ final class Replicating implements Encoding {
 
     @Override
     public Put commit(String escapedKey, Blob version, byte[][] temporaries) {
-        byte[] eternal = version.valueLength() > inlineMaxBytes ? version.thin().encode() : temporaries[0];
+        byte[] eternal = inline(version) ? temporaries[0] : version.thin().encode();
         byte[][] perStore = new byte[stores][];
         Arrays.fill(perStore, eternal);
         return new Put(KeyLayout.eternalKey(escapedKey), perStore);
+    }
+
+    /**
+     * An inline eternal copy carries the value, so it goes out with the temporary copies. A thin one names a
+     * temporary key, so it follows a quorum of them; and safety rests on the temporary keys (docs/algorithm.md,
+     * Safety), so the write does not wait for it.
+     */
+    @Override
+    public CommitCopy commitCopy(Blob version) {
+        return inline(version) ? CommitCopy.WITH_TEMPORARIES : CommitCopy.AFTER_RETURN;
+    }
+
+    private boolean inline(Blob version) {
+        return version.valueLength() <= inlineMaxBytes;
     }
 
     /**

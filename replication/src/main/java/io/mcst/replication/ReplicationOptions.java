@@ -125,6 +125,11 @@ public record ReplicationOptions(
         return storeMaxConcurrency.getOrDefault(storeName, maxConcurrency);
     }
 
+    /** The answers each phase waits for among {@code n} stores: n - t. */
+    public int quorumFor(int n) {
+        return n - faultToleranceFor(n);
+    }
+
     /** The fault tolerance for {@code n} stores: the configured t, checked, or floor((n-1)/2). */
     int faultToleranceFor(int n) {
         if (n < 1) {

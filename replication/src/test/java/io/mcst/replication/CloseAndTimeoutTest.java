@@ -75,7 +75,8 @@ class CloseAndTimeoutTest {
     /** A store whose calls hang until released and ignore interrupts, like a stuck network call. */
     private static final class Hanging extends ForwardingKeyValueStore {
         private final CountDownLatch release;
-        final CountDownLatch arrived = new CountDownLatch(1);
+        /** Open once a read's and a write's collect step (a list and a get each) both hang here. */
+        final CountDownLatch arrived = new CountDownLatch(4);
 
         Hanging(KeyValueStore delegate, CountDownLatch release) {
             super(delegate);

@@ -71,6 +71,16 @@ class ConsistencyTest {
     }
 
     /**
+     * Commit copies sent with the temporary copies they announce (a thin eternal copy, a marker) let a writer that
+     * crashed mid-write leave a copy naming a version no quorum holds: the quiescent read gives up on it.
+     */
+    @Test
+    void commitCopiesSentWithTheirTemporaryCopiesAreCaughtByTheQuiescentRead() {
+        firstCaught(Mutation.COMMIT_WITH_TEMPORARIES, seed -> HistoryScenario.run(seed, Profile.CRASHING, Semantics.REGULAR,
+                Mutation.COMMIT_WITH_TEMPORARIES, seed % 2 == 0), Run::quiescentReadGaveUp);
+    }
+
+    /**
      * GC that does not wait for the store's ack of the write's own temporary key lets a store's highest
      * listed timestamp drop, the first step of the stale read GcWaitsForOwnAckScheduleTest builds.
      */

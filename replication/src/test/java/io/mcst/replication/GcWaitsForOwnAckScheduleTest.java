@@ -67,6 +67,10 @@ class GcWaitsForOwnAckScheduleTest {
         GatedStore.Gate aEternalAtS1 = a.get(1).hold("put", key -> key.endsWith("/e"));
         ReplicatedStore writerA = client(a, mutation);
         history.write(0, writerA.clientId(), "a", () -> writerA.write(KEY, Kind.VALUE, utf8("a")));
+        // A returns once a quorum holds each copy: its third temporary copy may still be on its way.
+        for (GatedStore store : a) {
+            assertThat(store.awaitDone("put", key -> key.contains("/t/"), ARRIVES)).as("A's temporary copy").isTrue();
+        }
 
         List<GatedStore> w = views();
         w.get(2).hold("put", key -> true);

@@ -101,6 +101,21 @@ enum Mutation implements Variant {
             };
         }
     },
+    /**
+     * Every commit copy goes out with the temporary copies, also one that only names them (a thin eternal, a
+     * commit marker): a crashed writer's copy then names a version no store may hold, and reads stall on it.
+     */
+    COMMIT_WITH_TEMPORARIES {
+        @Override
+        public Encoding encoding(Encoding correct) {
+            return new Forwarding(correct) {
+                @Override
+                public CommitCopy commitCopy(Blob version) {
+                    return CommitCopy.WITH_TEMPORARIES;
+                }
+            };
+        }
+    },
     /** Writes return once one store acknowledged each copy, not a quorum. */
     RETURN_AFTER_ONE_ACK {
         @Override
@@ -140,6 +155,11 @@ enum Mutation implements Variant {
         @Override
         public Put commit(String escapedKey, Blob version, byte[][] temporaries) {
             return correct.commit(escapedKey, version, temporaries);
+        }
+
+        @Override
+        public CommitCopy commitCopy(Blob version) {
+            return correct.commitCopy(version);
         }
 
         @Override

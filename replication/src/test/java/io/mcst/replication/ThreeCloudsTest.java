@@ -69,7 +69,7 @@ class ThreeCloudsTest {
                 new RetryingStore(aws(), QUICK_RETRIES),
                 new RetryingStore(new AzureBlobStore(azurite.config("azure", BUCKET)), QUICK_RETRIES),
                 new RetryingStore(new GcsStore(new GcsStoreConfig("gcs", BUCKET, Optional.empty(), Optional.empty(),
-                        Optional.of(gcs.host()))), QUICK_RETRIES)),
+                        Optional.of(gcs.host()), 8)), QUICK_RETRIES)),
                 ReplicationOptions.defaults().withFaultTolerance(1));
     }
 

@@ -71,8 +71,8 @@ public final class AzureBlobStoreType implements StoreType {
                 .define(ACCESS_TIER_CONFIG, Type.STRING, null, StoreTypes.emptyOr(ConfigDef.CaseInsensitiveValidString.in("Hot", "Cool", "Cold")),
                         Importance.MEDIUM, "The access tier of the blobs this store writes: Hot, Cool or Cold. Empty: "
                                 + "the account's default. Cool bills each blob for at least 30 days and Cold for 90, "
-                                + "also the temporary copies that replication writes and removes within seconds; "
-                                + "validation warns. Archive is not offered: its blobs cannot be read without "
+                                + "also the copies replication replaces (a partition's index, after every segment); "
+                                + "validation warns (README, Storage classes). Archive is not offered: its blobs cannot be read without "
                                 + "rehydration.")
                 .define(ENCRYPTION_SCOPE_CONFIG, Type.STRING, null, Importance.MEDIUM,
                         "The encryption scope of the blobs this store writes, e.g. one backed by a customer-managed "

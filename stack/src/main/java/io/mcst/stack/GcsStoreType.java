@@ -48,8 +48,8 @@ public final class GcsStoreType implements StoreType {
                         StoreTypes.emptyOr(ConfigDef.CaseInsensitiveValidString.in("STANDARD", "NEARLINE", "COLDLINE", "ARCHIVE")),
                         Importance.MEDIUM, "The storage class of the objects this store writes. Empty: the bucket's "
                                 + "default. NEARLINE bills each object for at least 30 days, COLDLINE 90 and ARCHIVE "
-                                + "365, also the temporary copies that replication writes and removes within seconds; "
-                                + "validation warns.")
+                                + "365, also the copies replication replaces (a partition's index, after every segment); "
+                                + "validation warns (README, Storage classes).")
                 .define(KMS_KEY_NAME_CONFIG, Type.STRING, null, Importance.MEDIUM,
                         "The Cloud KMS key (customer-managed encryption key) of the objects this store writes, "
                                 + "projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>; the bucket's service agent "
@@ -80,6 +80,7 @@ public final class GcsStoreType implements StoreType {
                 Optional.ofNullable(config.getString(HOST_CONFIG)).map(String::trim),
                 Optional.ofNullable(config.getString(STORAGE_CLASS_CONFIG)).map(name -> name.trim().toUpperCase(Locale.ROOT)),
                 Optional.ofNullable(config.getString(KMS_KEY_NAME_CONFIG)).map(String::trim),
-                StoreTypes.proxy(config)));
+                StoreTypes.proxy(config),
+                config.getInt(StackConfig.STORE_MAX_CONCURRENCY_SUFFIX)));
     }
 }

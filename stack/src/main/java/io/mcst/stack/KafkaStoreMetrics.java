@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.JmxReporter;
 import org.apache.kafka.common.metrics.KafkaMetricsContext;
 import org.apache.kafka.common.metrics.MetricConfig;
@@ -26,7 +27,8 @@ import org.apache.kafka.common.utils.Time;
  * {@code io.mcst:type=store-metrics,connector=<connector>,task=<task>,store=<store>}: calls and failures
  * (rate and total), latency (mean, max, p50/p99/p99.9) and value bytes sent and received, per operation, with
  * attributes such as {@code put-total}, {@code get-error-total}, {@code get-latency-p99},
- * {@code put-bytes-total}. Stacks opened in the same scope with the same store name share the sensors; they
+ * {@code put-bytes-total}; and {@code up}, 1 while the store's calls succeed and 0 once it is down (see
+ * {@link io.mcst.replication.layers.health.StoreHealth}). Stacks opened in the same scope with the same store name share the sensors; they
  * go when the last of those stores closes.
  */
 final class KafkaStoreMetrics implements StoreMetrics {
@@ -75,6 +77,11 @@ final class KafkaStoreMetrics implements StoreMetrics {
     }
 
     @Override
+    public void recordUp(boolean up) {
+        sensors.up = up;
+    }
+
+    @Override
     public void close() {
         synchronized (KafkaStoreMetrics.class) {
             if (--sensors.users == 0) {
@@ -93,6 +100,9 @@ final class KafkaStoreMetrics implements StoreMetrics {
         /** A unique prefix of this set's sensor names, e.g. {@code store-metrics:connector=c,task=0,store=aws}. */
         private final String sensorPrefix;
         int users;
+        /** What the {@code up} gauge reads; the last stack to tell wins when stacks share these sensors. */
+        volatile boolean up = true;
+        private final MetricName upName;
 
         Sensors(Map<String, String> tags) {
             this.tags = tags;
@@ -122,6 +132,8 @@ final class KafkaStoreMetrics implements StoreMetrics {
                         name(p + "-bytes-total", "value bytes " + direction + " the store")));
                 bytes.put(op, sensor);
             }
+            upName = name("up", "1 while the calls succeed, 0 once the store is down");
+            METRICS.addMetric(upName, (Gauge<Integer>) (config, now) -> up ? 1 : 0);
         }
 
         void remove() {
@@ -130,6 +142,7 @@ final class KafkaStoreMetrics implements StoreMetrics {
                 METRICS.removeSensor(sensorName(op, "errors"));
                 METRICS.removeSensor(sensorName(op, "bytes"));
             }
+            METRICS.removeMetric(upName);
         }
 
         private MetricName name(String metric, String description) {

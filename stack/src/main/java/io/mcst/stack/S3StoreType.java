@@ -94,8 +94,9 @@ public final class S3StoreType implements StoreType {
                         "The storage class of the objects this store writes, e.g. STANDARD, STANDARD_IA, "
                                 + "INTELLIGENT_TIERING, GLACIER_IR. Empty: the bucket's default (STANDARD). Classes "
                                 + "with a minimum storage duration (STANDARD_IA and ONEZONE_IA 30 days, GLACIER_IR 90) "
-                                + "bill each temporary copy that replication writes and removes as if it stayed that "
-                                + "long; validation warns. GLACIER and DEEP_ARCHIVE are refused: their objects cannot be "
+                                + "bill the copies replication replaces (a partition's index, after every segment) as if "
+                                + "they stayed that long, and IA and GLACIER_IR each object as at least 128 KiB; "
+                                + "validation warns (README, Storage classes). GLACIER and DEEP_ARCHIVE are refused: their objects cannot be "
                                 + "read without a restore.")
                 .define(REQUEST_TIMEOUT_MS_CONFIG, Type.LONG, null, StoreTypes.positive(), Importance.LOW,
                         "How long one attempt of a request may take, the response included, in milliseconds. "

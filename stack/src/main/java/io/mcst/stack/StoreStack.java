@@ -9,7 +9,9 @@ import io.mcst.replication.Semantics;
 import io.mcst.replication.layers.compression.CompressingStore;
 import io.mcst.replication.layers.encryption.EncryptingStore;
 import io.mcst.replication.layers.integrity.ChecksummingStore;
+import io.mcst.replication.layers.health.StoreHealth;
 import io.mcst.replication.layers.metrics.MeteredStore;
+import io.mcst.replication.layers.metrics.StoreMetrics;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.replication.layers.retry.RetryingStore;
 import java.util.ArrayList;
@@ -28,9 +30,13 @@ import org.apache.kafka.common.config.ConfigException;
  * <pre>
  *   layers above replication, in the order of {@code layers} (compression, encryption)
  *   replication over the n base stores
- *   per base store: metrics, then integrity if {@code layers} names it, then retry
+ *   per base store: health, metrics, then integrity if {@code layers} names it, then retry
  *   the base store ({@code store.<name>.type})
  * </pre>
+ *
+ * Health ({@link StoreHealth}) sits above retry, so a failure retry absorbed is no outage, and logs each
+ * store's going down and coming back against the replication's quorum; its transitions drive the store's
+ * {@code up} metric.
  *
  * Metrics (published by {@link KafkaStoreMetrics}) sit above integrity so a corrupt answer counts as that
  * store's error. Retry sits right on the base store: it retries only transient failures, so a corrupt answer
@@ -57,11 +63,15 @@ public final class StoreStack {
         List<KeyValueStore> stores = new ArrayList<>();
         FencedStore replicated;
         try {
-            ReplicationOptions options = replicationOptions(config, config.storeNames().size());
+            int n = config.storeNames().size();
+            ReplicationOptions options = replicationOptions(config, n);
+            StoreHealth health = new StoreHealth(n, options.quorumFor(n));
             for (String name : config.storeNames()) {
                 AbstractConfig storeConfig = storeConfig(config, name);
                 options = options.withMaxConcurrency(name, storeConfig.getInt(StackConfig.STORE_MAX_CONCURRENCY_SUFFIX));
-                stores.add(wrapPerStore(config, scope, TYPES.get(storeType(config, name)).open(name, storeConfig)));
+                KeyValueStore store = TYPES.get(storeType(config, name)).open(name, storeConfig);
+                KafkaStoreMetrics metrics = KafkaStoreMetrics.open(scope, store.name());
+                stores.add(health.track(wrapPerStore(config, store, metrics), metrics::recordUp));
             }
             replicated = new ReplicatedStore(stores, options);
         } catch (RuntimeException e) {
@@ -78,7 +88,8 @@ public final class StoreStack {
 
     /**
      * The base stores alone, in order, each with its per-store layers (retry, integrity, metrics) but without
-     * replication or the layers above it: for tools that inspect each store's replicas. The caller closes them.
+     * replication or the layers above it, nor health, which speaks of a quorum: for tools that inspect each
+     * store's replicas. The caller closes them.
      *
      * @throws ConfigException naming every problem of {@code props} at once
      */
@@ -88,7 +99,8 @@ public final class StoreStack {
         List<KeyValueStore> stores = new ArrayList<>();
         try {
             for (String name : config.storeNames()) {
-                stores.add(wrapPerStore(config, scope, TYPES.get(storeType(config, name)).open(name, storeConfig(config, name))));
+                KeyValueStore store = TYPES.get(storeType(config, name)).open(name, storeConfig(config, name));
+                stores.add(wrapPerStore(config, store, KafkaStoreMetrics.open(scope, store.name())));
             }
         } catch (RuntimeException e) {
             stores.forEach(KeyValueStore::close);
@@ -111,12 +123,12 @@ public final class StoreStack {
                 .withDataFragments(config.dataFragments(stores));
     }
 
-    private static KeyValueStore wrapPerStore(StackConfig config, MetricsScope scope, KeyValueStore store) {
+    private static KeyValueStore wrapPerStore(StackConfig config, KeyValueStore store, StoreMetrics metrics) {
         KeyValueStore wrapped = new RetryingStore(store, config.retryPolicy());
         if (config.layers().contains(Layer.INTEGRITY)) {
             wrapped = new ChecksummingStore(wrapped);
         }
-        return new MeteredStore(wrapped, KafkaStoreMetrics.open(scope, store.name()));
+        return new MeteredStore(wrapped, metrics);
     }
 
     private static FencedStore wrapAboveReplication(StackConfig config, FencedStore replicated) {

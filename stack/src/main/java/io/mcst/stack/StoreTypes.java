@@ -89,12 +89,13 @@ final class StoreTypes {
 
     /**
      * Warns that a storage class or tier bills each object for {@code days} however soon it is removed: not an
-     * error, since the class may be worth it for an archive of large values, but the operator should know
-     * what the temporary copies cost (README, Cloud settings).
+     * error, since the class may be worth it for an archive of large segments, but the operator should know
+     * what the replaced copies and small objects cost (README, Storage classes with a minimum storage duration).
      */
     static void warnMinimumDuration(String storeName, String suffix, Object value, int days) {
-        LOG.warn("store '{}': {}={} bills each object for at least {} days, and replication writes a temporary copy per "
-                + "put that it removes within seconds; each is billed as {} days of storage (see README, Cloud settings)",
+        LOG.warn("store '{}': {}={} bills each object for at least {} days: the copies replication replaces at each "
+                + "write of a key (a partition's index, after every segment) are billed as {} days, and small objects "
+                + "as the class's minimum size (see README, Storage classes with a minimum storage duration)",
                 storeName, key(storeName, suffix), value, days, days);
     }
 

@@ -3,6 +3,8 @@ package io.mcst.stores;
 import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Optional;
 
 /**
@@ -24,6 +26,12 @@ public record HttpProxy(URI url, Optional<String> username, Optional<String> pas
         if (username.isPresent() != password.isPresent()) {
             throw new IllegalArgumentException("a proxy user needs a password, and a password a user");
         }
+    }
+
+    /** The value of a {@code Proxy-Authorization} header with these credentials (Basic); empty without a user. */
+    public Optional<String> basicAuthorization() {
+        return username.map(user -> "Basic " + Base64.getEncoder()
+                .encodeToString((user + ":" + password.orElseThrow()).getBytes(StandardCharsets.UTF_8)));
     }
 
     @Override

@@ -59,11 +59,12 @@ public final class StoreFailures {
      * a transient failure, or another error, in that order.
      */
     public StoreException answered(String operation, String key, int status, String code, Throwable cause) {
-        if (status == 401 || status == 403 || credentialCodes.contains(code)) {
+        // Set.of's contains refuses null: an answer without an error code (a proxy's, a load balancer's) has none.
+        if (status == 401 || status == 403 || code != null && credentialCodes.contains(code)) {
             return new StoreException("%s: %s refused the credentials (%d %s); %s"
                     .formatted(call(operation, key), cloud, status, code, credentialFix), cause);
         }
-        if (status >= 500 || status == 429 || status == 408 || transientCodes.contains(code)) {
+        if (status >= 500 || status == 429 || status == 408 || code != null && transientCodes.contains(code)) {
             return new StoreUnavailableException("%s: %s answered %d %s".formatted(call(operation, key), cloud, status, code), cause);
         }
         return new StoreException("%s: %s answered %d %s: %s"
@@ -78,7 +79,26 @@ public final class StoreFailures {
 
     /** The cloud did not answer in time, or at all. */
     public StoreUnavailableException noAnswer(String operation, String key, Throwable cause) {
-        return new StoreUnavailableException("%s: %s did not answer (%s)".formatted(call(operation, key), cloud, cause.getMessage()), cause);
+        return new StoreUnavailableException("%s: %s did not answer (%s)".formatted(call(operation, key), cloud, why(cause)), cause);
+    }
+
+    /**
+     * The first message in {@code e}'s cause chain that says more than the name of the exception it wraps
+     * (Azure's refused connection is a {@code ConnectException} without a message, wrapped twice); else the
+     * name of the outermost exception that has no message.
+     */
+    static String why(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && !(t.getCause() != null && message.equals(t.getCause().toString()))) {
+                return message;
+            }
+        }
+        Throwable unnamed = e;
+        while (unnamed.getMessage() != null && unnamed.getCause() != null) {
+            unnamed = unnamed.getCause();
+        }
+        return unnamed.getClass().getSimpleName();
     }
 
     /**

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,6 +33,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FaultyHttpProxy implements AutoCloseable {
     /** A canned answer: status line text, headers and body. */
     public record Failure(int status, String reason, List<String> headers, String body) {}
+
+    /** A forward proxy's challenge for Basic credentials. */
+    public static final Failure PROXY_AUTHENTICATION_REQUIRED = new Failure(407, "Proxy Authentication Required",
+            List.of("Proxy-Authenticate: Basic realm=\"proxy\""), "");
+
+    /** The header that answers {@link #PROXY_AUTHENTICATION_REQUIRED} for {@code user} and {@code password}. */
+    public static String proxyAuthorization(String user, String password) {
+        return "Proxy-Authorization: Basic "
+                + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
 
     private final InetSocketAddress backend;
     private final ServerSocket listener;

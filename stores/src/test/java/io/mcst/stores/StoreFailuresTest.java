@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.nio.channels.ClosedChannelException;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,14 @@ class StoreFailuresTest {
     }
 
     @Test
+    void answersWithoutAnErrorCodeAreSortedByStatus() {
+        assertThat(failures.answered("put", "k", 502, null, new RuntimeException()))
+                .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("S3 answered 502 null");
+        assertThat(failures.answered("put", "k", 407, null, new RuntimeException("Proxy Authentication Required")))
+                .isExactlyInstanceOf(StoreException.class).hasMessageEndingWith("S3 answered 407 null: Proxy Authentication Required");
+    }
+
+    @Test
     void aMissingContainerSaysWhichKeyToFix() {
         assertThat(failures.missingContainer(" in region 'eu-west-1'", null))
                 .isExactlyInstanceOf(StoreException.class)
@@ -50,5 +60,16 @@ class StoreFailuresTest {
         assertThat(failures.unanswered("get", "k", new RuntimeException(new InterruptedException())))
                 .isInstanceOf(StoreUnavailableException.class).hasMessageEndingWith(": interrupted");
         assertThat(Thread.interrupted()).as("the interrupt is set again for the caller").isTrue();
+    }
+
+    @Test
+    void noAnswerSaysWhyInTheFirstMessageThatIsMoreThanAWrappedName() {
+        assertThat(failures.unanswered("get", "k", new UncheckedIOException(new IOException("connection reset"))))
+                .hasMessage("store 'aws': get 'k' in bucket 'archive': S3 did not answer (connection reset)");
+        // Azure's refused connection: a wrapper naming a ConnectException that has no message, nor has its cause.
+        ConnectException refused = new ConnectException();
+        refused.initCause(new ClosedChannelException());
+        assertThat(failures.unanswered("get", "k", new RuntimeException(refused)))
+                .hasMessage("store 'aws': get 'k' in bucket 'archive': S3 did not answer (ConnectException)");
     }
 }

@@ -33,16 +33,18 @@ import org.apache.kafka.connect.errors.DataException;
  *       (see {@link GroupSnapshot}); listing a group's directory gives its history in time order.
  *   <li>replay offset map: {@code <prefix>/@replays/<source connector name, URL-encoded UTF-8>/<archived
  *       topic>/<archived partition>.json} (see {@link ReplayOffsetMap}).
- *   <li>schema: {@code <prefix>/_schemas/<schema id>.json}, one per Schema Registry id the sink saw. No
- *       segment key has this shape (a partition is a directory of digits), even of a topic named
- *       {@code _schemas}.
+ *   <li>schema: {@code <prefix>/@schemas/<schema id>.json}, one per Schema Registry id the sink saw (see
+ *       {@link io.mcst.connector.schema.ArchivedSchema}).
+ *   <li>unknown schema id: {@code <prefix>/@schemas/<id>.unknown}, an empty blob: records seemed to carry this id
+ *       but the sink's registry did not know it, so their bytes merely start like the registry's wire format.
  * </ul>
  *
  * Kafka topic names use only {@code [a-zA-Z0-9._-]}, never {@code /}, so keys parse back unambiguously;
- * 20 zero-padded digits hold any non-negative long and sort lexically in offset order. The consumer position
- * directories start with {@code @}, which no topic name has, so a topic may have any name (even {@code _groups})
- * and tools that enumerate topics never mistake them for one. Group ids and connector names may
- * hold any character, {@code /} included; URL encoding leaves none of {@code /} in a key segment.
+ * 20 zero-padded digits hold any non-negative long and sort lexically in offset order. The directories that are
+ * not topics start with {@code @}, which no topic name has, so a topic may have any name (even {@code _groups},
+ * or {@code _schemas}, Schema Registry's own storage topic), its directory holds nothing but its partitions, and
+ * tools that enumerate topics never mistake a reserved directory for one. Group ids and connector names may hold
+ * any character, {@code /} included; URL encoding leaves none of {@code /} in a key segment.
  */
 public final class ArchiveLayout {
     public static final String INDEX_NAME = "index";
@@ -54,6 +56,10 @@ public final class ArchiveLayout {
     public static final String GROUPS_DIRECTORY = "@groups";
     /** The directory of replay offset maps, under the prefix: not a topic name ({@code @}). */
     public static final String REPLAYS_DIRECTORY = "@replays";
+    /** The directory of archived schemas, under the prefix: not a topic name ({@code @}). */
+    public static final String SCHEMAS_DIRECTORY = "@schemas";
+    /** A schema's name in its directory: the id and .json; a topic's partition directories have no dot. */
+    private static final Pattern SCHEMA_NAME = Pattern.compile("(-?\\d{1,10})\\.json");
     private static final String JSON_EXTENSION = ".json";
     private static final Pattern SNAPSHOT_TAIL = Pattern.compile("([^/]+)/(\\d{20})\\.json");
     private static final Pattern REPLAY_MAP_TAIL = Pattern.compile("([^/]+)/([a-zA-Z0-9._-]{1,249})/(\\d{1,10})\\.json");
@@ -94,7 +100,25 @@ public final class ArchiveLayout {
 
     /** The key of the archived schema with Schema Registry id {@code id}. */
     public String schemaKey(int id) {
-        return prefix + "/_schemas/" + id + ".json";
+        return prefix + "/" + SCHEMAS_DIRECTORY + "/" + id + ".json";
+    }
+
+    /** The key that says the sink's registry did not know schema id {@code id} (see the class comment). */
+    public String unknownSchemaKey(int id) {
+        return prefix + "/" + SCHEMAS_DIRECTORY + "/" + id + ".unknown";
+    }
+
+    /** The key of each schema archived in {@code store}, by schema id. */
+    public Map<Integer, String> schemaKeys(KeyValueStore store) {
+        Map<Integer, String> keys = new HashMap<>();
+        String directory = prefix + "/" + SCHEMAS_DIRECTORY + "/";
+        for (String key : store.list(directory)) {
+            Matcher m = SCHEMA_NAME.matcher(key.substring(directory.length()));
+            if (m.matches() && Long.parseLong(m.group(1)) == (int) Long.parseLong(m.group(1))) {
+                keys.put(Integer.parseInt(m.group(1)), key);
+            }
+        }
+        return keys;
     }
 
     /** The list prefix of every blob of {@code partition}, ending in {@code /}. */

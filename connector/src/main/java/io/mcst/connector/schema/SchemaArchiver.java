@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SchemaArchiver {
     private static final Logger log = LoggerFactory.getLogger(SchemaArchiver.class);
+    /** The registry's error code for an id it holds no schema of. */
+    private static final int SCHEMA_NOT_FOUND = 40403;
 
     private final KeyValueStore store;
     private final ArchiveLayout layout;
@@ -68,13 +70,17 @@ public final class SchemaArchiver {
             try {
                 schema = registry.schemaById(id);
             } catch (SchemaRegistryException e) {
-                if (e.status() != 404) {
+                if (e.errorCode() != SCHEMA_NOT_FOUND) {
+                    // A 404 without the registry's code is a URL that names no registry (a wrong path, a proxy):
+                    // marking every id unknown would leave a rewriting replay with the source's ids.
                     throw e;
                 }
-                // Bytes that merely start like the wire format, or a schema deleted since: the record is archived
-                // all the same, byte-exact.
+                // Bytes that merely start like the wire format (a long key's leading zero byte, say), or a schema
+                // deleted since: the record is archived all the same, byte-exact, and a replay that rewrites ids
+                // learns from the marker to leave these bytes alone.
                 log.warn("Schema id {} of a record is not in the registry ({}); archiving its records without it",
                         id, e.getMessage());
+                store.put(layout.unknownSchemaKey(id), new byte[0]);
                 handled.add(id);
                 return;
             }
@@ -84,7 +90,7 @@ public final class SchemaArchiver {
                 archive(referenceId);
                 referenceIds.add(referenceId);
             }
-            ArchivedSchema archived = new ArchivedSchema(id, registry.versionsOf(id), schema, referenceIds);
+            ArchivedSchema archived = new ArchivedSchema(id, registry.versionsOf(id, true), schema, referenceIds);
             store.put(key, archived.toBytes());
             log.info("Archived schema id {} ({}, subjects {}) as '{}'", id, schema.schemaType(), archived.subjects(), key);
         }

@@ -53,18 +53,28 @@ public final class SchemaRegistryClient {
         return parseSchema(get("/schemas/ids/" + id));
     }
 
-    /** Every subject and version that {@code id} is registered as. */
-    public List<SubjectVersion> versionsOf(int id) {
+    /**
+     * Every subject and version that {@code id} is registered as.
+     *
+     * @param includeDeleted whether soft-deleted versions count too: records written before the deletion still
+     *     carry the id, and the registry still resolves it for them
+     */
+    public List<SubjectVersion> versionsOf(int id, boolean includeDeleted) {
         List<SubjectVersion> versions = new ArrayList<>();
-        for (JsonNode entry : get("/schemas/ids/" + id + "/versions")) {
+        for (JsonNode entry : get("/schemas/ids/" + id + "/versions" + (includeDeleted ? "?deleted=true" : ""))) {
             versions.add(new SubjectVersion(entry.path("subject").asText(), entry.path("version").asInt()));
         }
         return versions;
     }
 
-    /** The id of version {@code version} of {@code subject}. @throws SchemaRegistryException 404 if there is none */
+    /**
+     * The id of version {@code version} of {@code subject}, soft-deleted or not (as a deserializer resolves the
+     * references of a schema).
+     *
+     * @throws SchemaRegistryException 404 if there is none
+     */
     public int idOf(String subject, int version) {
-        return get("/subjects/" + path(subject) + "/versions/" + version).path("id").asInt();
+        return get("/subjects/" + path(subject) + "/versions/" + version + "?deleted=true").path("id").asInt();
     }
 
     /**

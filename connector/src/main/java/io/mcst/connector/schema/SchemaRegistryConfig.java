@@ -22,7 +22,7 @@ public final class SchemaRegistryConfig {
     public static ConfigDef define(ConfigDef def, String group, String urlDoc) {
         return def.define(URL_CONFIG, Type.STRING, "", url(), Importance.MEDIUM, urlDoc, group, 1, Width.LONG,
                         "Schema Registry URL")
-                .define(USER_INFO_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
+                .define(USER_INFO_CONFIG, Type.PASSWORD, null, userInfo(), Importance.MEDIUM,
                         "Credentials for the registry's HTTP basic authentication, as user:password. Empty: none.",
                         group, 2, Width.MEDIUM, "Schema Registry credentials");
     }
@@ -36,6 +36,16 @@ public final class SchemaRegistryConfig {
         Password userInfo = config.getPassword(USER_INFO_CONFIG);
         return Optional.of(new SchemaRegistryClient(url, Optional.ofNullable(userInfo)
                 .filter(password -> !password.value().isEmpty())));
+    }
+
+    private static ConfigDef.Validator userInfo() {
+        return (key, value) -> {
+            if (value instanceof Password password && !password.value().isEmpty() && !password.value().contains(":")) {
+                // The value is not echoed: it is a secret, even when malformed.
+                throw new ConfigException("Invalid value for configuration " + key + ": use user:password (the "
+                        + "registry's basic authentication), or leave it empty for none");
+            }
+        };
     }
 
     private static ConfigDef.Validator url() {

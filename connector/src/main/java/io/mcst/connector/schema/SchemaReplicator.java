@@ -6,10 +6,14 @@ import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.stores.KeyValueStore;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +34,10 @@ public final class SchemaReplicator {
     private final boolean rewrite;
     /** Archived id to target id; empty for an id the archive holds no schema of (only when not rewriting). */
     private final Map<Integer, OptionalInt> targetIds = new HashMap<>();
+    /** Per subject, the archived ids by their version in the source registry; read at the first registration. */
+    private Map<String, NavigableMap<Integer, Integer>> archivedVersions;
+    /** Ids being registered, so a schema whose subjects list each other's versions in other orders ends. */
+    private final Set<Integer> registering = new HashSet<>();
 
     /**
      * @param rewrite whether replayed bytes carry the target's id instead of the archived one (the bytes then
@@ -61,7 +69,7 @@ public final class SchemaReplicator {
      * @throws SchemaRegistryUnavailableException the target registry did not answer (retriable)
      * @throws io.mcst.stores.StoreUnavailableException the stores could not serve the archived schema (retriable)
      * @throws ConnectException the target refused the schema (incompatible, invalid), or rewriting an id the
-     *     archive holds no schema of
+     *     archive holds no schema of and does not mark as unknown to the sink's registry
      */
     public Object replay(Object keyOrValue) {
         if (target == null || !(keyOrValue instanceof byte[] bytes)) {
@@ -84,10 +92,16 @@ public final class SchemaReplicator {
             return known;
         }
         String key = layout.schemaKey(archivedId);
-        Optional<ArchivedSchema> archived = store.get(key).map(bytes -> ArchivedSchema.parse(key, bytes));
+        Optional<ArchivedSchema> archived = read(key);
+        if (archived.isEmpty() && store.get(layout.unknownSchemaKey(archivedId)).isPresent()) {
+            log.info("Schema id {}: the sink's registry did not know it, so the records that seem to carry it are not "
+                    + "in the registry's wire format; replaying them as archived", archivedId);
+            targetIds.put(archivedId, OptionalInt.empty());
+            return OptionalInt.empty();
+        }
         if (archived.isEmpty()) {
             String problem = "the archive holds no schema for id " + archivedId + " ('" + key + "'): the sink archived "
-                    + "its records without " + SchemaRegistryConfig.URL_CONFIG + ", or the registry did not know it";
+                    + "its records without " + SchemaRegistryConfig.URL_CONFIG;
             if (rewrite) {
                 throw new ConnectException(problem + "; cannot rewrite the id of its records");
             }
@@ -100,8 +114,46 @@ public final class SchemaReplicator {
         return OptionalInt.of(registered);
     }
 
-    /** Registers {@code archived} under each of its subjects, its references first; returns the target's id. */
+    private Optional<ArchivedSchema> read(String key) {
+        return store.get(key).map(bytes -> ArchivedSchema.parse(key, bytes));
+    }
+
+    /**
+     * Registers {@code archived} under each of its subjects, its references first, and before it the earlier
+     * versions of those subjects that the archive holds: a subject's versions then come in the source's order
+     * whichever record a replay meets first (partitions replay concurrently, producers roll a new version out
+     * gradually), so the target's compatibility checks pass where the source's did and its latest version is the
+     * source's. Returns the target's id.
+     */
     private int register(ArchivedSchema archived) {
+        registering.add(archived.id());
+        try {
+            for (SubjectVersion subject : archived.subjects()) {
+                for (int earlier : archivedVersions().getOrDefault(subject.subject(), new TreeMap<>())
+                        .headMap(subject.version()).values()) {
+                    if (!registering.contains(earlier)) {
+                        targetId(earlier);
+                    }
+                }
+            }
+            return registerItself(archived);
+        } finally {
+            registering.remove(archived.id());
+        }
+    }
+
+    private Map<String, NavigableMap<Integer, Integer>> archivedVersions() {
+        if (archivedVersions == null) {
+            Map<String, NavigableMap<Integer, Integer>> versions = new HashMap<>();
+            layout.schemaKeys(store).forEach((id, key) -> read(key).ifPresent(schema -> schema.subjects()
+                    .forEach(subject -> versions.computeIfAbsent(subject.subject(), s -> new TreeMap<>())
+                            .put(subject.version(), id))));
+            archivedVersions = versions;
+        }
+        return archivedVersions;
+    }
+
+    private int registerItself(ArchivedSchema archived) {
         RegistrySchema schema = archived.schema();
         List<SchemaReference> references = new ArrayList<>();
         for (int i = 0; i < schema.references().size(); i++) {
@@ -139,7 +191,7 @@ public final class SchemaReplicator {
 
     /** The version of {@code subject} that target id {@code id} is, for a reference to it. */
     private int targetVersion(int id, String subject) {
-        return target.versionsOf(id).stream().filter(version -> version.subject().equals(subject))
+        return target.versionsOf(id, false).stream().filter(version -> version.subject().equals(subject))
                 .mapToInt(SubjectVersion::version).findFirst()
                 .orElseThrow(() -> new ConnectException("target registry " + target + " does not list id " + id
                         + " under subject '" + subject + "' right after registering it there"));

@@ -10,6 +10,7 @@ import io.mcst.connector.archive.PartitionIndex;
 import io.mcst.connector.archive.Retention;
 import io.mcst.connector.format.RecordFormat;
 import io.mcst.connector.schema.SchemaArchiver;
+import io.mcst.connector.schema.SchemaRegistryConfig;
 import io.mcst.connector.schema.SchemaRegistryException;
 import io.mcst.connector.schema.SchemaRegistryUnavailableException;
 import io.mcst.replication.Fence;
@@ -327,7 +328,8 @@ public final class MultiCloudSinkTask extends SinkTask {
         } catch (StoreException e) {
             throw new ConnectException("the stores refused a segment: " + e.getMessage(), e);
         } catch (SchemaRegistryException e) {
-            throw new ConnectException("the schema registry refused a request: " + e.getMessage(), e);
+            throw new ConnectException("the schema registry refused a request (check " + SchemaRegistryConfig.URL_CONFIG
+                    + " and " + SchemaRegistryConfig.USER_INFO_CONFIG + "): " + e.getMessage(), e);
         }
     }
 

@@ -170,7 +170,7 @@ public final class SinkConfig extends AbstractConfig {
         SchemaRegistryConfig.define(def, SCHEMAS_GROUP, "Schema Registry of the archived topics, e.g. "
                 + "http://schema-registry:8081. When set, each schema id that a record key or value carries in the "
                 + "registry's wire format (magic byte 0, 4-byte id) is looked up once and its schema (subjects, "
-                + "versions, type, text, references) stored in the archive under <prefix>/_schemas/<id>.json, for a "
+                + "versions, type, text, references) stored in the archive under <prefix>/@schemas/<id>.json, for a "
                 + "replay to register in another registry. Records stay byte-exact. While the registry cannot be "
                 + "reached, records are redelivered, not dropped. Empty: no schemas are archived.");
         return StackConfig.define(def);

@@ -80,9 +80,7 @@ public final class MultiCloudSourceTask extends SourceTask {
         }
         ArchiveLayout layout = new ArchiveLayout(config.archivePrefix());
         SegmentReader reader = SegmentReader.forFormat(config.format());
-        List<Map<String, Object>> sourcePartitions = partitions.stream()
-                .map(tp -> ReplayPosition.sourcePartition(tp.topic(), tp.partition())).toList();
-        Map<Map<String, Object>, Map<String, Object>> offsets = context.offsetStorageReader().offsets(sourcePartitions);
+        Map<TopicPartition, ReplayPosition> stored = ReplayPosition.stored(context.offsetStorageReader(), partitions);
         synchronized (lock) {
             store = storeOpener.apply(props);
             OffsetMapRecorder maps = new OffsetMapRecorder(TaskIdentity.connectorName(props), layout, store);
@@ -93,9 +91,7 @@ public final class MultiCloudSourceTask extends SourceTask {
                     ? Optional.of(new ReadAhead(store, reader, config.readAheadBytes())) : Optional.empty();
             List<PartitionReplay> built = new ArrayList<>();
             for (TopicPartition partition : partitions) {
-                Map<String, Object> sourcePartition = ReplayPosition.sourcePartition(partition.topic(), partition.partition());
-                Optional<ReplayPosition> resume = Optional.ofNullable(offsets.get(sourcePartition))
-                        .map(offset -> ReplayPosition.fromSourceOffset(sourcePartition, offset));
+                Optional<ReplayPosition> resume = Optional.ofNullable(stored.get(partition));
                 resume.ifPresent(position -> log.info("resuming {} after archived offset {} (record {} of segment {})",
                         partition, position.offsetKnown() ? position.offset() : "unknown", position.index(),
                         position.segment()));

@@ -1,9 +1,15 @@
 package io.mcst.connector.source;
 
+import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
 
 /**
  * Where a partition's replay stands: the last record handed to the worker, by its archived {@code offset}, and
@@ -26,6 +32,10 @@ public record ReplayPosition(long segment, int index, long offset) {
     static final String OFFSET_KEY = "offset";
     static final long UNKNOWN_OFFSET = -1;
 
+    /** Archive order: by segment, then record within it; the offset breaks ties between old and new positions. */
+    private static final Comparator<ReplayPosition> FURTHEST = Comparator.comparingLong(ReplayPosition::segment)
+            .thenComparingInt(ReplayPosition::index).thenComparingLong(ReplayPosition::offset);
+
     public ReplayPosition {
         if (segment < 0 || index < 0 || offset < UNKNOWN_OFFSET) {
             throw new IllegalArgumentException("segment, index and offset must not be negative: " + segment + ", "
@@ -44,6 +54,40 @@ public record ReplayPosition(long segment, int index, long offset) {
         ordered.put(TOPIC_KEY, archivedTopic);
         ordered.put(PARTITION_KEY, partition);
         return Collections.unmodifiableMap(ordered);
+    }
+
+    /**
+     * The stored positions of {@code partitions}, by archived partition. Builds before the fixed key order stored a
+     * source partition under whichever order {@code Map.of} had in that JVM, so a position may sit under the other
+     * order, or under both when workers of different JVMs wrote it: the furthest one wins, since a replay only
+     * moves forward. Later writes use {@link #sourcePartition}'s order, so the old entries stop mattering.
+     */
+    static Map<TopicPartition, ReplayPosition> stored(OffsetStorageReader reader, Collection<TopicPartition> partitions) {
+        Map<TopicPartition, ReplayPosition> positions = new HashMap<>();
+        for (boolean topicFirst : new boolean[] {true, false}) {
+            Map<TopicPartition, Map<String, Object>> keys = new LinkedHashMap<>();
+            for (TopicPartition partition : partitions) {
+                keys.put(partition, topicFirst ? sourcePartition(partition.topic(), partition.partition())
+                        : partitionFirst(partition.topic(), partition.partition()));
+            }
+            Map<Map<String, Object>, Map<String, Object>> offsets = reader.offsets(keys.values());
+            keys.forEach((partition, key) -> Optional.ofNullable(offsets.get(key))
+                    .map(offset -> fromSourceOffset(key, offset))
+                    .ifPresent(position -> positions.merge(partition, position, ReplayPosition::furthest)));
+        }
+        return positions;
+    }
+
+    /** The order half of the earlier builds' JVMs stored a source partition in. */
+    static Map<String, Object> partitionFirst(String archivedTopic, int partition) {
+        Map<String, Object> ordered = new LinkedHashMap<>();
+        ordered.put(PARTITION_KEY, partition);
+        ordered.put(TOPIC_KEY, archivedTopic);
+        return Collections.unmodifiableMap(ordered);
+    }
+
+    private static ReplayPosition furthest(ReplayPosition a, ReplayPosition b) {
+        return FURTHEST.compare(a, b) >= 0 ? a : b;
     }
 
     boolean offsetKnown() {

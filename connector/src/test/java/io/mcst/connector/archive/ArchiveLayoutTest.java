@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mcst.stores.memory.MemoryStore;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,26 @@ class ArchiveLayoutTest {
                     .containsExactly(new TopicPartition("t", 1), new TopicPartition("t", 10));
             assertThat(layout.partitions(store)).containsExactly(
                     new TopicPartition("t", 1), new TopicPartition("t", 10), new TopicPartition("t.x", 1));
+        }
+    }
+
+    @Test
+    void theSchemaDirectoryIsNoTopicsAndATopicNamedSchemasHoldsOnlyItsPartitions() {
+        try (MemoryStore store = new MemoryStore("m")) {
+            TopicPartition schemasTopic = new TopicPartition("_schemas", 0); // Schema Registry's storage topic
+            store.put(layout.segmentKey(schemasTopic, 0, "bin"), new byte[0]);
+            store.put(layout.indexKey(schemasTopic), new byte[0]);
+            store.put(layout.schemaKey(0), new byte[0]);
+            store.put(layout.schemaKey(7), new byte[0]);
+
+            assertThat(layout.schemaKey(7)).isEqualTo("team/archive/@schemas/7.json");
+            assertThatThrownBy(() -> layout.topicPrefix(ArchiveLayout.SCHEMAS_DIRECTORY))
+                    .as("no topic can be named like the schema directory").isInstanceOf(IllegalArgumentException.class);
+            assertThat(store.list(layout.topicPrefix("_schemas")))
+                    .containsExactlyInAnyOrder(layout.segmentKey(schemasTopic, 0, "bin"), layout.indexKey(schemasTopic));
+            assertThat(layout.partitions(store)).containsExactly(schemasTopic);
+            assertThat(layout.parseSegmentKey(layout.schemaKey(7))).isEmpty();
+            assertThat(layout.schemaKeys(store)).isEqualTo(Map.of(0, layout.schemaKey(0), 7, layout.schemaKey(7)));
         }
     }
 

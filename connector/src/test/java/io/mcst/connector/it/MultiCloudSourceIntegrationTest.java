@@ -282,7 +282,7 @@ class MultiCloudSourceIntegrationTest {
                 await("the schema'd archive", () -> List.of(0, 1).stream().allMatch(p -> archive
                         .get(layout.indexKey(new TopicPartition(topic, p)))
                         .map(bytes -> PartitionIndex.parse("index", bytes).lastOffset() == count / 2 - 1).orElse(false)));
-                assertThat(archive.list(prefix + "/_schemas/")).hasSize(3);
+                assertThat(archive.list(prefix + "/" + ArchiveLayout.SCHEMAS_DIRECTORY + "/")).hasSize(3);
             }
             connect.deleteConnector("schema-archive");
 

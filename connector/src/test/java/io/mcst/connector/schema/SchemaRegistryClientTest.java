@@ -35,7 +35,7 @@ class SchemaRegistryClientTest {
 
         assertThat(id).isEqualTo(7);
         assertThat(client.schemaById(id)).isEqualTo(avro(ORDER_V1));
-        assertThat(client.versionsOf(id)).containsExactly(new SubjectVersion("orders-value", 1));
+        assertThat(client.versionsOf(id, false)).containsExactly(new SubjectVersion("orders-value", 1));
         assertThat(client.idOf("orders-value", 1)).isEqualTo(id);
         assertThat(client.register("orders-value", avro(ORDER_V1))).as("the same schema again: its id").isEqualTo(id);
     }

@@ -58,6 +58,18 @@ class SchemaRegistryConfigTest {
     }
 
     @Test
+    void credentialsThatAreNotUserColonPasswordAreRefusedWithoutShowingThem() {
+        Map<String, String> props = sink("http://registry:8081");
+        props.put(SchemaRegistryConfig.USER_INFO_CONFIG, "hunter2");
+
+        assertThatThrownBy(() -> new SinkConfig(props)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(SchemaRegistryConfig.USER_INFO_CONFIG).hasMessageContaining("user:password")
+                .message().doesNotContain("hunter2");
+        props.put(SchemaRegistryConfig.USER_INFO_CONFIG, "");
+        assertThat(new SinkConfig(props).schemaRegistry()).isPresent();
+    }
+
+    @Test
     void rewritingIdsNeedsATargetRegistry() {
         Map<String, String> props = source();
         props.put(SourceConfig.SCHEMA_ID_REWRITE_CONFIG, "true");

@@ -13,9 +13,11 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,7 +30,8 @@ import org.apache.avro.SchemaParseException;
  * REST API for what the connector calls: {@code POST /subjects/{subject}/versions} (register, or find the same
  * schema; a schema incompatible with the subject's latest under BACKWARD compatibility is refused with 409, an Avro
  * schema that does not parse with 422), {@code GET /subjects/{subject}/versions/{version}}, {@code GET
- * /schemas/ids/{id}}, {@code GET /schemas/ids/{id}/versions}; errors as {@code {"error_code", "message"}} with the
+ * /schemas/ids/{id}}, {@code GET /schemas/ids/{id}/versions} (soft-deleted versions, see {@link #softDelete}, only
+ * with {@code ?deleted=true} where the registry takes it); errors as {@code {"error_code", "message"}} with the
  * registry's codes (40401 subject, 40402 version, 40403 schema not found), content type
  * {@code application/vnd.schemaregistry.v1+json}, optional basic authentication. Ids are global and start at
  * {@code firstId}, so two instances assign different ids to the same schemas. The registry's own server cannot run
@@ -51,6 +54,8 @@ public final class SchemaRegistryTestServer implements AutoCloseable {
     private final String requiredAuthorization;
     private final Map<Integer, Stored> byId = new LinkedHashMap<>();
     private final Map<String, List<Integer>> subjects = new LinkedHashMap<>();
+    /** Soft-deleted versions, as subject/version. */
+    private final Set<String> deleted = new HashSet<>();
     private final AtomicInteger requests = new AtomicInteger();
     private volatile boolean down;
 
@@ -87,6 +92,14 @@ public final class SchemaRegistryTestServer implements AutoCloseable {
         this.down = down;
     }
 
+    /**
+     * Soft-deletes version {@code version} of {@code subject}, as {@code DELETE /subjects/{subject}/versions/{version}}
+     * does: the id still resolves, but the version is listed only with {@code ?deleted=true}.
+     */
+    public synchronized void softDelete(String subject, int version) {
+        deleted.add(subject + "/" + version);
+    }
+
     /** Registers directly, as a producer's serializer would. */
     public synchronized int register(String subject, String type, String schema) {
         return register(subject, new Stored(type, schema, List.of()));
@@ -110,15 +123,16 @@ public final class SchemaRegistryTestServer implements AutoCloseable {
                 return;
             }
             String path = exchange.getRequestURI().getRawPath();
+            boolean withDeleted = "deleted=true".equals(exchange.getRequestURI().getRawQuery());
             String method = exchange.getRequestMethod();
             Matcher m;
             if ("POST".equals(method) && (m = REGISTER.matcher(path)).matches()) {
                 JsonNode body = JSON.readTree(exchange.getRequestBody());
                 registerRequest(exchange, decode(m.group(1)), body);
             } else if ("GET".equals(method) && (m = VERSION.matcher(path)).matches()) {
-                getVersion(exchange, decode(m.group(1)), m.group(2));
+                getVersion(exchange, decode(m.group(1)), m.group(2), withDeleted);
             } else if ("GET".equals(method) && (m = ID_VERSIONS.matcher(path)).matches()) {
-                getIdVersions(exchange, Integer.parseInt(m.group(1)));
+                getIdVersions(exchange, Integer.parseInt(m.group(1)), withDeleted);
             } else if ("GET".equals(method) && (m = ID.matcher(path)).matches()) {
                 getId(exchange, Integer.parseInt(m.group(1)));
             } else {
@@ -202,7 +216,8 @@ public final class SchemaRegistryTestServer implements AutoCloseable {
         return versions == null || version < 1 || version > versions.size() ? null : versions.get(version - 1);
     }
 
-    private synchronized void getVersion(HttpExchange exchange, String subject, String version) throws IOException {
+    private synchronized void getVersion(HttpExchange exchange, String subject, String version, boolean withDeleted)
+            throws IOException {
         List<Integer> versions = subjects.get(subject);
         if (versions == null) {
             reply(exchange, 404, error(40401, "Subject '" + subject + "' not found."));
@@ -210,7 +225,7 @@ public final class SchemaRegistryTestServer implements AutoCloseable {
         }
         int number = "latest".equals(version) ? versions.size() : Integer.parseInt(version);
         Integer id = versionId(subject, number);
-        if (id == null) {
+        if (id == null || (!withDeleted && deleted.contains(subject + "/" + number))) {
             reply(exchange, 404, error(40402, "Version " + version + " not found."));
             return;
         }
@@ -227,7 +242,7 @@ public final class SchemaRegistryTestServer implements AutoCloseable {
         reply(exchange, 200, schemaJson(schema));
     }
 
-    private synchronized void getIdVersions(HttpExchange exchange, int id) throws IOException {
+    private synchronized void getIdVersions(HttpExchange exchange, int id, boolean withDeleted) throws IOException {
         if (!byId.containsKey(id)) {
             reply(exchange, 404, error(40403, "Schema " + id + " not found"));
             return;
@@ -235,7 +250,7 @@ public final class SchemaRegistryTestServer implements AutoCloseable {
         ArrayNode body = JSON.createArrayNode();
         subjects.forEach((subject, ids) -> {
             int index = ids.indexOf(id);
-            if (index >= 0) {
+            if (index >= 0 && (withDeleted || !deleted.contains(subject + "/" + (index + 1)))) {
                 body.addObject().put("subject", subject).put("version", index + 1);
             }
         });

@@ -8,8 +8,10 @@ import io.mcst.connector.archive.SegmentKey;
 import io.mcst.connector.format.ArchivedRecord;
 import io.mcst.connector.format.RecordFormats;
 import io.mcst.connector.schema.ArchivedSchema;
+import io.mcst.connector.schema.AvroWire;
 import io.mcst.connector.schema.CustomerRecords;
 import io.mcst.connector.schema.SchemaReference;
+import io.mcst.connector.schema.SchemaRegistryConfig;
 import io.mcst.connector.schema.SchemaRegistryTestServer;
 import io.mcst.connector.schema.SubjectVersion;
 import io.mcst.replication.ReplicatedStore;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -46,8 +49,13 @@ class SchemaArchivingTest {
     }
 
     private MultiCloudSinkTask start(RecordingContext context) {
+        return start(context, registry.url(), Map.of());
+    }
+
+    private MultiCloudSinkTask start(RecordingContext context, String url, Map<String, String> more) {
         Map<String, String> props = new HashMap<>(Map.of("stores", "unused-by-the-injected-opener", "flush.size", "10",
-                "rotate.schedule.interval.ms", "-1", "schema.registry.url", registry.url()));
+                "rotate.schedule.interval.ms", "-1", "schema.registry.url", url));
+        props.putAll(more);
         MultiCloudSinkTask task = new MultiCloudSinkTask(ignored -> memory, System::currentTimeMillis);
         task.initialize(context);
         task.start(props);
@@ -74,7 +82,7 @@ class SchemaArchivingTest {
         task.put(records(12, 25));
 
         assertThat(registry.requests()).as("each id is looked up once per task").isEqualTo(requestsAfterFirstBatch);
-        assertThat(memory.list(SinkConfig.DEFAULT_ARCHIVE_PREFIX + "/_schemas/")).containsExactlyInAnyOrder(
+        assertThat(memory.list(SinkConfig.DEFAULT_ARCHIVE_PREFIX + "/" + ArchiveLayout.SCHEMAS_DIRECTORY + "/")).containsExactlyInAnyOrder(
                 LAYOUT.schemaKey(addressId), LAYOUT.schemaKey(keyId), LAYOUT.schemaKey(customerId));
         ArchivedSchema customer = archivedSchema(customerId);
         assertThat(customer.subjects()).containsExactly(new SubjectVersion("customers-value", 1));
@@ -106,7 +114,7 @@ class SchemaArchivingTest {
         MultiCloudSinkTaskTest.awaitUploads(task);
 
         assertArchivedByteExact(20);
-        assertThat(memory.list(SinkConfig.DEFAULT_ARCHIVE_PREFIX + "/_schemas/")).hasSize(3);
+        assertThat(memory.list(SinkConfig.DEFAULT_ARCHIVE_PREFIX + "/" + ArchiveLayout.SCHEMAS_DIRECTORY + "/")).hasSize(3);
     }
 
     @Test
@@ -119,7 +127,55 @@ class SchemaArchivingTest {
 
         assertThat(LAYOUT.segments(memory, P0)).hasSize(1);
         assertThat(memory.get(LAYOUT.schemaKey(999))).isEmpty();
+        assertThat(memory.get(LAYOUT.unknownSchemaKey(999))).as("marked for a replay that rewrites ids").isPresent();
         assertThat(memory.get(LAYOUT.schemaKey(keyId))).isPresent();
+    }
+
+    @Test
+    void softDeletedVersionsAreArchivedWithTheirSubjects() {
+        // Records written before the deletion still carry the ids; the registry still resolves them by id.
+        registry.softDelete("customers-key", 1);
+        registry.softDelete("io.example.Address", 1);
+        MultiCloudSinkTask task = start(new RecordingContext(false));
+        task.open(List.of(P0));
+
+        task.put(records(0, 10));
+        MultiCloudSinkTaskTest.awaitUploads(task);
+
+        assertThat(archivedSchema(keyId).subjects()).containsExactly(new SubjectVersion("customers-key", 1));
+        assertThat(archivedSchema(customerId).referenceIds()).containsExactly(addressId);
+        assertThat(archivedSchema(addressId).subjects()).containsExactly(new SubjectVersion("io.example.Address", 1));
+        assertArchivedByteExact(10);
+    }
+
+    @Test
+    void aUrlThatNamesNoRegistryFailsTheTaskInsteadOfMarkingIdsUnknown() {
+        MultiCloudSinkTask task = start(new RecordingContext(false), registry.url() + "/not-the-registry", Map.of());
+        task.open(List.of(P0));
+
+        assertThatThrownBy(() -> task.put(records(0, 10))).isInstanceOf(ConnectException.class)
+                .isNotInstanceOf(RetriableException.class).hasMessageContaining("404")
+                .hasMessageContaining(SchemaRegistryConfig.URL_CONFIG);
+        assertThat(memory.get(LAYOUT.unknownSchemaKey(keyId))).isEmpty();
+        assertThat(LAYOUT.segments(memory, P0)).isEmpty();
+    }
+
+    @Test
+    void refusedCredentialsFailTheTaskWithoutShowingThemAndArchiveNothing() {
+        try (SchemaRegistryTestServer guarded = new SchemaRegistryTestServer(1, "archiver:right-secret")) {
+            int keyIdThere = guarded.register("customers-key", "AVRO", CustomerRecords.CUSTOMER_KEY);
+            SinkRecord record = new SinkRecord(P0.topic(), P0.partition(), null,
+                    AvroWire.encode(keyIdThere, CustomerRecords.key(0)), null, null, 0);
+            MultiCloudSinkTask task = start(new RecordingContext(false), guarded.url(),
+                    Map.of(SchemaRegistryConfig.USER_INFO_CONFIG, "archiver:wrong-secret"));
+            task.open(List.of(P0));
+
+            assertThatThrownBy(() -> task.put(List.of(record)))
+                    .isInstanceOf(ConnectException.class).isNotInstanceOf(RetriableException.class)
+                    .hasMessageContaining("401").hasMessageContaining(guarded.url())
+                    .message().doesNotContain("wrong-secret").doesNotContain("right-secret");
+            assertThat(LAYOUT.segments(memory, P0)).isEmpty();
+        }
     }
 
     private void assertArchivedByteExact(long count) {

@@ -10,16 +10,21 @@ import io.mcst.connector.schema.RegistrySchema;
 import io.mcst.connector.schema.SchemaArchiver;
 import io.mcst.connector.schema.SchemaReference;
 import io.mcst.connector.schema.SchemaRegistryClient;
+import io.mcst.connector.schema.SchemaRegistryException;
 import io.mcst.connector.schema.SchemaRegistryTestServer;
 import io.mcst.connector.schema.SchemaReplicator;
+import io.mcst.connector.schema.SubjectVersion;
 import io.mcst.connector.schema.WireFormat;
 import io.mcst.stores.memory.MemoryStore;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.LongStream;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -114,7 +119,7 @@ class SchemaReplayTest {
             assertThat(replayed.get(i).headers()).hasSize(1);
             assertThat((byte[]) replayed.get(i).headers().lastWithName("trace").value()).isEqualTo(utf8("trace-" + i));
         }
-        assertThat(targetClient.versionsOf(targetClient.idOf("customers-value", 1))).hasSize(1);
+        assertThat(targetClient.versionsOf(targetClient.idOf("customers-value", 1), false)).hasSize(1);
         assertThat(targetClient.idOf("io.example.Address", 1)).isNotEqualTo(customers.addressId);
     }
 
@@ -134,6 +139,113 @@ class SchemaReplayTest {
                         targetSchema(WireFormat.schemaId((byte[]) r.key()).getAsInt())).get("id"))
                 .as("every record once, in order").containsExactlyElementsOf(
                         LongStream.range(0, RECORDS).boxed().map(Object.class::cast).toList());
+    }
+
+    @Test
+    void subjectsOfOtherNamingStrategiesAreTakenFromTheRegistryAndKept() {
+        // RecordNameStrategy and TopicRecordNameStrategy: subjects that are not <topic>-value, one id under both.
+        String event = """
+                {"type":"record","name":"Event","namespace":"io.example","fields":[{"name":"kind","type":"string"}]}""";
+        int eventId = source.register("io.example.Event", "AVRO", event);
+        assertThat(source.register("events-io.example.Event", "AVRO", event)).isEqualTo(eventId);
+        TopicPartition events = new TopicPartition("events", 0);
+        List<SinkRecord> produced = LongStream.range(0, 3).mapToObj(offset -> {
+            GenericRecord value = new GenericData.Record(new Schema.Parser().parse(event));
+            value.put("kind", "kind-" + offset);
+            return new SinkRecord("events", 0, null, null, org.apache.kafka.connect.data.Schema.BYTES_SCHEMA,
+                    AvroWire.encode(eventId, value), offset);
+        }).toList();
+        new SchemaArchiver(store, archive.layout, new SchemaRegistryClient(source.url(), Optional.empty())).archive(produced);
+        archive.append(RecordFormats.ENVELOPE, produced);
+
+        List<SourceRecord> replayed = drain(replayOf(events, true), 0);
+
+        int targetId = targetClient.idOf("io.example.Event", 1);
+        assertThat(targetId).isNotEqualTo(eventId);
+        assertThat(targetClient.versionsOf(targetId, false)).containsExactlyInAnyOrder(
+                new SubjectVersion("io.example.Event", 1), new SubjectVersion("events-io.example.Event", 1));
+        assertThatThrownBy(() -> targetClient.idOf("events-value", 1)).as("nothing under the topic's own subject")
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.status()).isEqualTo(404));
+        assertThat(replayed).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(WireFormat.schemaId((byte[]) replayed.get(i).value())).hasValue(targetId);
+            assertThat(AvroWire.decode((byte[]) replayed.get(i).value(), targetSchema(targetId)).get("kind"))
+                    .hasToString("kind-" + i);
+        }
+    }
+
+    @Test
+    void aSubjectsVersionsAreRegisteredInTheSourcesOrderWhicheverRecordComesFirst() {
+        // v2 drops a field v1 has without a default: the source accepted v2 after v1 (v2 reads v1's data), but v1
+        // after v2 would be refused. The partition holds a v2 record first (a producer rolled out v2 early).
+        String v1 = """
+                {"type":"record","name":"Payment","namespace":"io.example","fields":[{"name":"amount","type":"long"},\
+                {"name":"legacy","type":"string"}]}""";
+        String v2 = """
+                {"type":"record","name":"Payment","namespace":"io.example","fields":[{"name":"amount","type":"long"}]}""";
+        int v1Id = source.register("payments-value", "AVRO", v1);
+        int v2Id = source.register("payments-value", "AVRO", v2);
+        TopicPartition payments = new TopicPartition("payments", 0);
+        GenericRecord second = new GenericData.Record(new Schema.Parser().parse(v2));
+        second.put("amount", 2L);
+        GenericRecord first = new GenericData.Record(new Schema.Parser().parse(v1));
+        first.put("amount", 1L);
+        first.put("legacy", "x");
+        List<SinkRecord> produced = List.of(
+                new SinkRecord("payments", 0, null, null, null, AvroWire.encode(v2Id, second), 0),
+                new SinkRecord("payments", 0, null, null, null, AvroWire.encode(v1Id, first), 1));
+        new SchemaArchiver(store, archive.layout, new SchemaRegistryClient(source.url(), Optional.empty())).archive(produced);
+        archive.append(RecordFormats.ENVELOPE, produced);
+
+        List<SourceRecord> replayed = drain(replayOf(payments, true), 0);
+
+        assertThat(targetClient.schemaById(targetClient.idOf("payments-value", 1)).schema()).isEqualTo(v1);
+        assertThat(targetClient.schemaById(targetClient.idOf("payments-value", 2)).schema()).isEqualTo(v2);
+        assertThat(replayed).hasSize(2);
+        assertThat(AvroWire.decode((byte[]) replayed.get(0).value(), targetSchema(targetClient.idOf("payments-value", 2))))
+                .isEqualTo(second);
+        assertThat(AvroWire.decode((byte[]) replayed.get(1).value(), targetSchema(targetClient.idOf("payments-value", 1))))
+                .isEqualTo(first);
+    }
+
+    @Test
+    void longKeysThatMerelyLookLikeTheWireFormatReplayAsArchivedWhileValueIdsAreRewritten() {
+        // A long serializer's key below 2^56 starts with a zero byte: to the wire format, schema id 0 and more.
+        TopicPartition accounts = new TopicPartition("accounts", 0);
+        List<SinkRecord> produced = LongStream.range(0, 5).mapToObj(offset -> new SinkRecord("accounts", 0,
+                org.apache.kafka.connect.data.Schema.BYTES_SCHEMA, ByteBuffer.allocate(8).putLong(offset).array(),
+                org.apache.kafka.connect.data.Schema.BYTES_SCHEMA,
+                AvroWire.encode(customers.customerId, CustomerRecords.value(offset)), offset)).toList();
+        new SchemaArchiver(store, archive.layout, new SchemaRegistryClient(source.url(), Optional.empty())).archive(produced);
+        archive.append(RecordFormats.ENVELOPE, produced);
+
+        List<SourceRecord> replayed = drain(replayOf(accounts, true), 0);
+
+        assertThat(replayed).hasSize(5);
+        int targetCustomerId = targetClient.idOf("customers-value", 1);
+        for (int i = 0; i < 5; i++) {
+            assertThat((byte[]) replayed.get(i).key()).isEqualTo((byte[]) produced.get(i).key());
+            assertThat(AvroWire.decode((byte[]) replayed.get(i).value(), targetSchema(targetCustomerId)))
+                    .isEqualTo(CustomerRecords.value(i));
+        }
+    }
+
+    @Test
+    void rewritingAnIdTheSinkNeverLookedUpFailsNamingIt() {
+        // Archived by a sink without schema.registry.url: the archive cannot tell what id 4242 was.
+        TopicPartition other = new TopicPartition("other", 0);
+        archive.append(RecordFormats.ENVELOPE, List.of(new SinkRecord("other", 0, null, null,
+                org.apache.kafka.connect.data.Schema.BYTES_SCHEMA, AvroWire.encode(4242, CustomerRecords.value(0)), 0)));
+
+        assertThatThrownBy(() -> drain(replayOf(other, true), 0)).isInstanceOf(ConnectException.class)
+                .hasMessageContaining("id 4242").hasMessageContaining("schema.registry.url");
+        assertThat(drain(replayOf(other, false), 0)).as("without rewriting: as archived").hasSize(1);
+    }
+
+    private PartitionReplay replayOf(TopicPartition partition, boolean rewrite) {
+        return new PartitionReplay(partition, partition.topic(), archive.layout, store,
+                SegmentReader.forFormat(SourceConfig.FORMAT_AUTO), ReplayBounds.ALL, true, Optional.empty(), 10_000,
+                Optional.empty(), new SchemaReplicator(store, archive.layout, targetClient, rewrite));
     }
 
     @Test

@@ -4,12 +4,16 @@ import static java.util.Objects.requireNonNull;
 
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.http.HttpClient;
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.HttpRequest;
+import com.azure.core.http.HttpResponse;
 import com.azure.core.http.ProxyOptions;
 import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.util.BinaryData;
+import com.azure.core.util.ConfigurationBuilder;
 import com.azure.core.util.Context;
 import com.azure.identity.DefaultAzureCredentialBuilder;
-import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobContainerAsyncClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.AccessTier;
 import com.azure.storage.blob.models.BlobErrorCode;
@@ -21,6 +25,7 @@ import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
 import io.mcst.stores.CloseGuard;
+import io.mcst.stores.HttpProxy;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.ObjectNames;
 import io.mcst.stores.StoreException;
@@ -36,9 +41,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 
 /**
  * A store in one Azure Blob Storage container (block blobs), over the JDK's HTTP client rather than the
@@ -59,6 +68,9 @@ public final class AzureBlobStore implements KeyValueStore {
      * azure-core-http-jdk-httpclient 1.1.6), so retries are left to the retry layer.
      */
     static final int SDK_ATTEMPTS = 1;
+    private static final String ALLOW_RESTRICTED_HEADERS = "jdk.httpclient.allowRestrictedHeaders";
+    private static final Logger LOG = LoggerFactory.getLogger(AzureBlobStore.class);
+    private static final boolean JDK_ACCEPTS_CONTENT_LENGTH = allowContentLengthHeader();
     /** Below Azure's 5,000 so that a modest listing already crosses pages. */
     static final int LIST_PAGE_SIZE = 1_000;
     private static final Set<String> CREDENTIAL_CODES = codes(
@@ -69,7 +81,14 @@ public final class AzureBlobStore implements KeyValueStore {
             BlobErrorCode.SERVER_BUSY, BlobErrorCode.OPERATION_TIMED_OUT, BlobErrorCode.INTERNAL_ERROR);
 
     private final AzureBlobStoreConfig config;
-    private final BlobContainerClient container;
+    /**
+     * The container, through the SDK's async client, each call blocking for its answer. Its sync client logs an
+     * I/O failure of a delete or a listing at ERROR in three SDK classes before it throws it (bare
+     * "java.net.ConnectException" lines naming no store, three per call during an outage); the async one
+     * only signals it, and this store reports it naming itself. Uploads and downloads take the async path in
+     * the sync client too.
+     */
+    private final BlobContainerAsyncClient container;
     private final CloseGuard guard;
     private final StoreFailures failures;
     /** The tier each blob is written in; null leaves it to the account. */
@@ -86,14 +105,7 @@ public final class AzureBlobStore implements KeyValueStore {
                         : "fix store.%s.connection.string, or store.%s.account.name and store.%s.account.key";
         this.failures = new StoreFailures(config.name(), "Azure", "container", config.container(), CREDENTIAL_CODES,
                 TRANSIENT_CODES, credentialFix.formatted(config.name(), config.name(), config.name()));
-        JdkHttpClientBuilder http = new JdkHttpClientBuilder();
-        config.proxy().ifPresent(proxy -> {
-            ProxyOptions options = new ProxyOptions(ProxyOptions.Type.HTTP,
-                    new InetSocketAddress(proxy.url().getHost(), proxy.url().getPort()));
-            proxy.username().ifPresent(user -> options.setCredentials(user, proxy.password().orElseThrow()));
-            http.proxy(options);
-        });
-        HttpClient httpClient = http.build();
+        HttpClient httpClient = httpClient(config.proxy());
         BlobServiceClientBuilder builder = new BlobServiceClientBuilder()
                 .httpClient(httpClient)
                 .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, SDK_ATTEMPTS,
@@ -114,8 +126,69 @@ public final class AzureBlobStore implements KeyValueStore {
                             .orElseGet(() -> accountEndpoint(chain.accountName().orElseThrow())));
         }
         config.encryptionScope().ifPresent(builder::encryptionScope);
-        this.container = builder.buildClient().getBlobContainerClient(config.container());
+        this.container = builder.buildAsyncClient().getBlobContainerAsyncClient(config.container());
         this.accessTier = config.accessTier().map(AccessTier::fromString).orElse(null);
+    }
+
+    /**
+     * Azure's HTTP client over the JDK's, as every Azure client of this project builds it.
+     *
+     * <p>That adapter takes a body's length from the SDK's Content-Length header and also copies the header into
+     * the request, where the JDK, for which Content-Length is restricted, drops it: one WARN per upload ("The
+     * header is restricted by 'java.net.http.HttpClient' and will be ignored"), harmless since the JDK sends the
+     * same length itself. The cause goes away when the JDK allows the header (system property
+     * {@value #ALLOW_RESTRICTED_HEADERS}=content-length): it then sends the SDK's value, which is the body's
+     * length, as the one Content-Length. The JDK reads that property once, when its HTTP client first loads, so
+     * it is set here if nobody set it; and the adapter is told to pass the header only if the JDK really
+     * accepts it, since a header the JDK refuses would fail every upload.
+     *
+     * <p>Proxy credentials go as a {@code Proxy-Authorization} header on every request, not through the
+     * adapter's proxy credentials: those become a JDK {@code Authenticator}, and a JDK client with one drops
+     * every {@code Authorization} header the SDK sets, so each request would go out unsigned.
+     */
+    static HttpClient httpClient(Optional<HttpProxy> proxy) {
+        JdkHttpClientBuilder http = new JdkHttpClientBuilder().configuration(new ConfigurationBuilder(
+                path -> Map.of(), path -> Map.of(ALLOW_RESTRICTED_HEADERS, JDK_ACCEPTS_CONTENT_LENGTH ? "content-length" : ""),
+                path -> Map.of()).build());
+        proxy.ifPresent(p -> http.proxy(new ProxyOptions(ProxyOptions.Type.HTTP,
+                new InetSocketAddress(p.url().getHost(), p.url().getPort()))));
+        HttpClient client = http.build();
+        return proxy.flatMap(HttpProxy::basicAuthorization)
+                .<HttpClient>map(authorization -> new ProxyAuthorizingClient(client, authorization))
+                .orElse(client);
+    }
+
+    /** Sends {@code authorization} as the Proxy-Authorization of every request (see {@link #httpClient}). */
+    private record ProxyAuthorizingClient(HttpClient delegate, String authorization) implements HttpClient {
+        @Override
+        public Mono<HttpResponse> send(HttpRequest request) {
+            return send(request, Context.NONE);
+        }
+
+        @Override
+        public Mono<HttpResponse> send(HttpRequest request, Context context) {
+            return delegate.send(request.setHeader(HttpHeaderName.PROXY_AUTHORIZATION, authorization), context);
+        }
+
+        @Override
+        public HttpResponse sendSync(HttpRequest request, Context context) {
+            return delegate.sendSync(request.setHeader(HttpHeaderName.PROXY_AUTHORIZATION, authorization), context);
+        }
+    }
+
+    private static boolean allowContentLengthHeader() {
+        if (System.getProperty(ALLOW_RESTRICTED_HEADERS) == null) {
+            System.setProperty(ALLOW_RESTRICTED_HEADERS, "content-length");
+        }
+        try {
+            java.net.http.HttpRequest.newBuilder().header("Content-Length", "0");
+            return true;
+        } catch (IllegalArgumentException restricted) {
+            // The JDK's client loaded before this class (or the property names other headers): the WARN stays.
+            LOG.info("Azure uploads will log a WARN each about the restricted Content-Length header; start the JVM "
+                    + "with -D{}=content-length (e.g. in KAFKA_OPTS) to remove its cause", ALLOW_RESTRICTED_HEADERS);
+            return false;
+        }
     }
 
     @Override
@@ -131,8 +204,9 @@ public final class AzureBlobStore implements KeyValueStore {
         try {
             // The upload reads the bytes while this call runs; without request conditions it replaces any
             // existing blob.
-            container.getBlobClient(ObjectNames.encode(key)).uploadWithResponse(
-                    new BlobParallelUploadOptions(BinaryData.fromBytes(value)).setTier(accessTier), null, Context.NONE);
+            container.getBlobAsyncClient(ObjectNames.encode(key))
+                    .uploadWithResponse(new BlobParallelUploadOptions(BinaryData.fromBytes(value)).setTier(accessTier))
+                    .block();
         } catch (RuntimeException e) {
             throw failure("put", key, e);
         }
@@ -143,7 +217,7 @@ public final class AzureBlobStore implements KeyValueStore {
         StoreKeys.check(key);
         guard.ensureOpen();
         try {
-            return Optional.of(container.getBlobClient(ObjectNames.encode(key)).downloadContent().toBytes());
+            return Optional.of(container.getBlobAsyncClient(ObjectNames.encode(key)).downloadContent().block().toBytes());
         } catch (BlobStorageException e) {
             if (BlobErrorCode.BLOB_NOT_FOUND.equals(e.getErrorCode())) {
                 return Optional.empty();
@@ -159,7 +233,7 @@ public final class AzureBlobStore implements KeyValueStore {
         StoreKeys.check(key);
         guard.ensureOpen();
         try {
-            container.getBlobClient(ObjectNames.encode(key)).deleteWithResponse(null, null, null, Context.NONE);
+            container.getBlobAsyncClient(ObjectNames.encode(key)).deleteWithResponse(null, null).block();
         } catch (BlobStorageException e) {
             // deleteIfExists() would also swallow a missing container; only a missing blob is a no-op.
             if (!BlobErrorCode.BLOB_NOT_FOUND.equals(e.getErrorCode())) {
@@ -182,7 +256,7 @@ public final class AzureBlobStore implements KeyValueStore {
                     options.setPrefix(blobPrefix);
                 }
                 // The iterable fetches page after page, following the continuation marker.
-                for (BlobItem blob : container.listBlobs(options, null)) {
+                for (BlobItem blob : container.listBlobs(options).toIterable()) {
                     ObjectNames.decode(blob.getName()).ifPresent(keys::add);
                 }
             }

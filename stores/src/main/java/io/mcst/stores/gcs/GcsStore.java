@@ -49,7 +49,10 @@ import org.apache.http.impl.conn.DefaultProxyRoutePlanner;
  * <p>GCS answers 404 both for a missing object and a missing bucket. The first 404 makes the store check
  * the bucket once, so a misconfigured bucket is reported as such rather than read as "no such key".
  *
- * <p>The client tries each request at most {@value #SDK_ATTEMPTS} times: retries belong to the retry layer.
+ * <p>The client tries each request at most {@value #SDK_ATTEMPTS} times: retries belong to the retry layer. It
+ * talks over Apache's HTTP client with a pool of {@link GcsStoreConfig#maxConnections()} connections, as many
+ * as the calls the store runs at once: the JDK transport the client uses by default keeps only five idle
+ * connections per host ({@code http.maxConnections}), so most concurrent calls would open a new one each time.
  */
 public final class GcsStore implements KeyValueStore {
     static final int SDK_ATTEMPTS = 2;
@@ -59,6 +62,7 @@ public final class GcsStore implements KeyValueStore {
     static final int LIST_PAGE_SIZE = 1_000;
 
     private final GcsStoreConfig config;
+    private final HttpTransport transport;
     private final Storage storage;
     private final CloseGuard guard;
     private final StoreFailures failures;
@@ -73,13 +77,13 @@ public final class GcsStore implements KeyValueStore {
         this.failures = new StoreFailures(config.name(), "GCS", "bucket", config.bucket(), Set.of(), Set.of(),
                 "fix store.%s.credentials.json, or the Application Default Credentials, and the bucket's IAM roles"
                         .formatted(config.name()));
+        this.transport = transport(config);
         StorageOptions.Builder options = StorageOptions.http()
+                .setTransportOptions(HttpTransportOptions.newBuilder().setHttpTransportFactory(() -> transport).build())
                 .setCredentials(credentials(config))
                 .setRetrySettings(StorageOptions.getDefaultRetrySettings().toBuilder().setMaxAttempts(SDK_ATTEMPTS).build());
         config.project().ifPresent(options::setProjectId);
         config.host().ifPresent(options::setHost);
-        config.proxy().ifPresent(proxy -> options.setTransportOptions(HttpTransportOptions.newBuilder()
-                .setHttpTransportFactory(() -> proxiedTransport(proxy)).build()));
         this.storage = options.build().getService();
         this.createOptions = config.kmsKeyName().map(key -> new Storage.BlobTargetOption[] {Storage.BlobTargetOption.kmsKeyName(key)})
                 .orElse(new Storage.BlobTargetOption[0]);
@@ -88,16 +92,22 @@ public final class GcsStore implements KeyValueStore {
     }
 
     /**
-     * Apache's transport rather than the JDK's URLConnection one: it authenticates to the proxy (also for the
-     * CONNECT of https) with this store's user alone, not the JVM-wide {@link java.net.Authenticator}.
+     * Apache's transport rather than the JDK's URLConnection one: its connection pool holds as many connections
+     * as the store runs calls at once, and it authenticates to a proxy (also for the CONNECT of https) with this
+     * store's user alone, not the JVM-wide {@link java.net.Authenticator}.
      */
-    private static HttpTransport proxiedTransport(HttpProxy proxy) {
-        HttpHost host = new HttpHost(proxy.url().getHost(), proxy.url().getPort(), proxy.url().getScheme());
-        HttpClientBuilder client = ApacheHttpTransport.newDefaultHttpClientBuilder().setRoutePlanner(new DefaultProxyRoutePlanner(host));
-        proxy.username().ifPresent(user -> {
-            BasicCredentialsProvider credentials = new BasicCredentialsProvider();
-            credentials.setCredentials(new AuthScope(host), new UsernamePasswordCredentials(user, proxy.password().orElseThrow()));
-            client.setDefaultCredentialsProvider(credentials);
+    private static ApacheHttpTransport transport(GcsStoreConfig config) {
+        HttpClientBuilder client = ApacheHttpTransport.newDefaultHttpClientBuilder()
+                .setMaxConnTotal(config.maxConnections())
+                .setMaxConnPerRoute(config.maxConnections());
+        config.proxy().ifPresent(proxy -> {
+            HttpHost host = new HttpHost(proxy.url().getHost(), proxy.url().getPort(), proxy.url().getScheme());
+            client.setRoutePlanner(new DefaultProxyRoutePlanner(host));
+            proxy.username().ifPresent(user -> {
+                BasicCredentialsProvider credentials = new BasicCredentialsProvider();
+                credentials.setCredentials(new AuthScope(host), new UsernamePasswordCredentials(user, proxy.password().orElseThrow()));
+                client.setDefaultCredentialsProvider(credentials);
+            });
         });
         return new ApacheHttpTransport(client.build());
     }
@@ -203,6 +213,7 @@ public final class GcsStore implements KeyValueStore {
         if (guard.close()) {
             try {
                 storage.close();
+                transport.shutdown();
             } catch (Exception e) {
                 throw new StoreException("store '" + config.name() + "': closing the GCS client failed", e);
             }

@@ -19,9 +19,11 @@ import java.util.Optional;
  * @param kmsKeyName the Cloud KMS key (customer-managed encryption key) of the objects this store writes,
  *     {@code projects/p/locations/l/keyRings/r/cryptoKeys/k}; empty: the bucket's default key
  * @param proxy the HTTP proxy requests go through; empty: none
+ * @param maxConnections the HTTP connection pool's size: as many as the calls the store runs at once
  */
 public record GcsStoreConfig(String name, String bucket, Optional<String> project, Optional<String> credentialsJson,
-        Optional<String> host, Optional<String> storageClass, Optional<String> kmsKeyName, Optional<HttpProxy> proxy) {
+        Optional<String> host, Optional<String> storageClass, Optional<String> kmsKeyName, Optional<HttpProxy> proxy,
+        int maxConnections) {
 
     public GcsStoreConfig {
         requireNonNull(name, "name");
@@ -32,6 +34,9 @@ public record GcsStoreConfig(String name, String bucket, Optional<String> projec
         requireNonNull(storageClass, "storageClass");
         requireNonNull(kmsKeyName, "kmsKeyName");
         requireNonNull(proxy, "proxy");
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("store '" + name + "': maxConnections must be positive: " + maxConnections);
+        }
         if (bucket.isBlank()) {
             throw new IllegalArgumentException("store '" + name + "': the bucket name is empty");
         }
@@ -39,15 +44,16 @@ public record GcsStoreConfig(String name, String bucket, Optional<String> projec
 
     /** A store with the bucket's default class and key, and no proxy. */
     public GcsStoreConfig(String name, String bucket, Optional<String> project, Optional<String> credentialsJson,
-            Optional<String> host) {
-        this(name, bucket, project, credentialsJson, host, Optional.empty(), Optional.empty(), Optional.empty());
+            Optional<String> host, int maxConnections) {
+        this(name, bucket, project, credentialsJson, host, Optional.empty(), Optional.empty(), Optional.empty(), maxConnections);
     }
 
     @Override
     public String toString() {
-        return "GcsStoreConfig[name=%s, bucket=%s, project=%s, credentialsJson=%s, host=%s, storageClass=%s, kmsKeyName=%s, proxy=%s]"
+        return ("GcsStoreConfig[name=%s, bucket=%s, project=%s, credentialsJson=%s, host=%s, storageClass=%s, kmsKeyName=%s, proxy=%s,"
+                + " maxConnections=%d]")
                 .formatted(name, bucket, project.orElse("(default)"), credentialsJson.map(json -> "[hidden]").orElse("(default)"),
                         host.orElse("(Google)"), storageClass.orElse("(default)"), kmsKeyName.orElse("(default)"),
-                        proxy.map(HttpProxy::toString).orElse("(none)"));
+                        proxy.map(HttpProxy::toString).orElse("(none)"), maxConnections);
     }
 }

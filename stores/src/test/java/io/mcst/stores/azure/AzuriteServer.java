@@ -1,6 +1,5 @@
 package io.mcst.stores.azure;
 
-import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import io.mcst.stores.azure.AzureBlobStoreConfig.ConnectionString;
 import java.io.IOException;
@@ -145,7 +144,7 @@ public final class AzuriteServer implements AutoCloseable {
     /** Creates {@code container} through the SDK. */
     public void createContainer(String container) {
         new BlobServiceClientBuilder().connectionString(connectionString())
-                .httpClient(new JdkHttpClientBuilder().build())
+                .httpClient(AzureBlobStore.httpClient(Optional.empty()))
                 .buildClient().createBlobContainerIfNotExists(container);
     }
 

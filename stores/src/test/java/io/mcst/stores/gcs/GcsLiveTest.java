@@ -17,6 +17,6 @@ class GcsLiveTest extends AbstractKeyValueStoreTest {
     @Override
     protected KeyValueStore createStore() {
         return new GcsStore(new GcsStoreConfig("gcs-live", bucket, Optional.ofNullable(System.getenv("MCST_LIVE_GCS_PROJECT")),
-                Optional.empty(), Optional.empty()));
+                Optional.empty(), Optional.empty(), 8));
     }
 }

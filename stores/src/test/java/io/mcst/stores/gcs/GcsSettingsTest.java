@@ -37,7 +37,7 @@ class GcsSettingsTest {
 
     private static GcsStoreConfig config(Optional<String> storageClass, Optional<String> kmsKeyName, Optional<HttpProxy> proxy) {
         return new GcsStoreConfig("gcs", BUCKET, Optional.of("test-project"), Optional.empty(), Optional.of(server.host()),
-                storageClass, kmsKeyName, proxy);
+                storageClass, kmsKeyName, proxy, 8);
     }
 
     @Test
@@ -81,6 +81,23 @@ class GcsSettingsTest {
             // A forward proxy sees the absolute URL of the server, not a path.
             assertThat(proxy.requests()).hasSizeGreaterThanOrEqualTo(3)
                     .allSatisfy(request -> assertThat(request).contains(" " + server.host() + "/"));
+        }
+    }
+
+    @Test
+    void theProxyCredentialsAnswerTheProxysChallenge() throws Exception {
+        try (FaultyHttpProxy proxy = new FaultyHttpProxy(URI.create(server.host()));
+                KeyValueStore store = new GcsStore(config(Optional.empty(), Optional.empty(),
+                        Optional.of(new HttpProxy(URI.create("http://127.0.0.1:" + proxy.port()), Optional.of("archiver"),
+                                Optional.of("proxy-secret")))))) {
+            // Over https the proxy challenges the CONNECT; over http this body-less request.
+            proxy.failNext(1, FaultyHttpProxy.PROXY_AUTHENTICATION_REQUIRED);
+            assertThat(store.get("absent")).isEmpty();
+            store.put("authenticated", new byte[] {1, 2});
+            assertThat(store.get("authenticated")).hasValueSatisfying(value -> assertThat(value).containsExactly(1, 2));
+            store.remove("authenticated");
+            assertThat(proxy.requests()).anySatisfy(request -> assertThat(request)
+                    .contains(FaultyHttpProxy.proxyAuthorization("archiver", "proxy-secret")));
         }
     }
 }

@@ -6,7 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mcst.stores.AbstractCloudStoreTest;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreUnavailableException;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +44,33 @@ class GcsStoreTest extends AbstractCloudStoreTest {
     }
 
     private static GcsStoreConfig config(GcsTestServer server, String bucket) {
-        return new GcsStoreConfig("gcs", bucket, Optional.of("test-project"), Optional.empty(), Optional.of(server.host()));
+        return new GcsStoreConfig("gcs", bucket, Optional.of("test-project"), Optional.empty(), Optional.of(server.host()), 8);
+    }
+
+    /**
+     * The HTTP pool holds max.concurrency connections and keeps them: waves of that many concurrent calls reuse
+     * them. (The client's default JDK transport keeps five idle connections, and would open new ones each wave.)
+     */
+    @Test
+    void concurrentCallsReuseAPoolOfMaxConnections() throws Exception {
+        int connections = 12;
+        store.put(key("pooled"), utf8("value"));
+        GcsStore pooled = new GcsStore(new GcsStoreConfig("gcs", BUCKET, Optional.of("test-project"), Optional.empty(),
+                Optional.of(server.host()), connections));
+        ExecutorService callers = Executors.newFixedThreadPool(connections);
+        try {
+            int before = server.connectionsSeen();
+            for (int wave = 0; wave < 5; wave++) {
+                List<Callable<Optional<byte[]>>> gets = Collections.nCopies(connections, () -> pooled.get(key("pooled")));
+                for (Future<Optional<byte[]>> get : callers.invokeAll(gets)) {
+                    assertThat(get.get()).hasValueSatisfying(value -> assertThat(value).isEqualTo(utf8("value")));
+                }
+            }
+            assertThat(server.connectionsSeen() - before).isBetween(1, connections);
+        } finally {
+            callers.shutdownNow();
+            pooled.close();
+        }
     }
 
     @Test

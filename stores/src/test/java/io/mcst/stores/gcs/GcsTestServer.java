@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -61,6 +62,8 @@ public final class GcsTestServer implements AutoCloseable {
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private final Map<String, AtomicInteger> uploadsByType = new ConcurrentHashMap<>();
     private final List<UploadStart> uploadStarts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The client end (address and port) of every connection a request came in on. */
+    private final Set<InetSocketAddress> connections = ConcurrentHashMap.newKeySet();
     private volatile int failureStatus;
     private int port;
     private HttpServer server;
@@ -124,6 +127,11 @@ public final class GcsTestServer implements AutoCloseable {
         return List.copyOf(uploadStarts);
     }
 
+    /** How many distinct connections requests came in on so far. */
+    public int connectionsSeen() {
+        return connections.size();
+    }
+
     /** Answers the next {@code count} requests with {@code status} (e.g. 429, 503) instead of serving them. */
     public void failNext(int count, int status) {
         failureStatus = status;
@@ -132,6 +140,7 @@ public final class GcsTestServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            connections.add(exchange.getRemoteAddress());
             if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 error(exchange, failureStatus, "injected failure");
                 return;

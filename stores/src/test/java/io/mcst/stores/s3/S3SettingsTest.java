@@ -165,6 +165,23 @@ class S3SettingsTest {
     }
 
     @Test
+    void theProxyCredentialsAnswerTheProxysChallenge() throws Exception {
+        try (FaultyHttpProxy proxy = new FaultyHttpProxy(server.endpoint());
+                S3Store store = new S3Store(new S3StoreConfig("aws", BUCKET, Optional.of("us-east-1"),
+                        Optional.of(server.endpoint()), true, Optional.of(S3ProxyServer.CREDENTIALS), 8, Optional.empty(),
+                        Encryption.BUCKET_DEFAULT, Optional.empty(),
+                        Optional.of(new HttpProxy(URI.create("http://127.0.0.1:" + proxy.port()), Optional.of("archiver"),
+                                Optional.of("proxy-secret"))), Timeouts.SDK_DEFAULTS))) {
+            // Over https the proxy challenges the CONNECT; over http this body-less request.
+            proxy.failNext(1, FaultyHttpProxy.PROXY_AUTHENTICATION_REQUIRED);
+            assertThat(store.get("absent")).isEmpty();
+            roundTrip(store, "authenticated");
+            assertThat(proxy.requests()).anySatisfy(request -> assertThat(request)
+                    .contains(FaultyHttpProxy.proxyAuthorization("archiver", "proxy-secret")));
+        }
+    }
+
+    @Test
     void aRequestThatGetsNoAnswerEndsAtTheRequestTimeout() throws IOException {
         // Accepts connections and never answers: without the timeout, the socket's 30 s would end the call.
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));

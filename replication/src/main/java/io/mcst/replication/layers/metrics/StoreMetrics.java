@@ -24,6 +24,12 @@ public interface StoreMetrics extends AutoCloseable {
     /** A call that failed with a {@link io.mcst.stores.StoreException} after {@code elapsedNanos}. */
     void recordFailure(Op op, long elapsedNanos);
 
+    /**
+     * The store is up ({@code true}: its calls succeed) or down, as {@link io.mcst.replication.layers.health.StoreHealth}
+     * decides; up until told otherwise.
+     */
+    void recordUp(boolean up);
+
     /** The store is closed: nothing more is recorded. */
     @Override
     void close();

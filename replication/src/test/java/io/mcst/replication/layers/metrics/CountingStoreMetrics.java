@@ -9,6 +9,7 @@ public final class CountingStoreMetrics implements StoreMetrics {
     final Map<Op, Long> failures = new EnumMap<>(Op.class);
     final Map<Op, Long> valueBytes = new EnumMap<>(Op.class);
     long maxElapsedNanos;
+    boolean up = true;
     int closes;
 
     @Override
@@ -26,6 +27,11 @@ public final class CountingStoreMetrics implements StoreMetrics {
     private void record(Op op, long elapsedNanos) {
         calls.merge(op, 1L, Long::sum);
         maxElapsedNanos = Math.max(maxElapsedNanos, elapsedNanos);
+    }
+
+    @Override
+    public void recordUp(boolean up) {
+        this.up = up;
     }
 
     @Override
