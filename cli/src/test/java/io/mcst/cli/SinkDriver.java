@@ -36,8 +36,13 @@ final class SinkDriver implements AutoCloseable {
         task.open(partitions);
     }
 
+    /**
+     * Hands the task {@code records} and waits until the segments they filled are archived: the task uploads in
+     * the background, and the tool's tests read the archive right after.
+     */
     void put(List<SinkRecord> records) {
         task.put(records);
+        commit();
     }
 
     /** What Connect does before committing offsets: writes sealed and scheduled segments. */
