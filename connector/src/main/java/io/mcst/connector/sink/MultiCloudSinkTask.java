@@ -163,7 +163,7 @@ public final class MultiCloudSinkTask extends SinkTask {
         });
         uploader = new SegmentUploader(store, layout, new SegmentUploader.Outcomes() {
             @Override
-            public void archived(TopicPartition partition, PartitionIndex index, long bytes) {
+            public void archived(TopicPartition partition, PartitionIndex index) {
                 MultiCloudSinkTask.this.archived(partition, index);
             }
 

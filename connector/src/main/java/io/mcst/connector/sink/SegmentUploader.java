@@ -58,7 +58,7 @@ final class SegmentUploader implements AutoCloseable {
     /** What the task learns from the pipeline, on its own thread. */
     interface Outcomes {
         /** A quorum acknowledged {@code index}: the partition's records up to its last offset are archived. */
-        void archived(TopicPartition partition, PartitionIndex index, long bytes);
+        void archived(TopicPartition partition, PartitionIndex index);
 
         /** Another task took the partition over: its writes were aborted and the pipeline dropped it. */
         void fencedOff(TopicPartition partition, FencedException e);
@@ -399,16 +399,14 @@ final class SegmentUploader implements AutoCloseable {
                 if (lane.indexFailed != null && lane.indexFailed.lastOffset() <= index.lastOffset()) {
                     lane.indexFailed = null;
                 }
-                long bytes = 0;
                 if (index.lastOffset() > lane.indexedOffset) {
                     lane.indexedOffset = index.lastOffset();
                     while (!lane.uploads.isEmpty() && lane.uploads.peekFirst().lastOffset <= index.lastOffset()) {
                         Upload covered = lane.uploads.removeFirst();
-                        bytes += covered.bytes;
                         log.debug("Archived {} records of {} as {} ({} bytes)", covered.recordCount, lane.partition,
                                 covered.key, covered.bytes);
                     }
-                    outcomes.archived(lane.partition, index, bytes);
+                    outcomes.archived(lane.partition, index);
                 }
                 advanceIndex(lane);
             }
