@@ -84,6 +84,12 @@ public final class FaultyHttpProxy implements AutoCloseable {
         return List.copyOf(requests);
     }
 
+    /** The request line and headers of the first {@code method} request received, e.g. the first {@code PUT}. */
+    public String firstRequest(String method) {
+        return requests().stream().filter(request -> request.startsWith(method + " ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + method + " request came through the proxy"));
+    }
+
     @Override
     public void close() throws IOException {
         listener.close();

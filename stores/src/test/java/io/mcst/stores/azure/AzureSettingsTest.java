@@ -61,10 +61,6 @@ class AzureSettingsTest {
         store.remove(key);
     }
 
-    private static String putRequest(FaultyHttpProxy recorder) {
-        return recorder.requests().stream().filter(request -> request.startsWith("PUT ")).findFirst().orElseThrow();
-    }
-
     @Test
     void theAccessTierAndEncryptionScopeGoWithEachUpload() throws Exception {
         try (FaultyHttpProxy recorder = new FaultyHttpProxy(server.blobEndpoint());
@@ -75,7 +71,7 @@ class AzureSettingsTest {
             recorder.failNext(1, new FaultyHttpProxy.Failure(201, "Created",
                     java.util.List.of("ETag: \"0x1\"", "x-ms-request-server-encrypted: true"), ""));
             store.put("tiered", new byte[] {1});
-            assertThat(putRequest(recorder).toLowerCase())
+            assertThat(recorder.firstRequest("PUT").toLowerCase())
                     .contains("x-ms-access-tier: cool")
                     .contains("x-ms-encryption-scope: archive-scope");
         }
@@ -106,7 +102,7 @@ class AzureSettingsTest {
                                 Optional.empty(), Optional.empty()))))) {
             roundTrip(store, "proxied");
             // A forward proxy sees the absolute URL of the endpoint, not a path.
-            assertThat(putRequest(proxy)).startsWith("PUT " + server.blobEndpoint() + "/" + CONTAINER + "/");
+            assertThat(proxy.firstRequest("PUT")).startsWith("PUT " + server.blobEndpoint() + "/" + CONTAINER + "/");
         }
     }
 
@@ -146,7 +142,7 @@ class AzureSettingsTest {
                 AzureBlobStore store = new AzureBlobStore(new AzureBlobStoreConfig("azure", CONTAINER,
                         new AccountKey(AzuriteServer.ACCOUNT, AzuriteServer.ACCOUNT_KEY), Optional.of(through(recorder))))) {
             roundTrip(store, "length");
-            assertThat(putRequest(recorder).toLowerCase().lines().filter(line -> line.startsWith("content-length:")))
+            assertThat(recorder.firstRequest("PUT").toLowerCase().lines().filter(line -> line.startsWith("content-length:")))
                     .containsExactly("content-length: 3");
         }
     }

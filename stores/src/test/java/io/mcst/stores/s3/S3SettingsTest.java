@@ -67,10 +67,6 @@ class S3SettingsTest {
         store.remove(key);
     }
 
-    private static String putRequest(FaultyHttpProxy recorder) {
-        return recorder.requests().stream().filter(request -> request.startsWith("PUT ")).findFirst().orElseThrow();
-    }
-
     @Test
     void sseKmsWithAKeyAndABucketKeyAndTheStorageClassGoWithEachPut() throws Exception {
         try (FaultyHttpProxy recorder = new FaultyHttpProxy(server.endpoint());
@@ -78,7 +74,7 @@ class S3SettingsTest {
                         new Encryption(EncryptionMode.SSE_KMS, Optional.of("arn:aws:kms:us-east-1:111122223333:key/k1"), true),
                         Optional.of("STANDARD_IA")))) {
             roundTrip(store, "kms");
-            assertThat(putRequest(recorder).toLowerCase())
+            assertThat(recorder.firstRequest("PUT").toLowerCase())
                     .contains("x-amz-server-side-encryption: aws:kms")
                     .contains("x-amz-server-side-encryption-aws-kms-key-id: arn:aws:kms:us-east-1:111122223333:key/k1")
                     .contains("x-amz-server-side-encryption-bucket-key-enabled: true")
@@ -92,14 +88,14 @@ class S3SettingsTest {
                 S3Store store = new S3Store(through(recorder, Optional.of(S3ProxyServer.CREDENTIALS), Optional.empty(),
                         new Encryption(EncryptionMode.SSE_S3, Optional.empty(), false), Optional.empty()))) {
             roundTrip(store, "sse-s3");
-            assertThat(putRequest(recorder).toLowerCase()).contains("x-amz-server-side-encryption: aes256")
+            assertThat(recorder.firstRequest("PUT").toLowerCase()).contains("x-amz-server-side-encryption: aes256")
                     .doesNotContain("x-amz-server-side-encryption-aws-kms-key-id").doesNotContain("x-amz-storage-class");
         }
         try (FaultyHttpProxy recorder = new FaultyHttpProxy(server.endpoint());
                 S3Store store = new S3Store(through(recorder, Optional.of(S3ProxyServer.CREDENTIALS), Optional.empty(),
                         Encryption.BUCKET_DEFAULT, Optional.empty()))) {
             roundTrip(store, "defaults");
-            assertThat(putRequest(recorder).toLowerCase()).doesNotContain("x-amz-server-side-encryption")
+            assertThat(recorder.firstRequest("PUT").toLowerCase()).doesNotContain("x-amz-server-side-encryption")
                     .doesNotContain("x-amz-storage-class");
         }
     }
@@ -141,7 +137,7 @@ class S3SettingsTest {
             assertThat(stsCalls.get(0)).contains("Credential=BASEKEY/").contains("Action=AssumeRole")
                     .contains("RoleArn=arn:aws:iam::111122223333:role/archiver").contains("ExternalId=ext-42")
                     .contains("RoleSessionName=mcst-aws");
-            assertThat(putRequest(recorder))
+            assertThat(recorder.firstRequest("PUT"))
                     .contains("Credential=" + S3ProxyServer.CREDENTIALS.accessKeyId() + "/")
                     .containsIgnoringCase("x-amz-security-token: session-token-1");
         } finally {
@@ -159,7 +155,7 @@ class S3SettingsTest {
                                 Optional.empty())), Timeouts.SDK_DEFAULTS))) {
             roundTrip(store, "proxied");
             // A forward proxy sees the absolute URL of the endpoint, not a path.
-            assertThat(putRequest(proxy)).startsWith("PUT " + server.endpoint() + "/" + BUCKET + "/");
+            assertThat(proxy.firstRequest("PUT")).startsWith("PUT " + server.endpoint() + "/" + BUCKET + "/");
             assertThat(proxy.requests()).hasSizeGreaterThanOrEqualTo(3);
         }
     }
