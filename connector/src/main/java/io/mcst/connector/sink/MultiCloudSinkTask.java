@@ -76,8 +76,6 @@ public final class MultiCloudSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(MultiCloudSinkTask.class);
     /** Retention runs at most this often per partition, so it costs one listing per partition per period. */
     static final long RETENTION_PERIOD_MS = 10 * 60 * 1000L;
-    /** How often open() tries to read an index register before failing the task. */
-    private static final int OPEN_ATTEMPTS = 4;
     /**
      * Index registers read at once when partitions are opened: a rebalance of a thousand partitions over stores
      * with 100 ms of latency then takes seconds, well within max.poll.interval.ms, not minutes.
