@@ -179,12 +179,13 @@ public final class ReplicatedStore implements FencedStore {
      * another writer took over: a version of a higher epoch, or of epoch E from another writer. {@code key} may
      * be the fence's own key or another key the same owner writes (a partition's segments, fenced by the
      * takeover of its index): a key not yet written in epoch E gets timestamp (E &lt;&lt; 32, this instance),
-     * so a zombie's later write to it aborts too. Fenced writes of one fence run one at a time.
+     * so a zombie's later write to it aborts too. Fenced writes of one fence may run concurrently, of one key too:
+     * each takes a counter of its own.
      *
      * @throws FencedException if another writer took over (nothing was written); not retriable
      * @throws IllegalArgumentException if the fence was taken by another instance
-     * @throws IllegalStateException if the epoch's 2^32 - 1 writes of the key are used up (take the fence's key
-     *     over again), or the store is closed
+     * @throws IllegalStateException if the fence's 2^32 - 1 writes are used up (take the fence's key over again),
+     *     or the store is closed
      */
     @Override
     public void putFenced(String key, byte[] value, Fence fence) {
@@ -203,22 +204,21 @@ public final class ReplicatedStore implements FencedStore {
         if (!fence.clientId().equals(clientId)) {
             throw new IllegalArgumentException(fence + " was taken by another store instance; it cannot write '" + key + "' at " + name);
         }
-        synchronized (fence) {
-            write(key, kind, value, (max, views) -> {
-                // Exclusive: any version of a higher epoch, or of this epoch by another writer, means the key is lost.
-                views.stream().flatMap(View::timestamps)
-                        .filter(ts -> ts.epoch() > fence.epoch() || (ts.epoch() == fence.epoch() && !ts.clientId().equals(clientId)))
-                        .findFirst()
-                        .ifPresent(ts -> {
-                            throw new FencedException(name, key, fence.epoch(), ts.epoch());
-                        });
-                if ((max.counter() & Timestamp.MAX_SEQUENCE) == Timestamp.MAX_SEQUENCE) {
-                    throw new IllegalStateException(name + ": '" + key + "' had " + Timestamp.MAX_SEQUENCE
-                            + " writes in epoch " + max.epoch() + "; take it over again for a new epoch");
-                }
-                return new Timestamp(Math.max(max.counter() + 1, fence.epoch() << Timestamp.EPOCH_SHIFT), clientId);
-            });
-        }
+        write(key, kind, value, (max, views) -> {
+            // Exclusive: any version of a higher epoch, or of this epoch by another writer, means the key is lost.
+            views.stream().flatMap(View::timestamps)
+                    .filter(ts -> ts.epoch() > fence.epoch() || (ts.epoch() == fence.epoch() && !ts.clientId().equals(clientId)))
+                    .findFirst()
+                    .ifPresent(ts -> {
+                        throw new FencedException(name, key, fence.epoch(), ts.epoch());
+                    });
+            long counter = fence.nextCounter(max.counter());
+            if (counter < 0) {
+                throw new IllegalStateException(name + ": " + fence + " used up the " + Timestamp.MAX_SEQUENCE
+                        + " writes of its epoch; take '" + fence.key() + "' over again for a new epoch");
+            }
+            return new Timestamp(counter, clientId);
+        });
     }
 
     /**

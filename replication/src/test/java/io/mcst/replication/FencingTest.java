@@ -113,8 +113,60 @@ class FencingTest {
         byte[] blob = Blob.full(Kind.VALUE, last, utf8("last of the epoch")).encode();
         shared.forEach(store -> store.put(KeyLayout.temporaryKey(KeyLayout.escape(KEY), last, Kind.VALUE), blob));
         assertThatThrownBy(() -> holder.putFenced(KEY, utf8("x"), fence))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("take it over again");
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("over again for a new epoch");
         assertThat(holder.takeover(KEY).epoch()).isEqualTo(2);
+    }
+
+    /**
+     * A holder writes a partition's segments at once: a fenced write held at every store does not hold up one of
+     * another key, and two fenced writes of one key in flight together take timestamps of their own (one
+     * timestamp would give both one temporary key, holding two values).
+     */
+    @Test
+    void fencedWritesOfOneHolderRunConcurrentlyWithTimestampsOfTheirOwn() throws Exception {
+        List<MemoryStore> shared = stores(3);
+        List<GatedStore> gated = shared.stream().map(GatedStore::new).toList();
+        ReplicatedStore holder = new ReplicatedStore(gated, ReplicationOptions.defaults());
+        clients.add(holder);
+        Fence fence = holder.takeover(KEY);
+        List<GatedStore.Gate> gates = gated.stream()
+                .map(store -> store.hold("put", key -> key.startsWith(KeyLayout.versionPrefix(KeyLayout.escape("topic/3/segment-0")))))
+                .toList();
+        ExecutorService writers = Executors.newFixedThreadPool(2);
+        try {
+            CompletableFuture<Void> first = CompletableFuture.runAsync(
+                    () -> holder.putFenced("topic/3/segment-0", utf8("first"), fence), writers);
+            CompletableFuture<Void> second = CompletableFuture.runAsync(
+                    () -> holder.putFenced("topic/3/segment-0", utf8("second"), fence), writers);
+            for (GatedStore.Gate gate : gates) {
+                gate.awaitArrived();
+            }
+            holder.putFenced("topic/3/segment-1", utf8("meanwhile"), fence); // would wait for the held ones under one lock
+            assertThat(holder.get("topic/3/segment-1")).hasValueSatisfying(value -> assertThat(value).isEqualTo(utf8("meanwhile")));
+            assertThat(first).isNotDone();
+
+            awaitTwoHeldTemporaries(shared, gated);
+            gates.forEach(GatedStore.Gate::open);
+            CompletableFuture.allOf(first, second).get(30, TimeUnit.SECONDS);
+        } finally {
+            gates.forEach(GatedStore.Gate::open);
+            writers.shutdownNow();
+        }
+        assertThat(holder.get("topic/3/segment-0").map(FencingTest::utf8)).hasValueSatisfying(
+                value -> assertThat(value).isIn("first", "second"));
+    }
+
+    /** Waits until both writes hold a temporary put at the first store under keys of their own; none is stored yet. */
+    private static void awaitTwoHeldTemporaries(List<MemoryStore> shared, List<GatedStore> gated) throws InterruptedException {
+        String prefix = KeyLayout.versionPrefix(KeyLayout.escape("topic/3/segment-0"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (gated.get(0).held().stream().filter(key -> key.startsWith(prefix)).distinct().count() < 2) {
+            if (System.nanoTime() > deadline) {
+                fail("two writes of one key did not both reach their temporary copies; held: " + gated.get(0).held());
+            }
+            Thread.sleep(10);
+        }
+        assertThat(shared.get(0).list(prefix)).isEmpty();
     }
 
     /**

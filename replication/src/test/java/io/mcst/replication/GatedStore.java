@@ -45,6 +45,7 @@ final class GatedStore extends ForwardingKeyValueStore {
 
     private final List<Gate> gates = new CopyOnWriteArrayList<>();
     private final List<Call> done = new ArrayList<>();
+    private final List<String> held = new CopyOnWriteArrayList<>();
 
     GatedStore(KeyValueStore shared) {
         super(shared);
@@ -78,15 +79,23 @@ final class GatedStore extends ForwardingKeyValueStore {
         return true;
     }
 
+    /** The keys of the calls held at a gate now, one entry per call. */
+    List<String> held() {
+        return List.copyOf(held);
+    }
+
     private <T> T pass(Call call, Supplier<T> forward) {
         for (Gate gate : gates) {
             if (gate.matches.test(call)) {
+                held.add(call.key());
                 gate.arrived.countDown();
                 try {
                     gate.opened.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new StoreUnavailableException("held " + call + " at store '" + name() + "' interrupted", e);
+                } finally {
+                    held.remove(call.key());
                 }
             }
         }
