@@ -45,9 +45,9 @@ final class SinkDriver implements AutoCloseable {
         commit();
     }
 
-    /** What Connect does before committing offsets: writes sealed and scheduled segments. */
+    /** Writes sealed and scheduled segments and waits until they are archived. */
     void commit() {
-        task.preCommit(Map.of());
+        task.flush(Map.of());
     }
 
     @Override

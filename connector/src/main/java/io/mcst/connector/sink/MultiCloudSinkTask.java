@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Exactly once, with the archive as the source of truth: {@link #open} takes each partition's index register
  * over and rewinds the consumer to the record after the last archived one; {@link #preCommit} hands Connect only
- * offsets whose segment and index a quorum acknowledged; segment keys depend only on their first offset, so a
+ * offsets whose segment and index a quorum acknowledged, without waiting for uploads in flight; segment keys depend only on their first offset, so a
  * segment rewritten after a crash replaces the first attempt. A store failure beyond the fault tolerance becomes
  * a {@link RetriableException}: Connect redelivers the same records, which this task recognises by offset, so
  * nothing is lost or archived twice.
@@ -515,19 +515,17 @@ public final class MultiCloudSinkTask extends SinkTask {
         log.debug("{}: moving the index past reported records up to {}", buffer.partition(), buffer.handledOffset());
     }
 
+    /**
+     * Hands Connect the offsets a quorum archived, without waiting: uploads in flight are committed at a later
+     * call, and waiting here would empty the pipeline at every commit (the worker consumes nothing meanwhile).
+     */
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
         try {
             retryUnresolved();
             rotateScheduled();
-            // Waits for the uploads in flight, so the offsets committed are as recent as the archive.
-            uploader.drain();
-            for (PartitionBuffer buffer : List.copyOf(buffers.values())) {
-                if (buffer.onlyReportedSinceIndex() && uploader.idle(buffer.partition())) {
-                    indexReportedRecords(buffer);
-                }
-            }
-            uploader.drain();
+            uploader.poll();
+            indexReportedRecords();
         } catch (StoreException e) {
             log.warn("Could not write segments before committing offsets; committing what is archived", e);
         }
@@ -542,6 +540,29 @@ public final class MultiCloudSinkTask extends SinkTask {
             }
         }
         return archived;
+    }
+
+    /**
+     * Writes the segments due (full or open past {@code rotate.schedule.interval.ms}) and waits until they are
+     * archived, index registers included. Connect never calls this (it calls {@link #preCommit}, which does not
+     * wait); it is for a caller that drives the task itself and reads the archive next.
+     */
+    @Override
+    public void flush(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        retryUnresolved();
+        rotateScheduled();
+        uploader.drain();
+        indexReportedRecords();
+        uploader.drain();
+    }
+
+    /** Moves the index of each idle partition past records reported as bad since it was last written. */
+    private void indexReportedRecords() {
+        for (PartitionBuffer buffer : List.copyOf(buffers.values())) {
+            if (buffer.onlyReportedSinceIndex() && uploader.idle(buffer.partition())) {
+                indexReportedRecords(buffer);
+            }
+        }
     }
 
     /** For testing: the heap the buffers and the uploads hold, as the memory bound counts it. */

@@ -90,7 +90,7 @@ class MultiCloudSinkTaskTest {
 
     /** Waits for the task's uploads in flight, as Connect's offset commit does (segments upload in the background). */
     static void awaitUploads(MultiCloudSinkTask task) {
-        task.preCommit(Map.of());
+        task.flush(Map.of());
     }
 
     static SinkRecord record(TopicPartition partition, long offset) {
@@ -207,6 +207,7 @@ class MultiCloudSinkTaskTest {
         first.open(List.of(P0));
         store.failPuts(key -> key.endsWith("/index"));
         first.put(records(P0, 0, 10));
+        awaitUploads(first);
         assertThat(first.preCommit(Map.of(P0, new OffsetAndMetadata(10)))).isEmpty();
         assertThatThrownBy(() -> first.put(List.of())).isInstanceOf(RetriableException.class);
         assertThat(context.timeoutMs).isEqualTo(SinkConfig.DEFAULT_RETRY_BACKOFF_MS);
@@ -235,6 +236,7 @@ class MultiCloudSinkTaskTest {
         batch.addAll(records(P0, 15, 30));
         store.failPuts(key -> key.contains("/1/"));
         task.put(batch); // P1's segment fails in the background, P0's land
+        awaitUploads(task);
         assertThat(task.preCommit(Map.of(P0, new OffsetAndMetadata(30), P1, new OffsetAndMetadata(15))))
                 .isEqualTo(Map.of(P0, new OffsetAndMetadata(30)));
         List<SinkRecord> next = records(P0, 30, 35);
@@ -312,6 +314,7 @@ class MultiCloudSinkTaskTest {
         assertThat(context.paused).isEmpty();
         assertThat(LAYOUT.segments(memory, P0)).isEmpty();
         task.put(records(P0, 0, 12)); // after the rewind
+        awaitUploads(task);
         assertThat(task.preCommit(Map.of(P0, new OffsetAndMetadata(12)))).isEqualTo(Map.of(P0, new OffsetAndMetadata(10)));
         assertArchived(P0, 10);
     }
@@ -442,6 +445,7 @@ class MultiCloudSinkTaskTest {
         batch.addAll(List.of(bad10, bad11, bad0));
         task.put(batch);
         assertThat(context.reported).containsExactly(bad10, bad11, bad0);
+        awaitUploads(task);
         assertThat(task.preCommit(Map.of(P0, new OffsetAndMetadata(12), P1, new OffsetAndMetadata(1))))
                 .isEqualTo(Map.of(P0, new OffsetAndMetadata(12), P1, new OffsetAndMetadata(1)));
         task.stop();
@@ -475,6 +479,7 @@ class MultiCloudSinkTaskTest {
         awaitUploads(task);
         assertThat(LAYOUT.segments(memory, P1)).isEmpty();
         clock.addAndGet(1);
+        awaitUploads(task);
         Map<TopicPartition, OffsetAndMetadata> committed = task.preCommit(Map.of(
                 P0, new OffsetAndMetadata(12), P1, new OffsetAndMetadata(2)));
         assertThat(committed).containsEntry(P0, new OffsetAndMetadata(12)).containsEntry(P1, new OffsetAndMetadata(2));
@@ -533,6 +538,7 @@ class MultiCloudSinkTaskTest {
         task.put(records(P0, 0, 5));
         task.put(records(P1, 0, 12));
         task.close(List.of(P0));
+        awaitUploads(task);
         assertThat(task.preCommit(Map.of(P1, new OffsetAndMetadata(12)))).isEqualTo(Map.of(P1, new OffsetAndMetadata(10)));
         assertThat(LAYOUT.segments(memory, P0)).isEmpty();
         assertThat(task.bufferedBytes()).isPositive();

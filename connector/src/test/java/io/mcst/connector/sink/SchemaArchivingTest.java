@@ -93,6 +93,7 @@ class SchemaArchivingTest {
         assertThat(archivedSchema(addressId).schema().schema()).isEqualTo(CustomerRecords.ADDRESS);
         assertThat(archivedSchema(keyId).subjects()).containsExactly(new SubjectVersion("customers-key", 1));
 
+        MultiCloudSinkTaskTest.awaitUploads(task);
         assertThat(task.preCommit(Map.of(P0, new OffsetAndMetadata(25)))).isEqualTo(Map.of(P0, new OffsetAndMetadata(20)));
         assertArchivedByteExact(20);
     }

@@ -5,6 +5,7 @@ import static io.mcst.connector.sink.MultiCloudSinkTaskTest.record;
 import static io.mcst.connector.sink.MultiCloudSinkTaskTest.records;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.archive.PartitionIndex;
@@ -12,6 +13,7 @@ import io.mcst.connector.archive.SegmentKey;
 import io.mcst.connector.format.ArchivedRecord;
 import io.mcst.connector.format.RecordFormats;
 import io.mcst.replication.ReplicatedStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -116,8 +118,13 @@ class SegmentPipelineTest {
         task.put(List.of()); // the task learns that 10 and 20 landed
         assertThat(index(P0)).as("segments 10 and 20 are at a quorum, segment 0 is not").isEmpty();
         assertThat(index(P1)).as("another partition is not held up").contains(new PartitionIndex(9, segment(P1, 0)));
+        Map<TopicPartition, OffsetAndMetadata> committed = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> task.preCommit(Map.of(P0, new OffsetAndMetadata(30), P1, new OffsetAndMetadata(10))),
+                "preCommit must not wait for the held segment: the worker consumes nothing meanwhile");
+        assertThat(committed).isEqualTo(Map.of(P1, new OffsetAndMetadata(10)));
 
         store.release();
+        awaitUploads(task);
         assertThat(task.preCommit(Map.of(P0, new OffsetAndMetadata(30), P1, new OffsetAndMetadata(10))))
                 .isEqualTo(Map.of(P0, new OffsetAndMetadata(30), P1, new OffsetAndMetadata(10)));
         assertThat(index(P0)).contains(new PartitionIndex(29, segment(P0, 20)));
@@ -135,6 +142,7 @@ class SegmentPipelineTest {
         store.failPuts(key -> key.equals(segment(P0, 10)));
         task.put(records(P0, 0, 30));
 
+        awaitUploads(task);
         assertThat(task.preCommit(Map.of(P0, new OffsetAndMetadata(30)))).isEqualTo(Map.of(P0, new OffsetAndMetadata(10)));
         assertThat(stored(segment(P0, 20))).as("the later segment landed").isTrue();
         assertThat(index(P0)).as("the index stops before the failed segment").contains(new PartitionIndex(9, segment(P0, 0)));
@@ -144,6 +152,7 @@ class SegmentPipelineTest {
         store.heal();
         task.put(next); // Connect's redelivery after the backoff: the failed segment is written again
         task.put(records(P0, 35, 40));
+        awaitUploads(task);
         assertThat(task.preCommit(Map.of(P0, new OffsetAndMetadata(40)))).isEqualTo(Map.of(P0, new OffsetAndMetadata(40)));
         assertThat(index(P0)).contains(new PartitionIndex(39, segment(P0, 30)));
         assertArchived(P0, 40);
@@ -164,6 +173,7 @@ class SegmentPipelineTest {
         next.open(List.of(P0));
         assertThat(context.rewinds).containsEntry(P0, 10L);
         next.put(records(P0, 10, 45));
+        awaitUploads(next);
         assertThat(next.preCommit(Map.of(P0, new OffsetAndMetadata(45)))).isEqualTo(Map.of(P0, new OffsetAndMetadata(40)));
         assertArchived(P0, 40);
     }

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.LongStream;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,7 +60,7 @@ class SinkFencingHistoriesTest {
             MultiCloudSinkTask zombie = start(zombieContext, client(clouds, faultyIndex, faulty, clients), random, tasks);
             zombie.open(List.of(P0));
             long zombieNext = deliver(zombie, 0, random.nextInt(60));
-            zombie.preCommit(Map.of()); // its uploads so far end before the takeover; later ones start after it
+            zombie.flush(Map.of()); // its uploads so far end before the takeover; later ones start after it
 
             RecordingContext ownerContext = new RecordingContext(false);
             MultiCloudSinkTask owner = start(ownerContext, client(clouds, faultyIndex, faulty, clients), random, tasks);
@@ -77,8 +76,8 @@ class SinkFencingHistoriesTest {
                     ownerNext = deliver(owner, ownerNext, 1 + random.nextInt(15));
                 }
             }
-            zombie.preCommit(Map.of(P0, new OffsetAndMetadata(zombieNext)));
-            owner.preCommit(Map.of(P0, new OffsetAndMetadata(ownerNext)));
+            zombie.flush(Map.of());
+            owner.flush(Map.of());
             assertThat(ownerContext.paused).as("the owner is never fenced off").isEmpty();
             if (zombieWroteAfterTakeover) {
                 assertThat(zombieContext.paused).containsExactly(P0);
@@ -87,7 +86,6 @@ class SinkFencingHistoriesTest {
             KeyValueStore archive = clients.get(1);
             long indexed = PartitionIndex.parse("index", archive.get(LAYOUT.indexKey(P0)).orElseThrow()).lastOffset();
             List<Long> offsets = new ArrayList<>();
-            System.out.println("DEBUG " + LAYOUT.segments(archive, P0) + " index " + indexed);
             for (SegmentKey segment : LAYOUT.segments(archive, P0)) {
                 for (ArchivedRecord read : RecordFormats.forExtension(segment.extension()).orElseThrow()
                         .read(segment, archive.get(segment.key()).orElseThrow())) {
