@@ -27,24 +27,9 @@ final class AvroContainers {
 
     private AvroContainers() {}
 
-    static byte[] write(Schema schema, CodecFactory codec, List<GenericRecord> records) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (DataFileWriter<GenericRecord> writer = new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(schema))) {
-            writer.setCodec(codec);
-            writer.setMeta(RECORD_COUNT_META, records.size());
-            writer.create(schema, out);
-            for (GenericRecord record : records) {
-                writer.append(record);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode an Avro container in memory", e);
-        }
-        return out.toByteArray();
-    }
-
     /**
-     * A container of records already encoded with {@link #encode}: what the avro format buffers, so that its
-     * memory bound counts the bytes it writes rather than an estimate of the Java objects.
+     * A container of records already encoded (by {@link #encode}, or by the envelope format's own encoder): what
+     * the formats buffer, so that their memory bound counts the bytes they write rather than Java objects.
      */
     static byte[] writeEncoded(Schema schema, CodecFactory codec, List<byte[]> encodedRecords) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
