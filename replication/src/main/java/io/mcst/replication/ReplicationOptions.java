@@ -22,7 +22,9 @@ import java.util.Map;
  *     sized for cloud latency: a call mostly waits for the network, so throughput grows with calls in flight
  * @param storeMaxConcurrency calls in flight per store, by {@link io.mcst.stores.KeyValueStore#name()}
  * @param queuedCallsPerStore calls to one store that may wait for a thread; beyond that a call fails at once
- *     as "no answer", so a stalled store cannot exhaust memory
+ *     as "no answer", so a stalled store cannot exhaust memory. Generous by default (a queued call without a
+ *     payload is a few hundred bytes; payloads have their own bound): a healthy store under many callers
+ *     queues their calls rather than failing them
  * @param maxPendingBytesPerStore payload bytes of the puts one store has accepted and not yet answered, queued
  *     or in flight; a put beyond that fails at once as "no answer" from that store, so a stalled store pins at
  *     most this much memory (a single larger put is still accepted when nothing is pending there)
@@ -47,7 +49,7 @@ public record ReplicationOptions(
     public static final int DEFAULT_MAX_READ_ROUNDS = 32;
     public static final Duration DEFAULT_PHASE_TIMEOUT = Duration.ofMinutes(2);
     public static final int DEFAULT_MAX_CONCURRENCY = 64;
-    public static final int DEFAULT_QUEUED_CALLS_PER_STORE = 256;
+    public static final int DEFAULT_QUEUED_CALLS_PER_STORE = 4096;
     public static final long DEFAULT_MAX_PENDING_BYTES_PER_STORE = 256L << 20;
 
     public ReplicationOptions {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -76,6 +77,40 @@ class ReplicatedStoreTest {
         faulty.get(0).stall();
         faulty.get(4).stall();
         assertTimeoutPreemptively(GENEROUS, () -> roundTrips(60));
+    }
+
+    /**
+     * Many callers at healthy but slow stores, with the default options: their calls queue for the store's
+     * threads (64) instead of overflowing the queue and failing as if the stores had not answered.
+     */
+    @Test
+    void manyCallersAtSlowHealthyStoresQueueRatherThanFail() throws Exception {
+        open(3, ReplicationOptions.defaults());
+        faulty.forEach(store -> store.delay(Duration.ofMillis(20)));
+        int callers = 1000; // each write sends two calls per store at once: 2,000 calls for 64 threads
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                String key = "caller-" + i;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    store.put(key, key.getBytes(StandardCharsets.UTF_8));
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> put : done) {
+                put.get(GENEROUS.toSeconds(), TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int i = 0; i < callers; i += 37) {
+            byte[] expected = ("caller-" + i).getBytes(StandardCharsets.UTF_8);
+            assertThat(store.get("caller-" + i)).hasValueSatisfying(value -> assertThat(value).isEqualTo(expected));
+        }
     }
 
     @Test
