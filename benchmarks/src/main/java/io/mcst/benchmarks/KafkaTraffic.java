@@ -92,8 +92,8 @@ final class KafkaTraffic {
         throw new IllegalStateException("topic " + topic + " has no leader for every partition after a minute");
     }
 
-    /** Reads all {@code count} records of {@code topic} from the beginning, timed from the first record polled. */
-    Drained drain(String topic, long count) {
+    /** Reads all {@code count} records of {@code topic} from the beginning: each partition's digest, for comparing topics. */
+    Map<Integer, String> digests(String topic, long count) {
         Map<String, Object> props = Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<byte[], byte[]> consumer = kafka.createConsumer(props)) {
@@ -103,22 +103,56 @@ final class KafkaTraffic {
             consumer.seekToBeginning(partitions);
             TopicDigest digest = new TopicDigest();
             long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
-            long first = 0;
             while (digest.records() < count) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("read only " + digest.records() + " of " + count + " records of " + topic);
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (first == 0) {
-                        first = System.nanoTime();
-                    }
                     digest.add(record);
                 }
             }
-            return new Drained(new Rate(count, Duration.ofNanos(System.nanoTime() - first)), digest.finish());
+            return digest.finish();
         }
     }
 
-    /** A drained topic: how fast, and the per-partition digests of what was read. */
-    record Drained(Rate rate, Map<Integer, String> digests) {}
+    /**
+     * How fast a bare consumer reads all {@code count} records of {@code topic} from the beginning, doing nothing
+     * with them: the best of {@code runs} reads, timed from the first record polled (the first read warms the
+     * broker's and this JVM's paths as much as the connectors' earlier runs did theirs).
+     */
+    Rate consumeRate(String topic, long count, int runs) {
+        Rate best = null;
+        for (int run = 0; run < runs; run++) {
+            Rate rate = consume(topic, count);
+            if (best == null || rate.perSecond() > best.perSecond()) {
+                best = rate;
+            }
+        }
+        return best;
+    }
+
+    private Rate consume(String topic, long count) {
+        Map<String, Object> props = Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<byte[], byte[]> consumer = kafka.createConsumer(props)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+            long first = 0;
+            long read = 0;
+            while (read < count) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("read only " + read + " of " + count + " records of " + topic);
+                }
+                int polled = consumer.poll(Duration.ofMillis(200)).count();
+                if (polled > 0 && first == 0) {
+                    first = System.nanoTime();
+                }
+                read += polled;
+            }
+            return new Rate(count, Duration.ofNanos(System.nanoTime() - first));
+        }
+    }
 }
