@@ -62,6 +62,8 @@ final class PartitionReplay {
     static final long MAX_BACKOFF_MS = 60_000;
     /** Segments of one partition fetched ahead at most, within the task's read.ahead.bytes. */
     static final int SEGMENTS_AHEAD = 4;
+    /** How soon a partition waiting for a segment being fetched looks again. */
+    static final long FETCH_CHECK_MS = 5;
 
     /** A segment being fetched ahead, under the index register seen when it was started. */
     private record Ahead(SegmentKey segment, PartitionIndex under, ReadAhead.Fetch fetch) {}
@@ -340,6 +342,11 @@ final class PartitionReplay {
     }
 
     private boolean load(SegmentKey segment, long nowMs) {
+        if (fetching(segment)) {
+            // The task hands over other partitions' records meanwhile, and looks again shortly.
+            notBeforeMs = nowMs + FETCH_CHECK_MS;
+            return false;
+        }
         Optional<List<ArchivedRecord>> early = takeFetchedAhead(segment);
         List<ArchivedRecord> read = early.isPresent() ? early.get() : readNow(segment, nowMs);
         if (read == null) {
@@ -401,6 +408,27 @@ final class PartitionReplay {
         } catch (DataException e) {
             throw new ConnectException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether {@code segment} is being fetched ahead and has not arrived. A segment not fetched ahead (a partition's
+     * first, or one whose fetch was dropped) starts fetching now, so that no partition's read holds up the task's
+     * other partitions; when the budget is spent, the caller reads it on the task thread.
+     */
+    private boolean fetching(SegmentKey segment) {
+        if (readAhead.isEmpty()) {
+            return false;
+        }
+        Ahead pending = ahead.get(segment.key());
+        if (pending == null) {
+            Optional<ReadAhead.Fetch> fetch = readAhead.get().fetch(segment);
+            if (fetch.isEmpty()) {
+                return false;
+            }
+            pending = new Ahead(segment, indexSeen, fetch.get());
+            ahead.put(segment.key(), pending);
+        }
+        return !pending.fetch().result.isDone();
     }
 
     /**

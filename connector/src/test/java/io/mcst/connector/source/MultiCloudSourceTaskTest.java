@@ -2,6 +2,7 @@ package io.mcst.connector.source;
 
 import static io.mcst.connector.source.ArchiveFixture.records;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mcst.connector.archive.ReplayOffsetMap;
@@ -13,6 +14,7 @@ import io.mcst.stack.StoreStack;
 import io.mcst.stores.ForwardingKeyValueStore;
 import io.mcst.stores.KeyValueStore;
 import io.mcst.stores.StoreUnavailableException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -105,10 +107,15 @@ class MultiCloudSourceTaskTest {
 
         List<List<Integer>> batches = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            batches.add(task.poll().stream().map(SourceRecord::kafkaPartition).toList());
+            batches.add(nextBatch().stream().map(SourceRecord::kafkaPartition).toList());
         }
 
-        assertThat(batches).containsExactly(List.of(0, 0, 0), List.of(0, 0, 2), List.of(2, 2, 2), List.of(2));
+        // Whichever partition's segment arrives first, the task hands it over whole before the other's.
+        assertThat(batches).extracting(List::size).containsExactly(3, 3, 3, 1);
+        List<Integer> order = batches.stream().flatMap(List::stream).toList();
+        int first = order.get(0);
+        int second = first == 0 ? 2 : 0;
+        assertThat(order).containsExactly(first, first, first, first, first, second, second, second, second, second);
     }
 
     @Test
@@ -118,9 +125,24 @@ class MultiCloudSourceTaskTest {
         storedOffsets.put(ReplayPosition.sourcePartition("orders", 1), Map.of("segment", 0L, "index", 2L));
         start("orders:1");
 
-        List<SourceRecord> batch = task.poll();
+        List<SourceRecord> batch = nextBatch();
 
         assertThat(batch).extracting(r -> new String((byte[]) r.value())).containsExactly("v3", "v4");
+    }
+
+    /**
+     * The next batch the task hands over: polls until it has one, as the worker does (a partition's segment is
+     * fetched on the read-ahead threads, and the polls before it arrives hand over nothing).
+     */
+    private List<SourceRecord> nextBatch() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            List<SourceRecord> batch = task.poll();
+            if (batch != null) {
+                return batch;
+            }
+        }
+        throw new AssertionError("the task handed over no records in 10 s");
     }
 
     @Test
@@ -320,6 +342,52 @@ class MultiCloudSourceTaskTest {
         replayAndAcknowledge(4, 0);
         task.commit();
         assertThat(storedMap().entries()).containsExactly(new Run(0, 0, 4));
+    }
+
+    /** A partition whose segment the stores are slow to give does not hold up the task's other partitions. */
+    @Test
+    void aSlowSegmentOfOnePartitionDoesNotHoldUpAnother() throws InterruptedException {
+        archive.append(RecordFormats.ENVELOPE, records("orders", 0, 0, 5));
+        archive.append(RecordFormats.ENVELOPE, records("orders", 1, 0, 5));
+        targetPartitions.put("orders-restored", 2);
+        String held = archive.layout.segmentKey(new TopicPartition("orders", 0), 0, "envelope.avro");
+        CountDownLatch release = new CountDownLatch(1);
+        start("orders:0,orders:1", props -> new ForwardingKeyValueStore(StoreStack.open(props, SCOPE)) {
+            @Override
+            public Optional<byte[]> get(String key) {
+                if (key.equals(held)) {
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.get(key);
+            }
+        });
+
+        List<SourceRecord> replayed = new ArrayList<>();
+        try {
+            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+                while (replayed.size() < 5) {
+                    List<SourceRecord> batch = task.poll();
+                    if (batch != null) {
+                        replayed.addAll(batch);
+                    }
+                }
+            }, "partition 1's records while partition 0's segment is held");
+        } finally {
+            release.countDown();
+        }
+        assertThat(replayed).extracting(SourceRecord::kafkaPartition).containsOnly(1);
+        while (replayed.size() < 10) {
+            List<SourceRecord> batch = task.poll();
+            if (batch != null) {
+                replayed.addAll(batch);
+            }
+        }
+        assertThat(replayed.stream().filter(r -> r.kafkaPartition() == 0).map(r -> new String((byte[]) r.value())))
+                .containsExactly("v0", "v1", "v2", "v3", "v4");
     }
 
     @Test
