@@ -27,23 +27,42 @@ final class AvroContainers {
 
     private AvroContainers() {}
 
+    /** Writes one datum's Avro binary encoding. */
+    @FunctionalInterface
+    interface DatumEncoder<T> {
+        void encode(T datum, BinaryEncoder encoder) throws IOException;
+    }
+
     /**
-     * A container of records already encoded (by {@link #encode}, or by the envelope format's own encoder): what
-     * the formats buffer, so that their memory bound counts the bytes they write rather than Java objects.
+     * A container of {@code data}, each written by {@code datumEncoder} in {@code schema}'s binary encoding: what
+     * the formats use, encoding records themselves (the envelope) or holding them encoded (avro, so that its
+     * memory bound counts the bytes it writes rather than Java objects).
      */
-    static byte[] writeEncoded(Schema schema, CodecFactory codec, List<byte[]> encodedRecords) {
+    static <T> byte[] writeEncoded(Schema schema, CodecFactory codec, List<T> data, DatumEncoder<T> datumEncoder) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ScratchBuffer datum = new ScratchBuffer();
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(datum, null);
         try (DataFileWriter<GenericRecord> writer = new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(schema))) {
             writer.setCodec(codec);
-            writer.setMeta(RECORD_COUNT_META, encodedRecords.size());
+            writer.setMeta(RECORD_COUNT_META, data.size());
             writer.create(schema, out);
-            for (byte[] encoded : encodedRecords) {
-                writer.appendEncoded(ByteBuffer.wrap(encoded));
+            for (T item : data) {
+                datum.reset();
+                datumEncoder.encode(item, encoder);
+                encoder.flush();
+                writer.appendEncoded(datum.contents()); // copies it into the block
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode an Avro container in memory", e);
         }
         return out.toByteArray();
+    }
+
+    /** One datum's bytes, reused from datum to datum without copying them out. */
+    private static final class ScratchBuffer extends ByteArrayOutputStream {
+        ByteBuffer contents() {
+            return ByteBuffer.wrap(buf, 0, count);
+        }
     }
 
     /** The Avro binary encoding of {@code record}, as a container block holds it before compression. */

@@ -135,7 +135,7 @@ final class AvroFormat implements RecordFormat {
             if (records.isEmpty()) {
                 throw new IllegalStateException("an empty avro segment has no schema to write");
             }
-            return AvroContainers.writeEncoded(avroSchema, codec, records);
+            return AvroContainers.writeEncoded(avroSchema, codec, records, (encoded, encoder) -> encoder.writeFixed(encoded));
         }
     }
 }

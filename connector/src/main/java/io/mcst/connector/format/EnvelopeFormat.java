@@ -4,9 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.mcst.connector.SinkRecordPosition;
 import io.mcst.connector.archive.SegmentKey;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +13,6 @@ import org.apache.avro.SchemaBuilder;
 import org.apache.avro.file.CodecFactory;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.data.Schema.Type;
@@ -56,8 +53,10 @@ final class EnvelopeFormat implements RecordFormat {
             .name("headers").type().array().items(HEADER_SCHEMA).noDefault()
             .endRecord();
     private static final Schema TIMESTAMP_TYPE_SCHEMA = SCHEMA.getField("timestampType").schema();
-    /** Per-record bookkeeping beyond its encoded bytes: the array's header and its slot in the list. */
-    private static final int RECORD_OVERHEAD_BYTES = 32;
+    /** Per-record bookkeeping beyond its bytes: the entry, its header lists, its slot in the list. */
+    private static final int RECORD_OVERHEAD_BYTES = 160;
+    /** Per-header bookkeeping beyond its key's characters and its value's bytes. */
+    private static final int HEADER_OVERHEAD_BYTES = 64;
 
     private final CodecFactory codec;
 
@@ -134,14 +133,13 @@ final class EnvelopeFormat implements RecordFormat {
     }
 
     /**
-     * Encodes each record as it is appended, field by field in {@link #SCHEMA}'s order, as Avro's generic writer
-     * would (the format test holds it to that, byte for byte) but without building a generic record per record:
-     * that took most of the sink's time. The memory bound then counts the bytes the segment will hold.
+     * Checks each record as it is appended and holds it by reference (the converter's byte arrays, not copies);
+     * {@link #finish} encodes them, field by field in {@link #SCHEMA}'s order, as Avro's generic writer would (the
+     * format test holds it to that, byte for byte) but without a generic record per record. The sink calls
+     * {@code finish} on an upload thread, so encoding does not hold up the task thread.
      */
     private final class Writer implements SegmentWriter {
-        private final List<byte[]> records = new ArrayList<>();
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        private BinaryEncoder encoder;
+        private final List<Entry> entries = new ArrayList<>();
         private long estimatedBytes;
 
         @Override
@@ -150,54 +148,21 @@ final class EnvelopeFormat implements RecordFormat {
             byte[] value = bytesOf(record, "value", record.valueSchema(), record.value());
             List<String> headerKeys = new ArrayList<>();
             List<byte[]> headerValues = new ArrayList<>();
-            for (Header header : record.headers()) { // all checked before anything is encoded
+            long size = RECORD_OVERHEAD_BYTES + length(key) + length(value);
+            for (Header header : record.headers()) { // all checked before anything is kept
+                byte[] headerValue = bytesOf(record, "header '" + header.key() + "'", header.schema(), header.value());
                 headerKeys.add(header.key());
-                headerValues.add(bytesOf(record, "header '" + header.key() + "'", header.schema(), header.value()));
+                headerValues.add(headerValue);
+                size += HEADER_OVERHEAD_BYTES + 2L * header.key().length() + length(headerValue);
             }
-            buffer.reset();
-            encoder = EncoderFactory.get().directBinaryEncoder(buffer, encoder);
-            try {
-                encoder.writeString(record.originalTopic());
-                encoder.writeInt(record.originalKafkaPartition());
-                encoder.writeLong(record.originalKafkaOffset());
-                if (record.timestamp() == null) {
-                    encoder.writeIndex(0);
-                } else {
-                    encoder.writeIndex(1);
-                    encoder.writeLong(record.timestamp());
-                }
-                encoder.writeEnum(TIMESTAMP_TYPE_SCHEMA.getEnumOrdinal(record.timestampType().name()));
-                writeOptionalBytes(key);
-                writeOptionalBytes(value);
-                encoder.writeArrayStart();
-                encoder.setItemCount(headerKeys.size());
-                for (int i = 0; i < headerKeys.size(); i++) {
-                    encoder.startItem();
-                    encoder.writeString(headerKeys.get(i));
-                    writeOptionalBytes(headerValues.get(i));
-                }
-                encoder.writeArrayEnd();
-                encoder.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot encode a record in memory", e);
-            }
-            byte[] encoded = buffer.toByteArray();
-            records.add(encoded);
-            estimatedBytes += RECORD_OVERHEAD_BYTES + encoded.length;
-        }
-
-        private void writeOptionalBytes(byte[] bytes) throws IOException {
-            if (bytes == null) {
-                encoder.writeIndex(0);
-            } else {
-                encoder.writeIndex(1);
-                encoder.writeBytes(bytes);
-            }
+            entries.add(new Entry(record.originalTopic(), record.originalKafkaPartition(), record.originalKafkaOffset(),
+                    record.timestamp(), record.timestampType(), key, value, headerKeys, headerValues));
+            estimatedBytes += size;
         }
 
         @Override
         public int recordCount() {
-            return records.size();
+            return entries.size();
         }
 
         @Override
@@ -207,7 +172,43 @@ final class EnvelopeFormat implements RecordFormat {
 
         @Override
         public byte[] finish() {
-            return AvroContainers.writeEncoded(SCHEMA, codec, records);
+            return AvroContainers.writeEncoded(SCHEMA, codec, entries, EnvelopeFormat::encode);
+        }
+    }
+
+    /** One record as appended: checked, its bytes held by reference until the segment is encoded. */
+    private record Entry(String topic, int partition, long offset, Long timestamp, TimestampType timestampType,
+            byte[] key, byte[] value, List<String> headerKeys, List<byte[]> headerValues) {}
+
+    private static void encode(Entry entry, BinaryEncoder encoder) throws IOException {
+        encoder.writeString(entry.topic());
+        encoder.writeInt(entry.partition());
+        encoder.writeLong(entry.offset());
+        if (entry.timestamp() == null) {
+            encoder.writeIndex(0);
+        } else {
+            encoder.writeIndex(1);
+            encoder.writeLong(entry.timestamp());
+        }
+        encoder.writeEnum(TIMESTAMP_TYPE_SCHEMA.getEnumOrdinal(entry.timestampType().name()));
+        writeOptionalBytes(entry.key(), encoder);
+        writeOptionalBytes(entry.value(), encoder);
+        encoder.writeArrayStart();
+        encoder.setItemCount(entry.headerKeys().size());
+        for (int i = 0; i < entry.headerKeys().size(); i++) {
+            encoder.startItem();
+            encoder.writeString(entry.headerKeys().get(i));
+            writeOptionalBytes(entry.headerValues().get(i), encoder);
+        }
+        encoder.writeArrayEnd();
+    }
+
+    private static void writeOptionalBytes(byte[] bytes, BinaryEncoder encoder) throws IOException {
+        if (bytes == null) {
+            encoder.writeIndex(0);
+        } else {
+            encoder.writeIndex(1);
+            encoder.writeBytes(bytes);
         }
     }
 

@@ -27,6 +27,9 @@ public interface SegmentWriter {
     /** An estimate of the heap the appended records hold, for the task's memory bound. */
     long estimatedBytes();
 
-    /** Encodes the appended records as one blob, in append order. Call once. */
+    /**
+     * Encodes the appended records as one blob, in append order. Call once, after the last append; it may run on
+     * another thread than the appends (the sink encodes on its upload threads).
+     */
     byte[] finish();
 }

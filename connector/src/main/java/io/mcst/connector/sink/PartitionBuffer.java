@@ -16,8 +16,61 @@ import org.apache.kafka.connect.sink.SinkRecord;
  * touches it.
  */
 final class PartitionBuffer {
-    /** A segment encoded and named, waiting for the stores to acknowledge it. */
-    record SealedSegment(String key, byte[] blob, long lastOffset, int recordCount, SegmentSummary summary) {}
+    /**
+     * A segment sealed and named, its records not yet encoded: {@link #encode} does that on an upload thread, so
+     * the task thread goes on consuming meanwhile.
+     */
+    static final class SealedSegment {
+        private final TopicPartition partition;
+        private final String key;
+        private final long firstOffset;
+        private final long lastOffset;
+        private final int recordCount;
+        private final long estimatedBytes;
+        private final OptionalLong minTime;
+        private final OptionalLong maxTime;
+        private final SegmentWriter writer;
+
+        private SealedSegment(TopicPartition partition, String key, long firstOffset, long lastOffset, SegmentWriter writer,
+                OptionalLong minTime, OptionalLong maxTime) {
+            this.partition = partition;
+            this.key = key;
+            this.firstOffset = firstOffset;
+            this.lastOffset = lastOffset;
+            this.recordCount = writer.recordCount();
+            this.estimatedBytes = writer.estimatedBytes();
+            this.minTime = minTime;
+            this.maxTime = maxTime;
+            this.writer = writer;
+        }
+
+        String key() {
+            return key;
+        }
+
+        long lastOffset() {
+            return lastOffset;
+        }
+
+        int recordCount() {
+            return recordCount;
+        }
+
+        /** Heap its records hold until encoded, as the memory bound counts it. */
+        long estimatedBytes() {
+            return estimatedBytes;
+        }
+
+        /** Encodes the records: the blob and its summary (the time index entry). Call once, from any thread. */
+        Encoded encode() {
+            byte[] blob = writer.finish();
+            return new Encoded(blob, new SegmentSummary(partition, firstOffset, lastOffset, recordCount, blob.length,
+                    minTime, maxTime));
+        }
+    }
+
+    /** A sealed segment's blob and summary. */
+    record Encoded(byte[] blob, SegmentSummary summary) {}
 
     private final TopicPartition partition;
     private final RecordFormat format;
@@ -158,15 +211,14 @@ final class PartitionBuffer {
     }
 
     /**
-     * Encodes the open segment under {@code key} for upload; the next record opens a new segment. Its last offset is the highest handled one, so bad records skipped after its last record
-     * count as done once it is archived (and are not reported again after a restart).
+     * Seals the open segment under {@code key} for upload; the next record opens a new segment. Its last offset is
+     * the highest handled one, so bad records skipped after its last record count as done once it is archived (and
+     * are not reported again after a restart).
      */
     SealedSegment seal(String key) {
-        byte[] blob = writer.finish();
-        SegmentSummary summary = new SegmentSummary(partition, firstOffset, handledOffset, writer.recordCount(), blob.length,
+        SealedSegment sealed = new SealedSegment(partition, key, firstOffset, handledOffset, writer,
                 timed ? OptionalLong.of(minTimestamp) : OptionalLong.empty(),
                 timed ? OptionalLong.of(maxTimestamp) : OptionalLong.empty());
-        SealedSegment sealed = new SealedSegment(key, blob, handledOffset, writer.recordCount(), summary);
         writer = null;
         firstTimestamp = null;
         return sealed;

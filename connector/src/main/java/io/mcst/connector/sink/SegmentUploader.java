@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * and each partition's index register follows them.
  *
  * <p><b>The invariant: an index register names a segment only once it and every earlier segment of its partition
- * are at a quorum.</b> A partition's segments queue in offset order; each is written (blob, then its summary) on a
+ * are at a quorum.</b> A partition's segments queue in offset order; each is encoded and written (blob, then its summary) on a
  * pool thread as soon as the partition's orphans are removed, in any order and at once. The task thread alone
  * looks at what completed ({@link #poll}, {@link #awaitCompletion}, {@link #drain}): when the queue starts with
  * acknowledged segments, the index is written to name the last of them. One index write per partition is in
@@ -68,23 +68,51 @@ final class SegmentUploader implements AutoCloseable {
 
     private enum Status { WAITING, RUNNING, STORED, FAILED }
 
-    /** A sealed segment on its way: its blob is released once a quorum holds it. */
+    /**
+     * A sealed segment on its way. Its records are encoded on an upload thread by the first write of it (a retry
+     * reuses the blob), and released once a quorum holds it. Status belongs to the task thread; the rest is
+     * guarded by the upload itself.
+     */
     private static final class Upload {
         final String key;
         final long lastOffset;
         final int recordCount;
-        final SegmentSummary summary;
+        /** What the memory bound counts for it until it is at a quorum: its records' estimate. */
         final long bytes;
-        byte[] blob;
         Status status = Status.WAITING;
+        private PartitionBuffer.SealedSegment sealed;
+        private PartitionBuffer.Encoded encoded;
+        /** Kept once encoded: a task that is fenced off removes the segment's summary too. */
+        private SegmentSummary summary;
 
         Upload(PartitionBuffer.SealedSegment segment) {
             key = segment.key();
             lastOffset = segment.lastOffset();
             recordCount = segment.recordCount();
-            summary = segment.summary();
-            blob = segment.blob();
-            bytes = blob.length;
+            bytes = segment.estimatedBytes();
+            sealed = segment;
+        }
+
+        synchronized PartitionBuffer.Encoded encoded() {
+            if (encoded == null) {
+                if (sealed == null) {
+                    throw new IllegalStateException(key + " was released before it was written");
+                }
+                encoded = sealed.encode();
+                summary = encoded.summary();
+                sealed = null;
+            }
+            return encoded;
+        }
+
+        /** Its summary, or null if it was never encoded (and so never written). */
+        synchronized SegmentSummary summary() {
+            return summary;
+        }
+
+        synchronized void release() {
+            sealed = null;
+            encoded = null;
         }
     }
 
@@ -121,7 +149,7 @@ final class SegmentUploader implements AutoCloseable {
     private final ExecutorService pool;
     private final BlockingQueue<Done> completed = new LinkedBlockingQueue<>();
     private final Map<TopicPartition, Lane> lanes = new HashMap<>();
-    /** Bytes of the segments not yet at a quorum (waiting, uploading or failed): the memory bound counts them. */
+    /** Estimated heap of the segments not yet at a quorum (waiting, uploading or failed): the memory bound counts it. */
     private long pendingBytes;
     private int running;
     /** The first failure since the task last asked, other than a fence; the task backs off on it. */
@@ -286,7 +314,7 @@ final class SegmentUploader implements AutoCloseable {
         for (Upload upload : lane.uploads) {
             if (upload.status == Status.WAITING || upload.status == Status.FAILED) {
                 pendingBytes -= upload.bytes;
-                upload.blob = null;
+                upload.release();
             }
         }
         lane.uploads.clear();
@@ -320,14 +348,14 @@ final class SegmentUploader implements AutoCloseable {
 
     private void startSegment(Lane lane, Upload upload) {
         upload.status = Status.RUNNING;
-        byte[] blob = upload.blob;
         start(lane, Kind.SEGMENT, upload, null, () -> {
-            store.putFenced(upload.key, blob, lane.fence);
+            PartitionBuffer.Encoded encoded = upload.encoded();
+            store.putFenced(upload.key, encoded.blob(), lane.fence);
             if (lane.closed) {
                 return;
             }
             // Its time index entry, before the index register, so every segment the register covers has one.
-            store.putFenced(layout.summaryKey(upload.summary), new byte[0], lane.fence);
+            store.putFenced(layout.summaryKey(encoded.summary()), new byte[0], lane.fence);
         });
     }
 
@@ -362,7 +390,7 @@ final class SegmentUploader implements AutoCloseable {
             // At a quorum, or its partition is gone (released while it ran): not pending any more. A segment
             // whose write failed keeps its bytes for the retry.
             pendingBytes -= done.upload().bytes;
-            done.upload().blob = null;
+            done.upload().release();
         }
         if (lane.closed) {
             removeStraysOnceIdle(lane);
@@ -426,7 +454,11 @@ final class SegmentUploader implements AutoCloseable {
         running++;
         pool.execute(() -> {
             for (Upload stray : strays) {
-                for (String key : List.of(stray.key, layout.summaryKey(stray.summary))) {
+                SegmentSummary summary = stray.summary();
+                if (summary == null) {
+                    continue; // never encoded, so never written
+                }
+                for (String key : List.of(stray.key, layout.summaryKey(summary))) {
                     try {
                         store.removeFenced(key, lane.fence);
                     } catch (FencedException e) {
