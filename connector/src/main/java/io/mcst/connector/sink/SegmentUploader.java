@@ -64,9 +64,14 @@ final class SegmentUploader implements AutoCloseable {
         void fencedOff(TopicPartition partition, FencedException e);
     }
 
-    private enum Kind { ORPHANS, SEGMENT, INDEX, STRAYS }
+    private enum Kind { ORPHANS, SEGMENT, SUMMARY, INDEX, STRAYS }
 
-    private enum Status { WAITING, RUNNING, STORED, FAILED }
+    /**
+     * Where a segment, or a partition's orphan removal, stands. A segment's blob is written first ({@code RUNNING},
+     * {@code FAILED}); once it is at a quorum its bytes are released and its summary is written
+     * ({@code SUMMARY_RUNNING}, {@code SUMMARY_FAILED}); then it is {@code STORED}.
+     */
+    private enum Status { WAITING, RUNNING, FAILED, SUMMARY_RUNNING, SUMMARY_FAILED, STORED }
 
     /**
      * A sealed segment on its way. Its records are encoded on an upload thread by the first write of it (a retry
@@ -274,6 +279,8 @@ final class SegmentUploader implements AutoCloseable {
             for (Upload upload : lane.uploads) {
                 if (upload.status == Status.FAILED) {
                     startSegment(lane, upload);
+                } else if (upload.status == Status.SUMMARY_FAILED) {
+                    startSummary(lane, upload);
                 }
             }
             if (lane.indexFailed != null && lane.indexInFlight == null) {
@@ -348,15 +355,17 @@ final class SegmentUploader implements AutoCloseable {
 
     private void startSegment(Lane lane, Upload upload) {
         upload.status = Status.RUNNING;
-        start(lane, Kind.SEGMENT, upload, null, () -> {
-            PartitionBuffer.Encoded encoded = upload.encoded();
-            store.putFenced(upload.key, encoded.blob(), lane.fence);
-            if (lane.closed) {
-                return;
-            }
-            // Its time index entry, before the index register, so every segment the register covers has one.
-            store.putFenced(layout.summaryKey(encoded.summary()), new byte[0], lane.fence);
-        });
+        start(lane, Kind.SEGMENT, upload, null, () -> store.putFenced(upload.key, upload.encoded().blob(), lane.fence));
+    }
+
+    /**
+     * Writes the segment's time index entry once its blob is at a quorum (so no entry names a blob that may never
+     * land), and before the index register names it, so every segment the register covers has one.
+     */
+    private void startSummary(Lane lane, Upload upload) {
+        upload.status = Status.SUMMARY_RUNNING;
+        start(lane, Kind.SUMMARY, upload, null,
+                () -> store.putFenced(layout.summaryKey(upload.summary()), new byte[0], lane.fence));
     }
 
     private void startIndex(Lane lane, PartitionIndex index) {
@@ -387,8 +396,8 @@ final class SegmentUploader implements AutoCloseable {
         running--;
         boolean retriable = done.failure() != null && !(done.failure() instanceof FencedException);
         if (done.kind() == Kind.SEGMENT && (lane.closed || !retriable)) {
-            // At a quorum, or its partition is gone (released while it ran): not pending any more. A segment
-            // whose write failed keeps its bytes for the retry.
+            // At a quorum, or its partition is gone (released while it ran): not pending any more, even before its
+            // summary is written. A segment whose write failed keeps its bytes for the retry.
             pendingBytes -= done.upload().bytes;
             done.upload().release();
         }
@@ -417,7 +426,8 @@ final class SegmentUploader implements AutoCloseable {
                     }
                 }
             }
-            case SEGMENT -> {
+            case SEGMENT -> startSummary(lane, done.upload());
+            case SUMMARY -> {
                 done.upload().status = Status.STORED;
                 advanceIndex(lane);
             }
@@ -478,6 +488,7 @@ final class SegmentUploader implements AutoCloseable {
         switch (done.kind()) {
             case ORPHANS -> lane.orphans = Status.FAILED;
             case SEGMENT -> done.upload().status = Status.FAILED;
+            case SUMMARY -> done.upload().status = Status.SUMMARY_FAILED;
             case INDEX -> {
                 lane.indexInFlight = null;
                 lane.indexFailed = done.index();

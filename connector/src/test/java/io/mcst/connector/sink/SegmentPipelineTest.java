@@ -158,6 +158,29 @@ class SegmentPipelineTest {
         assertArchived(P0, 40);
     }
 
+    /** A segment whose blob landed but whose time index entry did not holds the index until a retry writes the entry. */
+    @Test
+    void aFailedSummaryHoldsTheIndexUntilTheRetryWritesIt() {
+        MultiCloudSinkTask task = start(new RecordingContext(false));
+        task.open(List.of(P0));
+        String summaries = LAYOUT.summaryPrefix(P0, 10);
+        store.failPuts(key -> key.startsWith(summaries));
+        task.put(records(P0, 0, 30));
+        awaitUploads(task);
+        assertThat(stored(segment(P0, 10))).as("the blob landed").isTrue();
+        assertThat(index(P0)).as("the index stops before the segment without an entry")
+                .contains(new PartitionIndex(9, segment(P0, 0)));
+
+        store.heal();
+        assertThatThrownBy(() -> task.put(List.of())).isInstanceOf(RetriableException.class);
+        task.put(List.of()); // Connect's redelivery after the backoff: the entry is written again, not the blob
+        awaitUploads(task);
+        assertThat(index(P0)).contains(new PartitionIndex(29, segment(P0, 20)));
+        assertThat(store.puts(key -> key.equals(segment(P0, 10)))).as("the blob is not written again").isEqualTo(1);
+        assertThat(memory.list(summaries)).hasSize(1);
+        assertArchived(P0, 30);
+    }
+
     @Test
     void aTaskStoppedWithUploadsInFlightLeavesTheNextOwnerNoGapAndNoDuplicate() {
         MultiCloudSinkTask first = start(new RecordingContext(false));
