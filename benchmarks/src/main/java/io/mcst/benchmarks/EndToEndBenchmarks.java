@@ -288,6 +288,8 @@ final class EndToEndBenchmarks {
             config.put("consumer.override.max.partition.fetch.bytes", "4096");
         }
         StoreTraffic uploads = BenchStores.traffic(stores.get(0));
+        // The previous connector's tasks stop a little after its deletion returned, with their buffers.
+        ConnectRuns.sleep(Duration.ofSeconds(3));
         long idle = usedHeapAfterGc();
         long[] peak = {idle};
         long[] lastSample = {0};
