@@ -94,13 +94,7 @@ final class KafkaTraffic {
 
     /** Reads all {@code count} records of {@code topic} from the beginning: each partition's digest, for comparing topics. */
     Map<Integer, String> digests(String topic, long count) {
-        Map<String, Object> props = Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<byte[], byte[]> consumer = kafka.createConsumer(props)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (KafkaConsumer<byte[], byte[]> consumer = fromTheBeginning(topic)) {
             TopicDigest digest = new TopicDigest();
             long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
             while (digest.records() < count) {
@@ -132,13 +126,7 @@ final class KafkaTraffic {
     }
 
     private Rate consume(String topic, long count) {
-        Map<String, Object> props = Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<byte[], byte[]> consumer = kafka.createConsumer(props)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (KafkaConsumer<byte[], byte[]> consumer = fromTheBeginning(topic)) {
             long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
             long first = 0;
             long read = 0;
@@ -154,5 +142,17 @@ final class KafkaTraffic {
             }
             return new Rate(count, Duration.ofNanos(System.nanoTime() - first));
         }
+    }
+
+    /** A consumer of every partition of {@code topic}, at its beginning, committing nothing. */
+    private KafkaConsumer<byte[], byte[]> fromTheBeginning(String topic) {
+        Map<String, Object> props = Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        KafkaConsumer<byte[], byte[]> consumer = kafka.createConsumer(props);
+        List<TopicPartition> partitions = new ArrayList<>();
+        consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
     }
 }

@@ -61,8 +61,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Exactly once, with the archive as the source of truth: {@link #open} takes each partition's index register
  * over and rewinds the consumer to the record after the last archived one; {@link #preCommit} hands Connect only
- * offsets whose segment and index a quorum acknowledged, without waiting for uploads in flight; segment keys depend only on their first offset, so a
- * segment rewritten after a crash replaces the first attempt. A store failure beyond the fault tolerance becomes
+ * offsets whose segment and index a quorum acknowledged, without waiting for uploads in flight; segment keys
+ * depend only on their first offset, so a segment rewritten after a crash replaces the first attempt. A store failure beyond the fault tolerance becomes
  * a {@link RetriableException}: Connect redelivers the same records, which this task recognises by offset, so
  * nothing is lost or archived twice.
  *

@@ -18,49 +18,12 @@ import org.apache.kafka.connect.sink.SinkRecord;
 final class PartitionBuffer {
     /**
      * A segment sealed and named, its records not yet encoded: {@link #encode} does that on an upload thread, so
-     * the task thread goes on consuming meanwhile.
+     * the task thread goes on consuming meanwhile. Only the uploader touches {@code writer} from then on.
+     *
+     * @param estimatedBytes heap its records hold until encoded, as the memory bound counts it
      */
-    static final class SealedSegment {
-        private final TopicPartition partition;
-        private final String key;
-        private final long firstOffset;
-        private final long lastOffset;
-        private final int recordCount;
-        private final long estimatedBytes;
-        private final OptionalLong minTime;
-        private final OptionalLong maxTime;
-        private final SegmentWriter writer;
-
-        private SealedSegment(TopicPartition partition, String key, long firstOffset, long lastOffset, SegmentWriter writer,
-                OptionalLong minTime, OptionalLong maxTime) {
-            this.partition = partition;
-            this.key = key;
-            this.firstOffset = firstOffset;
-            this.lastOffset = lastOffset;
-            this.recordCount = writer.recordCount();
-            this.estimatedBytes = writer.estimatedBytes();
-            this.minTime = minTime;
-            this.maxTime = maxTime;
-            this.writer = writer;
-        }
-
-        String key() {
-            return key;
-        }
-
-        long lastOffset() {
-            return lastOffset;
-        }
-
-        int recordCount() {
-            return recordCount;
-        }
-
-        /** Heap its records hold until encoded, as the memory bound counts it. */
-        long estimatedBytes() {
-            return estimatedBytes;
-        }
-
+    record SealedSegment(TopicPartition partition, String key, long firstOffset, long lastOffset, int recordCount,
+            long estimatedBytes, OptionalLong minTime, OptionalLong maxTime, SegmentWriter writer) {
         /** Encodes the records: the blob and its summary (the time index entry). Call once, from any thread. */
         Encoded encode() {
             byte[] blob = writer.finish();
@@ -216,9 +179,9 @@ final class PartitionBuffer {
      * are not reported again after a restart).
      */
     SealedSegment seal(String key) {
-        SealedSegment sealed = new SealedSegment(partition, key, firstOffset, handledOffset, writer,
-                timed ? OptionalLong.of(minTimestamp) : OptionalLong.empty(),
-                timed ? OptionalLong.of(maxTimestamp) : OptionalLong.empty());
+        SealedSegment sealed = new SealedSegment(partition, key, firstOffset, handledOffset, writer.recordCount(),
+                writer.estimatedBytes(), timed ? OptionalLong.of(minTimestamp) : OptionalLong.empty(),
+                timed ? OptionalLong.of(maxTimestamp) : OptionalLong.empty(), writer);
         writer = null;
         firstTimestamp = null;
         return sealed;

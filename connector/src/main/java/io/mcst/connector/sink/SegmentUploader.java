@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * and each partition's index register follows them.
  *
  * <p><b>The invariant: an index register names a segment only once it and every earlier segment of its partition
- * are at a quorum.</b> A partition's segments queue in offset order; each is encoded and written (blob, then its summary) on a
- * pool thread as soon as the partition's orphans are removed, in any order and at once. The task thread alone
+ * are at a quorum.</b> A partition's segments queue in offset order; each is encoded and written (blob, then its
+ * summary) on a pool thread as soon as the partition's orphans are removed, in any order and at once. The task thread alone
  * looks at what completed ({@link #poll}, {@link #awaitCompletion}, {@link #drain}): when the queue starts with
  * acknowledged segments, the index is written to name the last of them. One index write per partition is in
  * flight at a time; segments acknowledged meanwhile are covered by the next one, which names the newest

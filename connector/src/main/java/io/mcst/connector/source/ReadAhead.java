@@ -16,10 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Fetches and decodes segments ahead of the replays of one task, on its own threads, while the task hands over
  * the records it holds: the replay of a partition asks for the segments after the one it reads, and takes a
  * fetched one instead of reading it when it gets there. A segment reached before it was asked for (a
- * partition's first) is fetched here too, and the task hands over other partitions' records until it arrives. What is held ahead (fetched blobs, counted by their
- * size) stays within a byte budget, {@code read.ahead.bytes}: a fetch runs only while the budget has room (one
- * that finds it full is dropped, and the replay reads that segment itself when it gets there), so the budget is
- * exceeded by at most the {@value #FETCH_CONCURRENCY} fetches running when it filled.
+ * partition's first) is fetched here too, and the task hands over other partitions' records until it arrives.
+ * What is held ahead (fetched blobs, counted by their size) stays within a byte budget, {@code read.ahead.bytes}:
+ * a fetch runs only while the budget has room (one that finds it full is dropped, and the replay reads that
+ * segment itself when it gets there), so the budget is exceeded by at most the {@value #FETCH_CONCURRENCY}
+ * fetches running when it filled.
  *
  * <p>Order is the replay's business: a fetch ahead only moves when a segment is read, never which records are
  * handed over (see {@link PartitionReplay}, which takes a fetch only if it was started under the index register
