@@ -191,10 +191,10 @@ public final class MultiCloudSourceTask extends SourceTask {
     /** After Connect stored the source offsets: writes the offset maps that changed. */
     @Override
     public void commit() {
-        synchronized (lock) {
-            if (store != null) {
-                offsetMaps.flush();
-            }
+        // Not under the lock: writing the maps takes a quorum round, and poll() would wait for it.
+        OffsetMapRecorder maps = offsetMaps;
+        if (maps != null) {
+            maps.flush();
         }
     }
 
@@ -205,7 +205,7 @@ public final class MultiCloudSourceTask extends SourceTask {
             readAhead.ifPresent(ReadAhead::close);
             readAhead = Optional.empty();
             if (store != null) {
-                offsetMaps.flush();
+                offsetMaps.close(); // waits for a commit's flush in flight
                 store.close();
                 store = null;
             }

@@ -40,6 +40,8 @@ final class OffsetMapRecorder {
     private final Map<TopicPartition, PartitionMap> maps = new LinkedHashMap<>();
     /** Held while writing, so that two flushes never store an older map over a newer one. */
     private final Object writing = new Object();
+    /** Set by {@link #close}, under {@link #writing}: the store is about to close. */
+    private boolean closed;
 
     /** One archived partition's map: unread until {@link #ready}, then built on. */
     private static final class PartitionMap {
@@ -150,9 +152,15 @@ final class OffsetMapRecorder {
         map.dirty = true;
     }
 
-    /** Writes each map that changed since it was last written; a store failure leaves it for the next flush. */
+    /**
+     * Writes each map that changed since it was last written; a store failure leaves it for the next flush. Runs
+     * beside the task's polls (a store write takes a quorum round); does nothing once {@link #close}d.
+     */
     void flush() {
         synchronized (writing) {
+            if (closed) {
+                return;
+            }
             Map<TopicPartition, ReplayOffsetMap> changed = new LinkedHashMap<>();
             synchronized (this) {
                 maps.forEach((archived, map) -> {
@@ -173,6 +181,14 @@ final class OffsetMapRecorder {
                     }
                 }
             });
+        }
+    }
+
+    /** Writes what changed for the last time; later flushes do nothing, so the store may close. */
+    void close() {
+        synchronized (writing) {
+            flush();
+            closed = true;
         }
     }
 }

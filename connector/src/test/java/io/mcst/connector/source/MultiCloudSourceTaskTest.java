@@ -267,6 +267,43 @@ class MultiCloudSourceTaskTest {
         assertThat(map.targetFor(20)).hasValue(12);
     }
 
+    /** Writing the offset maps at a commit takes a quorum round: the task's polls go on meanwhile. */
+    @Test
+    void aCommitWritingTheOffsetMapsDoesNotHoldUpPolls() throws Exception {
+        appendCompacted(COMPACTED, 5);
+        targetPartitions.put("orders-restored", 1);
+        props.put("batch.size", "5");
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        start("orders:0", props -> new ForwardingKeyValueStore(StoreStack.open(props, SCOPE)) {
+            @Override
+            public void put(String key, byte[] value) {
+                if (key.contains("@replays")) {
+                    held.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                super.put(key, value);
+            }
+        });
+        replayAndAcknowledge(5, 0);
+        Thread committer = new Thread(task::commit, "commit");
+        committer.start();
+        try {
+            assertThat(held.await(10, TimeUnit.SECONDS)).as("the commit writes the offset map").isTrue();
+            List<SourceRecord> next = assertTimeoutPreemptively(Duration.ofSeconds(10), this::nextBatch,
+                    "a poll while the commit's write is held");
+            assertThat(next).isNotEmpty();
+        } finally {
+            release.countDown();
+            committer.join(10_000);
+        }
+        assertThat(storedMap().entries()).containsExactly(new Run(0, 0, 5));
+    }
+
     @Test
     void aRestartExtendsTheStoredMap() throws InterruptedException {
         appendCompacted(COMPACTED.subList(0, 8), 4);
