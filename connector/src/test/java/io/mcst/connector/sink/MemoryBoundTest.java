@@ -2,9 +2,7 @@ package io.mcst.connector.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mcst.connector.archive.ArchiveLayout;
-import io.mcst.connector.archive.SegmentKey;
-import io.mcst.connector.format.RecordFormats;
+import io.mcst.connector.format.ArchivedRecord;
 import io.mcst.replication.ReplicatedStore;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -69,16 +67,12 @@ class MemoryBoundTest {
         drain.initialize(new RecordingContext(false));
         drain.start(Map.of("stores", "injected"));
         drain.open(partitions);
-        ArchiveLayout layout = new ArchiveLayout(SinkConfig.DEFAULT_ARCHIVE_PREFIX);
         long archived = 0;
         for (TopicPartition partition : partitions) {
             long next = 0;
-            for (SegmentKey segment : layout.segments(memory, partition)) {
-                for (var record : RecordFormats.forExtension(segment.extension()).orElseThrow()
-                        .read(segment, memory.get(segment.key()).orElseThrow())) {
-                    assertThat(record.offset()).isEqualTo(next++);
-                    archived++;
-                }
+            for (ArchivedRecord record : MultiCloudSinkTaskTest.archived(memory, partition)) {
+                assertThat(record.offset()).isEqualTo(next++);
+                archived++;
             }
         }
         Map<TopicPartition, OffsetAndMetadata> current = new HashMap<>();

@@ -108,17 +108,26 @@ class MultiCloudSinkTaskTest {
 
     /** Every record archived for {@code partition}, segment by segment in offset order. */
     private List<ArchivedRecord> archive(TopicPartition partition) {
+        return archived(archive, partition);
+    }
+
+    /** Every record the segments of {@code partition} in {@code store} hold, in segment order. */
+    static List<ArchivedRecord> archived(KeyValueStore store, TopicPartition partition) {
         List<ArchivedRecord> all = new ArrayList<>();
-        for (SegmentKey segment : LAYOUT.segments(archive, partition)) {
+        for (SegmentKey segment : LAYOUT.segments(store, partition)) {
             all.addAll(RecordFormats.forExtension(segment.extension()).orElseThrow()
-                    .read(segment, archive.get(segment.key()).orElseThrow()));
+                    .read(segment, store.get(segment.key()).orElseThrow()));
         }
         return all;
     }
 
-    /** The archive of {@code partition} holds exactly offsets [0, count), each once, byte-exact. */
     private void assertArchived(TopicPartition partition, long count) {
-        List<ArchivedRecord> archived = archive(partition);
+        assertArchived(archive, partition, count);
+    }
+
+    /** The archive of {@code partition} in {@code store} holds exactly offsets [0, count), each once, byte-exact. */
+    static void assertArchived(KeyValueStore store, TopicPartition partition, long count) {
+        List<ArchivedRecord> archived = archived(store, partition);
         assertThat(archived).extracting(ArchivedRecord::offset)
                 .containsExactlyElementsOf(LongStream.range(0, count).boxed().toList());
         for (ArchivedRecord read : archived) {

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mcst.connector.archive.ArchiveLayout;
-import io.mcst.connector.archive.SegmentKey;
 import io.mcst.connector.format.ArchivedRecord;
-import io.mcst.connector.format.RecordFormats;
 import io.mcst.connector.schema.ArchivedSchema;
 import io.mcst.connector.schema.AvroWire;
 import io.mcst.connector.schema.CustomerRecords;
@@ -180,11 +178,7 @@ class SchemaArchivingTest {
     }
 
     private void assertArchivedByteExact(long count) {
-        List<ArchivedRecord> archived = new ArrayList<>();
-        for (SegmentKey segment : LAYOUT.segments(memory, P0)) {
-            archived.addAll(RecordFormats.forExtension(segment.extension()).orElseThrow()
-                    .read(segment, memory.get(segment.key()).orElseThrow()));
-        }
+        List<ArchivedRecord> archived = MultiCloudSinkTaskTest.archived(memory, P0);
         assertThat(archived).extracting(ArchivedRecord::offset)
                 .containsExactlyElementsOf(LongStream.range(0, count).boxed().toList());
         for (ArchivedRecord read : archived) {

@@ -9,9 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.archive.PartitionIndex;
-import io.mcst.connector.archive.SegmentKey;
-import io.mcst.connector.format.ArchivedRecord;
-import io.mcst.connector.format.RecordFormats;
 import io.mcst.replication.ReplicatedStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
-import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.RetriableException;
@@ -87,21 +83,8 @@ class SegmentPipelineTest {
         }
     }
 
-    /** The archive of {@code partition} holds exactly offsets [0, count), each once, byte-exact. */
     private void assertArchived(TopicPartition partition, long count) {
-        List<ArchivedRecord> archived = new ArrayList<>();
-        for (SegmentKey segment : LAYOUT.segments(memory, partition)) {
-            archived.addAll(RecordFormats.forExtension(segment.extension()).orElseThrow()
-                    .read(segment, memory.get(segment.key()).orElseThrow()));
-        }
-        assertThat(archived).extracting(ArchivedRecord::offset)
-                .containsExactlyElementsOf(LongStream.range(0, count).boxed().toList());
-        for (ArchivedRecord read : archived) {
-            SinkRecord expected = record(partition, read.offset());
-            assertThat((byte[]) read.key().value()).isEqualTo((byte[]) expected.key());
-            assertThat((byte[]) read.value().value()).isEqualTo((byte[]) expected.value());
-            assertThat(read.timestamp()).isEqualTo(expected.timestamp());
-        }
+        MultiCloudSinkTaskTest.assertArchived(memory, partition, count);
     }
 
     @Test

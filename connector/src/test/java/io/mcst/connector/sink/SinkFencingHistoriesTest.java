@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mcst.connector.archive.ArchiveLayout;
 import io.mcst.connector.archive.PartitionIndex;
-import io.mcst.connector.archive.SegmentKey;
 import io.mcst.connector.format.ArchivedRecord;
-import io.mcst.connector.format.RecordFormats;
 import io.mcst.replication.ReplicatedStore;
 import io.mcst.replication.ReplicationOptions;
 import io.mcst.replication.layers.faults.FaultInjectingStore;
@@ -86,13 +84,10 @@ class SinkFencingHistoriesTest {
             KeyValueStore archive = clients.get(1);
             long indexed = PartitionIndex.parse("index", archive.get(LAYOUT.indexKey(P0)).orElseThrow()).lastOffset();
             List<Long> offsets = new ArrayList<>();
-            for (SegmentKey segment : LAYOUT.segments(archive, P0)) {
-                for (ArchivedRecord read : RecordFormats.forExtension(segment.extension()).orElseThrow()
-                        .read(segment, archive.get(segment.key()).orElseThrow())) {
-                    SinkRecord expected = MultiCloudSinkTaskTest.record(P0, read.offset());
-                    assertThat((byte[]) read.value().value()).isEqualTo((byte[]) expected.value());
-                    offsets.add(read.offset());
-                }
+            for (ArchivedRecord read : MultiCloudSinkTaskTest.archived(archive, P0)) {
+                SinkRecord expected = MultiCloudSinkTaskTest.record(P0, read.offset());
+                assertThat((byte[]) read.value().value()).isEqualTo((byte[]) expected.value());
+                offsets.add(read.offset());
             }
             assertThat(offsets).as("seed %d", seed).containsExactlyElementsOf(LongStream.rangeClosed(0, indexed).boxed().toList());
             assertThat(indexed).isGreaterThanOrEqualTo(RECORDS - 1 - 12L); // at most one unflushed segment
