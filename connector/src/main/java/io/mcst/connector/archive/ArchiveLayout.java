@@ -100,18 +100,18 @@ public final class ArchiveLayout {
 
     /** The key of the archived schema with Schema Registry id {@code id}. */
     public String schemaKey(int id) {
-        return prefix + "/" + SCHEMAS_DIRECTORY + "/" + id + ".json";
+        return reservedPrefix(SCHEMAS_DIRECTORY) + id + JSON_EXTENSION;
     }
 
     /** The key that says the sink's registry did not know schema id {@code id} (see the class comment). */
     public String unknownSchemaKey(int id) {
-        return prefix + "/" + SCHEMAS_DIRECTORY + "/" + id + ".unknown";
+        return reservedPrefix(SCHEMAS_DIRECTORY) + id + ".unknown";
     }
 
     /** The key of each schema archived in {@code store}, by schema id. */
     public Map<Integer, String> schemaKeys(KeyValueStore store) {
         Map<Integer, String> keys = new HashMap<>();
-        String directory = prefix + "/" + SCHEMAS_DIRECTORY + "/";
+        String directory = reservedPrefix(SCHEMAS_DIRECTORY);
         for (String key : store.list(directory)) {
             Matcher m = SCHEMA_NAME.matcher(key.substring(directory.length()));
             if (m.matches() && Long.parseLong(m.group(1)) == (int) Long.parseLong(m.group(1))) {
@@ -119,6 +119,11 @@ public final class ArchiveLayout {
             }
         }
         return keys;
+    }
+
+    /** The list prefix of one of the archive's reserved directories (schemas, groups, replays), ending in {@code /}. */
+    private String reservedPrefix(String directory) {
+        return prefix + "/" + directory + "/";
     }
 
     /** The list prefix of every blob of {@code partition}, ending in {@code /}. */
@@ -255,7 +260,7 @@ public final class ArchiveLayout {
 
     /** The list prefix of every group's snapshots, ending in {@code /}. */
     public String groupsPrefix() {
-        return prefix + "/" + GROUPS_DIRECTORY + "/";
+        return reservedPrefix(GROUPS_DIRECTORY);
     }
 
     /** The list prefix of {@code group}'s snapshots, ending in {@code /}. */
@@ -334,7 +339,7 @@ public final class ArchiveLayout {
 
     /** The list prefix of every replay's offset maps, ending in {@code /}. */
     public String replaysPrefix() {
-        return prefix + "/" + REPLAYS_DIRECTORY + "/";
+        return reservedPrefix(REPLAYS_DIRECTORY);
     }
 
     /** The list prefix of source connector {@code replay}'s offset maps, ending in {@code /}. */
