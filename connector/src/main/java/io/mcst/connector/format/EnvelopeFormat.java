@@ -146,17 +146,15 @@ final class EnvelopeFormat implements RecordFormat {
         public void append(SinkRecord record) {
             byte[] key = bytesOf(record, "key", record.keySchema(), record.key());
             byte[] value = bytesOf(record, "value", record.valueSchema(), record.value());
-            List<String> headerKeys = new ArrayList<>();
-            List<byte[]> headerValues = new ArrayList<>();
+            List<HeaderEntry> headers = new ArrayList<>();
             long size = RECORD_OVERHEAD_BYTES + length(key) + length(value);
             for (Header header : record.headers()) { // all checked before anything is kept
                 byte[] headerValue = bytesOf(record, "header '" + header.key() + "'", header.schema(), header.value());
-                headerKeys.add(header.key());
-                headerValues.add(headerValue);
+                headers.add(new HeaderEntry(header.key(), headerValue));
                 size += HEADER_OVERHEAD_BYTES + 2L * header.key().length() + length(headerValue);
             }
             entries.add(new Entry(record.originalTopic(), record.originalKafkaPartition(), record.originalKafkaOffset(),
-                    record.timestamp(), record.timestampType(), key, value, headerKeys, headerValues));
+                    record.timestamp(), record.timestampType(), key, value, headers));
             estimatedBytes += size;
         }
 
@@ -178,7 +176,10 @@ final class EnvelopeFormat implements RecordFormat {
 
     /** One record as appended: checked, its bytes held by reference until the segment is encoded. */
     private record Entry(String topic, int partition, long offset, Long timestamp, TimestampType timestampType,
-            byte[] key, byte[] value, List<String> headerKeys, List<byte[]> headerValues) {}
+            byte[] key, byte[] value, List<HeaderEntry> headers) {}
+
+    /** One header of an appended record, in order; duplicates stay. */
+    private record HeaderEntry(String key, byte[] value) {}
 
     private static void encode(Entry entry, BinaryEncoder encoder) throws IOException {
         encoder.writeString(entry.topic());
@@ -194,11 +195,11 @@ final class EnvelopeFormat implements RecordFormat {
         writeOptionalBytes(entry.key(), encoder);
         writeOptionalBytes(entry.value(), encoder);
         encoder.writeArrayStart();
-        encoder.setItemCount(entry.headerKeys().size());
-        for (int i = 0; i < entry.headerKeys().size(); i++) {
+        encoder.setItemCount(entry.headers().size());
+        for (HeaderEntry header : entry.headers()) {
             encoder.startItem();
-            encoder.writeString(entry.headerKeys().get(i));
-            writeOptionalBytes(entry.headerValues().get(i), encoder);
+            encoder.writeString(header.key());
+            writeOptionalBytes(header.value(), encoder);
         }
         encoder.writeArrayEnd();
     }
