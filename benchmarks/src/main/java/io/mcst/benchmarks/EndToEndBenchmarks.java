@@ -148,14 +148,20 @@ final class EndToEndBenchmarks {
      * commits), the ceiling of any sink in this worker.
      */
     private ConnectRuns.Progress discard(ConnectRuns runs) {
-        Map<String, String> config = new HashMap<>();
-        config.put("connector.class", DiscardingSinkConnector.class.getName());
-        config.put("tasks.max", "1");
+        Map<String, String> config = connector(DiscardingSinkConnector.class.getName(), Map.of());
         config.put("topics", TOPIC);
+        return runs.run("discard", config, () -> runs.committed("discard"), records, RUN_TIMEOUT, sinceStart -> { });
+    }
+
+    /** A one-task connector of {@code connectorClass} that moves bytes as Kafka holds them, with {@code settings}. */
+    private static Map<String, String> connector(String connectorClass, Map<String, String> settings) {
+        Map<String, String> config = new HashMap<>(settings);
+        config.put("connector.class", connectorClass);
+        config.put("tasks.max", "1");
         config.put("key.converter", BYTES);
         config.put("value.converter", BYTES);
         config.put("header.converter", BYTES);
-        return runs.run("discard", config, () -> runs.committed("discard"), records, RUN_TIMEOUT, sinceStart -> { });
+        return config;
     }
 
     private SinkRun sink(ConnectRuns runs, String label, int n, boolean stallLast) {
@@ -180,13 +186,8 @@ final class EndToEndBenchmarks {
     }
 
     private Map<String, String> sinkConfig(String label, String topic, Map<String, String> storage) {
-        Map<String, String> config = new HashMap<>(storage);
-        config.put("connector.class", SINK_CONNECTOR);
-        config.put("tasks.max", "1");
+        Map<String, String> config = connector(SINK_CONNECTOR, storage);
         config.put("topics", topic);
-        config.put("key.converter", BYTES);
-        config.put("value.converter", BYTES);
-        config.put("header.converter", BYTES);
         config.put("format", "envelope");
         config.put("archive.prefix", label);
         // flush.size and max.buffered.bytes stay at their defaults (10,000 records, 64 MiB): what users run.
@@ -209,12 +210,8 @@ final class EndToEndBenchmarks {
         }
         String target = TOPIC + "-restored";
         kafka.createTopic(target, PARTITIONS);
-        Map<String, String> config = new HashMap<>(Stacks.replicated("three", "atomic", Stacks.uniform(3, 1.0)));
-        config.put("connector.class", SOURCE_CONNECTOR);
-        config.put("tasks.max", "1");
-        config.put("key.converter", BYTES);
-        config.put("value.converter", BYTES);
-        config.put("header.converter", BYTES);
+        Map<String, String> config = connector(SOURCE_CONNECTOR,
+                Stacks.replicated("three", "atomic", Stacks.uniform(3, 1.0)));
         config.put("archive.topics", TOPIC);
         config.put("archive.prefix", "three");
         config.put("topic.rename.format", "${topic}-restored");
